@@ -1,0 +1,57 @@
+# Police complaint reviews: `make help` lists what you can run.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP := $(VENV)/.test-installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help run test lint format assets chromium migration bench
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP) ## Serve the service on http://127.0.0.1:5000 with the embedded SQLite database
+	APP_ENV=development $(BIN)/flask --app wsgi db upgrade
+	@echo "Open http://$(HOST):$(PORT)/ in your browser (Ctrl+C stops the server)."
+	APP_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+chromium: ## Make sure Debian's Chromium is installed for the browser tests
+	@scripts/ensure-chromium.sh
+
+test: $(TEST_STAMP) chromium ## Lint, then run the whole test suite, browser tests included
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/pytest
+
+lint: $(TEST_STAMP) ## Check the code with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP) ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(RUNTIME_STAMP) ## Measure how fast the busiest pages are served (prints a report)
+	$(BIN)/python scripts/bench.py
+
+assets: ## Rebuild static/ from the pinned npm lockfile (needs Node.js)
+	scripts/build-assets.sh
+
+migration: $(RUNTIME_STAMP) ## Write a new migration from model changes: make migration m="what changed"
+	APP_ENV=development $(BIN)/flask --app wsgi db migrate -m "$(m)"

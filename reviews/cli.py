@@ -1,0 +1,130 @@
+"""`flask reviews …`: operator commands."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from flask import current_app, url_for
+from flask.cli import AppGroup
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from reviews.drafts import purge_expired_drafts
+from reviews.extensions import db
+from reviews.notifications import SendCounts, send_due_messages
+from reviews.reminders import queue_deadline_reminders
+from reviews.rules import london_today
+
+reviews_cli = AppGroup("reviews", help="Operate the police complaint reviews service.")
+
+# The settings an operator chooses, in the order the README's configuration table lists them.
+SHOWN_SETTINGS = (
+    "APP_ENV",
+    "INSTANCE_PATH",
+    "RATELIMIT_DEFAULT",
+    "MAX_UPLOAD_FILE_BYTES",
+    "MAX_UPLOAD_FILES",
+    "EMAIL_BACKEND",
+    "CONTACT_EMAIL",
+    "FEEDBACK_URL",
+    "PREFERRED_URL_SCHEME",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
+    "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_SECURE",
+    "PERMANENT_SESSION_LIFETIME",
+)
+
+
+@reviews_cli.command("config")
+def show_config() -> None:
+    """Print the settings in force, with passwords and the secret key hidden."""
+    config = current_app.config
+    database = make_url(str(config["SQLALCHEMY_DATABASE_URI"]))
+    rate_limit_storage = str(config["RATELIMIT_STORAGE_URI"])
+    click.echo(f"DATABASE_URL = {database.render_as_string(hide_password=True)}")
+    click.echo(f"RATELIMIT_STORAGE_URI = {_hide_password(rate_limit_storage)}")
+    click.echo("SECRET_KEY = (set)")
+    for name in SHOWN_SETTINGS:
+        click.echo(f"{name} = {config[name]}")
+
+
+def _hide_password(uri: str) -> str:
+    scheme, separator, rest = uri.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return uri
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{separator}{user}:***@{host}"
+
+
+@reviews_cli.command("purge-drafts")
+def purge_drafts() -> None:
+    """Delete unsent drafts (and their files) that have expired. Run it hourly."""
+    deleted = purge_expired_drafts()
+    db.session.commit()
+    click.echo(f"Deleted {deleted} expired drafts.")
+
+
+@reviews_cli.command("send-notifications")
+@click.option(
+    "--loop",
+    is_flag=True,
+    help="Keep sending every --interval seconds until stopped (Ctrl-C or SIGTERM): a worker.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds between rounds with --loop.",
+)
+def send_notifications(loop: bool, interval: float) -> None:
+    """Send the outbox messages that are due. Run it every minute from cron, or with --loop."""
+    if not loop:
+        _echo_counts(send_due_messages())
+        return
+    stop = threading.Event()
+    # Stop between messages rather than in the middle of one, where an email could go out
+    # without being recorded as sent (and so go again).
+    previous = {
+        signal_number: signal.signal(signal_number, lambda *_: stop.set())
+        for signal_number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        while not stop.is_set():
+            try:
+                counts = send_due_messages(should_stop=stop.is_set)
+            except SQLAlchemyError as error:  # the database may be back next round
+                db.session.rollback()
+                click.echo(f"Database unavailable ({type(error).__name__}); trying again.")
+            else:
+                if counts.sent or counts.retrying or counts.failed:
+                    _echo_counts(counts)
+            stop.wait(interval)
+    finally:
+        for signal_number, handler in previous.items():
+            signal.signal(signal_number, handler)
+    click.echo("Stopped.")
+
+
+def _echo_counts(counts: SendCounts) -> None:
+    click.echo(
+        f"Sent: {counts.sent}. To retry later: {counts.retrying}. "
+        f"Could not be sent: {counts.failed}."
+    )
+
+
+@reviews_cli.command("send-reminders")
+def send_reminders() -> None:
+    """Remind people who saved a draft when 3 days or fewer are left. Run it daily."""
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    # Links are built as a web request to the public address would build them.
+    with current_app.test_request_context(base_url=base_url):
+        queued = queue_deadline_reminders(
+            london_today(), lambda token: url_for("portal.resume", token=token, _external=True)
+        )
+    click.echo(f"Queued {queued} reminders.")

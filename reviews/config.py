@@ -1,0 +1,166 @@
+"""Configuration read from the environment.
+
+`APP_ENV` picks the profile. Production is the default so that a server started without
+configuration refuses to run on a made-up secret; `make run` asks for development explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from email.utils import parseaddr
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a service that can run safely."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from error
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"true", "1", "yes", "on"}:
+        return True
+    if raw in {"false", "0", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+EMAIL_BACKENDS = ("log", "smtp", "notify")
+DEFAULT_EMAIL_FROM = "MOPAC Police Complaint Reviews <no-reply@mopac.london.gov.uk>"
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# A Notify API key is its name, then the service id and the secret, both UUIDs.
+_NOTIFY_API_KEY = re.compile(rf".+-{_UUID}-{_UUID}", re.IGNORECASE)
+
+
+def check_email_settings(settings: Mapping[str, object]) -> None:
+    """Refuse email settings that could never send, so the app fails at start-up and not at the
+    first message. `load_config` runs it; so does the sender, for settings given to create_app."""
+    backend = settings.get("EMAIL_BACKEND")
+    if backend not in EMAIL_BACKENDS:
+        raise ConfigError(f"EMAIL_BACKEND must be log, smtp or notify, not {backend!r}")
+    if backend == "smtp":
+        if not settings.get("SMTP_HOST"):
+            raise ConfigError("SMTP_HOST must be set when EMAIL_BACKEND is smtp")
+        if "@" not in parseaddr(str(settings.get("EMAIL_FROM") or ""))[1]:
+            raise ConfigError("EMAIL_FROM must be an email address, optionally with a name")
+        if settings.get("SMTP_USERNAME") and not settings.get("SMTP_PASSWORD"):
+            raise ConfigError("SMTP_PASSWORD must be set when SMTP_USERNAME is")
+        if settings.get("SMTP_USERNAME") and not settings.get("SMTP_USE_TLS"):
+            raise ConfigError("SMTP_USE_TLS must be true when SMTP_USERNAME is set")
+    if backend == "notify":
+        if not settings.get("NOTIFY_API_KEY"):
+            raise ConfigError("NOTIFY_API_KEY must be set when EMAIL_BACKEND is notify")
+        if not _NOTIFY_API_KEY.fullmatch(str(settings["NOTIFY_API_KEY"])):
+            raise ConfigError("NOTIFY_API_KEY is not a GOV.UK Notify API key")
+        if not re.fullmatch(_UUID, str(settings.get("NOTIFY_TEMPLATE_ID") or ""), re.IGNORECASE):
+            raise ConfigError("NOTIFY_TEMPLATE_ID must be the id of the Notify email template")
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A secret generated once and kept in instance/, so sessions survive a restart."""
+    secret_file = instance_path / "secret_key"
+    if not secret_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_hex(32))
+        secret_file.chmod(0o600)
+    return secret_file.read_text().strip()
+
+
+def load_config(environment: str | None = None) -> dict[str, object]:
+    """Build the Flask configuration for `environment` (default: $APP_ENV, else production)."""
+    environment = environment or os.environ.get("APP_ENV", "production")
+    if environment not in {"production", "development", "test"}:
+        raise ConfigError(f"APP_ENV must be production, development or test, not {environment!r}")
+    production = environment == "production"
+    instance_path = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY must be set in production")
+        secret_key = _development_secret(instance_path)
+
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'reviews.db'}"
+    # Hosted PostgreSQL often hands out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            database_url = "postgresql+psycopg://" + database_url[len(prefix) :]
+
+    config: dict[str, object] = {
+        "APP_ENV": environment,
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Generous, so that a library or a council office sharing one address is not locked out;
+        # lookups and submissions carry their own, tighter limits.
+        "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "300 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_UPLOAD_FILE_BYTES": _int("MAX_UPLOAD_FILE_MB", 10) * 1024 * 1024,
+        "MAX_UPLOAD_FILES": _int("MAX_UPLOAD_FILES", 5),
+        # Room for a full set of uploads plus the form fields around them.
+        "MAX_CONTENT_LENGTH": (_int("MAX_UPLOAD_FILE_MB", 10) * _int("MAX_UPLOAD_FILES", 5) + 1)
+        * 1024
+        * 1024,
+        # Production must choose a real backend: a live service that only logs its emails would
+        # leave people without their confirmations.
+        "EMAIL_BACKEND": os.environ.get("EMAIL_BACKEND", "" if production else "log"),
+        "EMAIL_FROM": os.environ.get("EMAIL_FROM", DEFAULT_EMAIL_FROM),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int("SMTP_PORT", 587),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        # STARTTLS; turn it off only for a relay on the same host or private network.
+        "SMTP_USE_TLS": _bool("SMTP_USE_TLS", True),
+        "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+        # One generic Notify email template whose subject is ((subject)) and body ((body)).
+        "NOTIFY_TEMPLATE_ID": os.environ.get("NOTIFY_TEMPLATE_ID", ""),
+        "CONTACT_EMAIL": os.environ.get(
+            "CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"
+        ),
+        "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
+        # Where the service is reached, for links in messages sent outside a web request
+        # (deadline reminders from the command line).
+        "PUBLIC_BASE_URL": os.environ.get(
+            "PUBLIC_BASE_URL", "" if production else "http://127.0.0.1:5000"
+        ).rstrip("/"),
+        "PREFERRED_URL_SCHEME": os.environ.get(
+            "PREFERRED_URL_SCHEME", "https" if production else "http"
+        ),
+        # How many proxies in front of the app set each X-Forwarded-* header (0: trust none).
+        "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
+        "PROXY_FIX_X_PROTO": _int("PROXY_FIX_X_PROTO", 0),
+        "PROXY_FIX_X_HOST": _int("PROXY_FIX_X_HOST", 0),
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # The longest a session cookie stays valid after it was last written. The tracker and
+        # staff sign-in end their own sessions sooner; a journey keeps its draft for this long.
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_MAX_HOURS", 24) * 3600,
+        "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_HOURS", 20) * 3600,
+        "TESTING": environment == "test",
+    }
+    if production and config["EMAIL_BACKEND"] in ("", "log"):
+        raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")
+    if production and not config["PUBLIC_BASE_URL"]:
+        raise ConfigError("PUBLIC_BASE_URL must be set in production, like https://example.org")
+    check_email_settings(config)
+    return config

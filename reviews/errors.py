@@ -1,0 +1,118 @@
+"""Failure pages: plain words and a next step, in the service's layout, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    ServiceUnavailable,
+)
+
+logger = logging.getLogger("reviews.errors")
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+ERROR_PAGES: dict[int, ErrorPage] = {
+    400: ErrorPage(
+        "Sorry, there is a problem with that request",
+        ("Go back and try again.",),
+    ),
+    403: ErrorPage(
+        "You cannot see this page",
+        ("If you think you should be able to see it, contact us.",),
+    ),
+    404: ErrorPage(
+        "Page not found",
+        (
+            "If you typed the web address, check it is correct.",
+            "If you pasted the web address, check you copied the entire address.",
+        ),
+    ),
+    405: ErrorPage(
+        "Sorry, that did not work",
+        ("This page cannot be used in that way. Go back and try again.",),
+    ),
+    413: ErrorPage(
+        "The file you chose is too big",
+        ("Each file must be smaller than the limit shown on the page. Go back and try again.",),
+    ),
+    429: ErrorPage(
+        "Too many attempts",
+        ("You have tried too many times in a short time. Wait a few minutes and try again.",),
+    ),
+    500: ErrorPage(
+        "Sorry, there is a problem with the service",
+        (
+            "Try again later.",
+            "If you were sending us something, we have kept what you saved so far.",
+        ),
+    ),
+    503: ErrorPage(
+        "Sorry, the service is unavailable",
+        ("You will be able to use the service later. Try again in a few minutes.",),
+    ),
+}
+
+SESSION_EXPIRED = ErrorPage(
+    "Your page timed out",
+    (
+        "To keep your information safe, forms stop working after a while.",
+        "Go back, reload the page and try again.",
+    ),
+)
+
+
+def render_error(status: int, page: ErrorPage | None = None):
+    page = page or ERROR_PAGES[status]
+    return render_template("errors/error.html", page=page, status=status), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def session_expired(_error: CSRFError):
+        return render_error(400, SESSION_EXPIRED)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if status not in ERROR_PAGES:
+            status = 500 if status >= 500 else 400
+        body, status = render_error(status)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            return body, status, {"Allow": ", ".join(error.valid_methods)}
+        return body, status
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        logger.error("database unavailable: %s", type(error.orig).__name__)
+        return render_error(ServiceUnavailable.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(_error: InternalServerError):
+        return render_error(500)
+
+
+def log_exception_safely(exc_info) -> None:
+    """Replaces Flask's exception log, which prints the exception's message and so may print
+    what a person typed: keep the type and the code it passed through, not the values."""
+    _type, exception, _traceback = exc_info
+    logger.error("unhandled error: %s", _where(exception))
+
+
+def _where(exception: BaseException) -> str:
+    frames = traceback.extract_tb(exception.__traceback__)
+    path = " < ".join(f"{frame.name}:{frame.lineno}" for frame in reversed(frames[-6:]))
+    return f"{type(exception).__name__} at {path}"

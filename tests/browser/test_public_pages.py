@@ -1,0 +1,89 @@
+"""Every public page in real Chromium: axe-clean, no CSP or script errors, the look we intend."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.app.test_pages import public_pages_without_arguments
+from tests.browser.conftest import assert_no_axe_violations
+
+ERROR_STATUSES = [400, 403, 404, 405, 413, 429, 500, 503]
+
+
+def test_every_public_page_is_axe_clean_and_error_free(live_app, page, axe):
+    pages = public_pages_without_arguments(live_app)
+    assert "/" in pages
+    for path in pages:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_no_axe_violations(axe, page)
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("status", ERROR_STATUSES)
+def test_error_pages_are_axe_clean(page, axe, status):
+    response = page.goto(f"/_test/error/{status}")
+    assert response.status == status
+    assert_no_axe_violations(axe, page)
+    assert page.console_errors == []
+
+
+def test_gov_uk_frontend_javascript_runs_under_the_csp(page):
+    page.goto("/")
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    # initAll() marks each component it starts; the skip link is on every page.
+    page.wait_for_function(
+        "document.querySelector('.govuk-skip-link').hasAttribute('data-govuk-skip-link-init')"
+    )
+    assert page.console_errors == []
+
+
+def test_system_fonts_and_no_crown(page):
+    page.goto("/")
+    font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert "GDS Transport" not in font
+    assert "system-ui" in font
+    assert (
+        page.locator("svg.govuk-logo, .govuk-header__logotype, .govuk-footer__crown").count() == 0
+    )
+    assert page.locator(".govuk-generic-header").inner_text().strip() == "MOPAC"
+
+
+def test_skip_link_is_the_first_stop_and_reaches_main(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+@pytest.mark.parametrize(
+    ("path", "fill", "button"),
+    [
+        (
+            "/accessibility/ask-for-a-call",
+            {"#full_name": "Ali Example", "#phone": "07700 900982"},
+            "Ask for a call",
+        ),
+        (
+            "/accessibility/ask-for-another-format",
+            {"#document": "Privacy notice", "#full_name": "Bo Example", "#email": "bo@example.com"},
+            "Send request",
+        ),
+    ],
+)
+def test_accessibility_forms_in_every_state(page, axe, path, fill, button):
+    page.goto(path)
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert page.title().startswith("Error: ")
+    assert_no_axe_violations(axe, page)
+
+    for selector, value in fill.items():
+        page.fill(selector, value)
+    if "format" in path:
+        page.check("#format")
+        page.check("#preferred_contact")
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".govuk-panel")).to_be_visible()
+    assert page.url.endswith("/sent")
+    assert_no_axe_violations(axe, page)
