@@ -1,0 +1,353 @@
+"""The review request journey: one question per page, answers kept in a server-side draft,
+check answers, send, confirmation. Rules about which page comes next live in reviews.journey."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from portal import portal
+from portal.answers_summary import summary_sections
+from portal.forms import FORMS, ContinueForm, SaveForm, UploadForm
+from reviews.drafts import (
+    add_document,
+    documents_of_kind,
+    find_draft,
+    remove_document,
+    resume_draft,
+    save_answers,
+    start_draft,
+)
+from reviews.drafts import save_for_later as save_for_later_domain
+from reviews.extensions import db, limiter
+from reviews.journey import (
+    EXIT_PAGES,
+    STEPS,
+    answer,
+    deadline,
+    first_unanswered,
+    furthest_allowed,
+    may_visit,
+    next_page,
+    previous_page,
+)
+from reviews.models import Draft
+from reviews.notifications import queue_email, send_queued
+from reviews.references import format_reference
+from reviews.rules import deadline_message, format_date, london_today
+from reviews.submission import DraftIncomplete, submit_draft
+from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
+
+# Upload pages and the kind of document each one collects.
+UPLOAD_STEPS = {
+    "consent-upload": "consent",
+    "letter-upload": "outcome-letter",
+    "other-documents": "supporting",
+}
+
+
+def _current_draft() -> Draft | None:
+    return find_draft(session.get("draft_id"))
+
+
+def _draft_for_writing() -> Draft:
+    draft = _current_draft()
+    if draft is None:
+        draft = start_draft()
+        session["draft_id"] = draft.id
+    # Rewrite the cookie on every answer, so that its lifetime counts from the last activity.
+    session.modified = True
+    return draft
+
+
+def _page_url(page: str) -> str:
+    if page == "check-answers":
+        return url_for("portal.check_answers")
+    if page in EXIT_PAGES:
+        return url_for("portal.journey_exit", page=page)
+    return url_for("portal.journey_step", slug=page)
+
+
+def _back_url(slug: str, answers, today) -> str:
+    if request.args.get("change"):
+        return url_for("portal.check_answers")
+    previous = previous_page(slug, answers, today)
+    return _page_url(previous) if previous else url_for("portal.start")
+
+
+@portal.get("/request/start")
+def journey_start() -> Response:
+    """Start, or carry on with, a request. After sending one, this starts a new one."""
+    draft = _current_draft()
+    if draft is not None and draft.review_request is not None:
+        session.pop("draft_id")
+        draft = None
+    first = STEPS[0].slug
+    if draft is not None:
+        first = furthest_allowed(draft.answers, london_today())
+    return redirect(_page_url(first))
+
+
+@portal.route("/request/<slug>", methods=["GET", "POST"])
+def journey_step(slug: str):
+    if slug not in FORMS and slug not in UPLOAD_STEPS:
+        abort(404)
+    draft = _current_draft()
+    if draft is not None and draft.review_request is not None:
+        return redirect(url_for("portal.sent"))
+    answers = draft.answers if draft else {}
+    today = london_today()
+    if not may_visit(slug, answers, today):
+        return redirect(_page_url(furthest_allowed(answers, today)))
+    changing = bool(request.args.get("change"))
+    if slug in UPLOAD_STEPS:
+        return _upload_step(slug, draft, answers, today, changing)
+
+    form_class = FORMS[slug]
+    form = form_class() if request.method == "POST" else form_class(data=answers.get(slug))
+    form.answers = answers
+    if form.validate_on_submit():
+        draft = _draft_for_writing()
+        save_answers(draft, slug, form.to_answers())
+        db.session.commit()
+        return redirect(_page_url(next_page(slug, draft.answers, today, changing)))
+
+    context = {
+        "form": form,
+        "slug": slug,
+        "back_url": _back_url(slug, answers, today),
+        "deadline": deadline(answers, today),
+        "deadline_message": deadline_message,
+    }
+    if isinstance(form, ContinueForm) or slug in CUSTOM_TEMPLATES:
+        return render_template(f"portal/journey/{slug}.html", **context)
+    return render_template("portal/journey/question.html", **context)
+
+
+# Pages whose layout is more than one question rendered as the page heading.
+CUSTOM_TEMPLATES = frozenset(
+    {
+        "letter-date",
+        "letter-received",
+        "late-reason",
+        "about-you",
+        "complainant-details",
+        "complaint-date",
+        "contact-details",
+        "adjustments",
+        "why-unhappy",
+    }
+)
+
+
+def _upload_step(slug: str, draft: Draft | None, answers, today, changing: bool):
+    kind = UPLOAD_STEPS[slug]
+    form = UploadForm()
+    saved = answers.get(slug, {})
+    if request.method == "GET":
+        form.letter_to_follow.data = bool(saved.get("letter_to_follow"))
+    file_errors: list[str] = []
+    if form.validate_on_submit():
+        if request.form.get("action") == "upload":
+            file_errors = _store_uploads(kind, form)
+            if not file_errors:
+                return redirect(request.full_path.rstrip("?"))
+        else:
+            problem = _cannot_continue(slug, kind, draft, form)
+            if problem:
+                file_errors = [problem]
+            else:
+                draft = _draft_for_writing()
+                save_answers(
+                    draft,
+                    slug,
+                    {"letter_to_follow": bool(form.letter_to_follow.data)}
+                    if slug == "letter-upload"
+                    else {},
+                )
+                db.session.commit()
+                return redirect(_page_url(next_page(slug, draft.answers, today, changing)))
+    if file_errors:
+        form.files.errors = file_errors
+    return render_template(
+        f"portal/journey/{slug}.html",
+        form=form,
+        slug=slug,
+        documents=documents_of_kind(draft, kind) if draft else [],
+        max_files=current_app.config["MAX_UPLOAD_FILES"],
+        max_megabytes=current_app.config["MAX_UPLOAD_FILE_BYTES"] // (1024 * 1024),
+        accept=HTML_ACCEPT,
+        accepted_types=ACCEPTED_TYPES_HINT,
+        back_url=_back_url(slug, answers, today),
+    )
+
+
+def _store_uploads(kind: str, form: UploadForm) -> list[str]:
+    """Keep every acceptable file; return an error for each one that is not."""
+    chosen = [upload for upload in form.files.data or [] if upload and upload.filename]
+    if not chosen:
+        return ["Select a file to upload"]
+    draft = _draft_for_writing()
+    room = current_app.config["MAX_UPLOAD_FILES"] - len(documents_of_kind(draft, kind))
+    errors = []
+    for upload in chosen:
+        if room <= 0:
+            errors.append(
+                f"You can upload up to {current_app.config['MAX_UPLOAD_FILES']} files here. "
+                "Remove a file to add another"
+            )
+            break
+        try:
+            checked = check_upload(
+                upload.filename, upload.read(), current_app.config["MAX_UPLOAD_FILE_BYTES"]
+            )
+        except UploadRejected as rejected:
+            errors.append(f"{upload.filename}: {rejected.message}")
+            continue
+        add_document(draft, kind, checked)
+        room -= 1
+    db.session.commit()
+    return errors
+
+
+def _cannot_continue(slug: str, kind: str, draft: Draft | None, form: UploadForm) -> str | None:
+    has_files = bool(draft and documents_of_kind(draft, kind))
+    if slug == "letter-upload" and not has_files and not form.letter_to_follow.data:
+        return "Upload your outcome letter, or tell us you will send it later"
+    if slug == "consent-upload" and not has_files:
+        return "Upload their signed permission"
+    return None
+
+
+@portal.post("/request/<slug>/remove/<int:document_id>")
+def remove_upload(slug: str, document_id: int) -> Response:
+    if slug not in UPLOAD_STEPS:
+        abort(404)
+    draft = _current_draft()
+    if draft is None or draft.review_request is not None:
+        return redirect(url_for("portal.journey_start"))
+    # The CSRF check (run for every POST) protects this form too.
+    if remove_document(draft, document_id):
+        db.session.commit()
+    return redirect(url_for("portal.journey_step", slug=slug, **request.args))
+
+
+@portal.get("/request/cannot-use-this-service/<page>")
+def journey_exit(page: str):
+    if page not in EXIT_PAGES:
+        abort(404)
+    return render_template(f"portal/exits/{page}.html")
+
+
+@portal.route("/request/check-answers", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def check_answers():
+    draft = _current_draft()
+    if draft is not None and draft.review_request is not None:
+        return redirect(url_for("portal.sent"))
+    answers = draft.answers if draft else {}
+    today = london_today()
+    unanswered = first_unanswered(answers, today)
+    if draft is None or unanswered is not None:
+        return redirect(_page_url(furthest_allowed(answers, today)))
+    form = ContinueForm()
+    if form.validate_on_submit():
+        try:
+            review_request = submit_draft(draft, today)
+        except DraftIncomplete:
+            return redirect(_page_url(furthest_allowed(draft.answers, today)))
+        _send_after_commit(review_request.id)
+        return redirect(url_for("portal.sent"))
+    return render_template(
+        "portal/journey/check-answers.html",
+        form=form,
+        sections=summary_sections(draft, today),
+    )
+
+
+def _send_after_commit(review_request_id: int | None) -> None:
+    """Try to send the confirmation now; any failure leaves it queued for the sender."""
+    try:
+        send_queued(review_request_id=review_request_id)
+    except Exception:  # the request is safely stored; the outbox keeps the message
+        db.session.rollback()
+        current_app.logger.warning("confirmation left in the outbox for the sender")
+
+
+@portal.get("/request/sent")
+def sent():
+    draft = _current_draft()
+    if draft is None or draft.review_request is None:
+        return redirect(url_for("portal.journey_start"))
+    review_request = draft.review_request
+    return render_template(
+        "portal/journey/sent.html",
+        reference=format_reference(review_request.reference),
+        acknowledgement_due=format_date(review_request.acknowledgement_due),
+        review_request=review_request,
+    )
+
+
+@portal.route("/request/save", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def save_for_later():
+    draft = _current_draft()
+    if draft is None or draft.review_request is not None:
+        return redirect(url_for("portal.journey_start"))
+    form = SaveForm()
+    if request.method == "GET":
+        form.email.data = draft.resume_email or answer(draft.answers, "contact-details", "email")
+    if form.validate_on_submit():
+        token = save_for_later_domain(draft, form.email.data)
+        queue_email(
+            f"draft-saved:{draft.resume_token_hash}",
+            "draft_saved",
+            form.email.data,
+            {
+                "link": url_for("portal.resume", token=token, _external=True),
+                "until": format_date(draft.resume_token_expires_at.date()),
+            },
+        )
+        db.session.commit()
+        _send_after_commit(None)
+        session["saved_until"] = draft.resume_token_expires_at.date().isoformat()
+        return redirect(url_for("portal.saved"))
+    return render_template(
+        "portal/journey/save.html", form=form, back_url=url_for("portal.journey_start")
+    )
+
+
+@portal.get("/request/saved")
+def saved():
+    until = session.get("saved_until")
+    if until is None:
+        return redirect(url_for("portal.journey_start"))
+    return render_template(
+        "portal/journey/saved.html", until=format_date(date.fromisoformat(until))
+    )
+
+
+@portal.route("/request/resume/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def resume(token: str):
+    """GET only shows a button: email scanners that open links must not use up the link."""
+    form = ContinueForm()
+    if form.validate_on_submit():
+        draft = resume_draft(token)
+        if draft is None:
+            return render_template("portal/journey/link_expired.html"), 410
+        db.session.commit()
+        session.clear()
+        session["draft_id"] = draft.id
+        return redirect(_page_url(furthest_allowed(draft.answers, london_today())))
+    return render_template("portal/journey/resume.html", form=form)

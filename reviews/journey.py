@@ -1,0 +1,193 @@
+"""The review request journey as data: which questions apply, in what order, and which answers
+end the journey early. The portal renders it; the rules live here so they can be unit-tested.
+
+Answers are kept per step, as `answers[step_slug] = {field: value}` with dates as ISO strings.
+A step counts as answered once its slug is a key, even with no fields (a page of information
+that the person has read and continued from).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reviews.rules import Deadline, deadline_on
+
+Answers = Mapping[str, Mapping[str, Any]]
+
+ADJUSTMENTS = {
+    "callback": "A phone call instead of writing",
+    "large-print": "Large print",
+    "easy-read": "Easy read",
+    "braille": "Braille",
+    "audio": "Audio",
+    "bsl": "British Sign Language (BSL)",
+    "interpreter": "An interpreter",
+    "other": "Something else",
+}
+
+
+def answer(answers: Answers, slug: str, field: str) -> Any:
+    return answers.get(slug, {}).get(field)
+
+
+def is_representative(answers: Answers) -> bool:
+    return answer(answers, "who-is-asking", "role") == "representative"
+
+
+def deadline(answers: Answers, today: date) -> Deadline | None:
+    letter_date = answer(answers, "letter-date", "letter_date")
+    if not letter_date:
+        return None
+    return deadline_on(date.fromisoformat(letter_date), today)
+
+
+def is_late(answers: Answers, today: date) -> bool:
+    found = deadline(answers, today)
+    return bool(found and found.is_late)
+
+
+@dataclass(frozen=True)
+class Exit:
+    """An answer that ends the journey on a page saying where to go instead."""
+
+    field: str
+    value: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    section: str
+    applies: Callable[[Answers, date], bool] = lambda answers, today: True
+    exit: Exit | None = None
+
+
+STEPS: tuple[Step, ...] = (
+    Step("about-the-met", "eligibility", exit=Exit("about_met", "no", "other-police-force")),
+    Step(
+        "about-the-commissioner",
+        "eligibility",
+        exit=Exit("about_commissioner", "yes", "commissioner"),
+    ),
+    Step("outcome-letter", "eligibility", exit=Exit("has_letter", "no", "complain-first")),
+    Step(
+        "when-complained",
+        "eligibility",
+        exit=Exit("after_scheme_start", "no", "before-february-2020"),
+    ),
+    Step("review-body", "eligibility", exit=Exit("review_body", "iopc", "send-to-the-iopc")),
+    Step("letter-date", "eligibility"),
+    Step("letter-received", "eligibility"),
+    Step("late-reason", "eligibility", applies=lambda answers, today: is_late(answers, today)),
+    Step("what-we-cannot-do", "eligibility"),
+    Step("who-is-asking", "who"),
+    Step("your-name", "who", applies=lambda answers, today: not is_representative(answers)),
+    Step("about-you", "who", applies=lambda answers, today: is_representative(answers)),
+    Step("complainant-details", "who", applies=lambda answers, today: is_representative(answers)),
+    Step("updates", "who", applies=lambda answers, today: is_representative(answers)),
+    Step("consent", "who", applies=lambda answers, today: is_representative(answers)),
+    Step(
+        "consent-upload",
+        "who",
+        applies=lambda answers, today: (
+            is_representative(answers) and answer(answers, "consent", "consent") == "upload"
+        ),
+    ),
+    Step("mps-reference", "complaint"),
+    Step("complaint-date", "complaint"),
+    Step("complaint-summary", "complaint"),
+    Step("why-unhappy", "complaint"),
+    Step("desired-outcome", "complaint"),
+    Step("letter-upload", "documents"),
+    Step("other-documents", "documents"),
+    Step("how-to-contact", "contact"),
+    Step("contact-details", "contact"),
+    Step("contact-safety", "contact"),
+    Step("adjustments-needed", "adjustments"),
+    Step(
+        "adjustments",
+        "adjustments",
+        applies=lambda answers, today: answer(answers, "adjustments-needed", "needed") == "yes",
+    ),
+)
+
+STEPS_BY_SLUG = {step.slug: step for step in STEPS}
+
+EXIT_PAGES = frozenset(step.exit.page for step in STEPS if step.exit)
+
+
+def applicable_steps(answers: Answers, today: date) -> list[Step]:
+    """The steps this person has to go through, given what they have answered so far."""
+    return [step for step in STEPS if step.applies(answers, today)]
+
+
+def exit_page(step: Step, answers: Answers) -> str | None:
+    if step.exit and answer(answers, step.slug, step.exit.field) == step.exit.value:
+        return step.exit.page
+    return None
+
+
+def first_unanswered(answers: Answers, today: date) -> Step | None:
+    """The first question still to answer, or None when the request is ready to check."""
+    for step in applicable_steps(answers, today):
+        if step.slug not in answers:
+            return step
+    return None
+
+
+def furthest_allowed(answers: Answers, today: date) -> str:
+    """Where someone who tried to skip ahead is sent: the first question with no answer, or
+    with an answer that ends the journey (so they can change it), else the check page."""
+    for step in applicable_steps(answers, today):
+        if step.slug not in answers or exit_page(step, answers):
+            return step.slug
+    return "check-answers"
+
+
+def may_visit(slug: str, answers: Answers, today: date) -> bool:
+    """A page can be seen once every earlier question has an answer that does not end the
+    journey, so nobody reaches a page whose earlier answers are missing."""
+    for step in applicable_steps(answers, today):
+        if step.slug == slug:
+            return True
+        if step.slug not in answers or exit_page(step, answers):
+            return False
+    return False
+
+
+def next_page(slug: str, answers: Answers, today: date, changing: bool = False) -> str:
+    """Where to go after answering `slug`: an exit page if the answer ends the journey; else
+    the next question in order; or, when changing an answer from the check page, straight
+    back there unless the change opened a question that has no answer yet."""
+    step = STEPS_BY_SLUG[slug]
+    ended = exit_page(step, answers)
+    if ended:
+        return ended
+    if changing:
+        unanswered = first_unanswered(answers, today)
+        return unanswered.slug if unanswered else "check-answers"
+    steps = [step.slug for step in applicable_steps(answers, today)]
+    later = steps[steps.index(slug) + 1 :]
+    return later[0] if later else "check-answers"
+
+
+def previous_page(slug: str, answers: Answers, today: date) -> str | None:
+    steps = [step.slug for step in applicable_steps(answers, today)]
+    if slug not in steps:
+        return None
+    index = steps.index(slug)
+    return steps[index - 1] if index else None
+
+
+def relevant_answers(answers: Answers, today: date) -> dict[str, Mapping[str, Any]]:
+    """Only the answers to steps that apply: an answer left behind by a changed route (say, a
+    representative's details after switching to 'I am the complainant') is not sent."""
+    return {
+        step.slug: answers[step.slug]
+        for step in applicable_steps(answers, today)
+        if step.slug in answers
+    }

@@ -1,0 +1,186 @@
+"""Turning a finished draft into a review request, once, in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+
+from reviews.accessibility import request_callback
+from reviews.extensions import db
+from reviews.journey import Answers, answer, first_unanswered, is_late, relevant_answers
+from reviews.models import Draft, ReviewRequest
+from reviews.notifications import queue_email
+from reviews.references import format_reference, new_reference
+from reviews.rules import acknowledgement_due, format_date
+from reviews.transactions import commit_once
+from reviews.workflow import Status, record_status
+
+
+class DraftIncomplete(Exception):
+    """Some question the draft needs has no answer yet."""
+
+
+def _optional_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+ADDRESS_PARTS = ("address_line_1", "address_line_2", "town", "postcode")
+
+
+def join_address(details: dict[str, Any]) -> str | None:
+    """The four address boxes as four lines (blank where empty), so they can be split back
+    into the same boxes when the person changes them; None when all are empty."""
+    lines = [(details.get(part) or "").strip() for part in ADDRESS_PARTS]
+    return "\n".join(lines) if any(lines) else None
+
+
+def split_address(address: str | None) -> dict[str, str]:
+    lines = (address or "").split("\n")
+    return dict(zip(ADDRESS_PARTS, [*lines, "", "", "", ""][: len(ADDRESS_PARTS)], strict=True))
+
+
+def build_request(answers: Answers, today: date) -> ReviewRequest:
+    """A ReviewRequest from the answers to every step that applies."""
+    given = relevant_answers(answers, today)
+    representative = answer(given, "who-is-asking", "role") == "representative"
+    you = given["about-you"] if representative else given["your-name"]
+    contact = given["contact-details"]
+    complainant = given.get("complainant-details", {})
+    safe = answer(given, "contact-safety", "safe") or []
+    adjustments = answer(given, "adjustments", "adjustments") or []
+    complaint_date = _optional_date(answer(given, "complaint-date", "complaint_date"))
+    letter_upload = given["letter-upload"]
+    return ReviewRequest(
+        made_on_or_after_scheme_start=answer(given, "when-complained", "after_scheme_start"),
+        review_body_named=answer(given, "review-body", "review_body"),
+        letter_date=date.fromisoformat(answer(given, "letter-date", "letter_date")),
+        letter_received_on=_optional_date(answer(given, "letter-received", "letter_received_on")),
+        is_late=is_late(given, today),
+        late_reason=answer(given, "late-reason", "late_reason"),
+        requester_role="representative" if representative else "complainant",
+        requester_name=you["full_name"],
+        requester_email=contact.get("email"),
+        requester_phone=contact.get("phone"),
+        requester_address=join_address(contact),
+        preferred_contact=answer(given, "how-to-contact", "preferred_contact"),
+        safe_to_leave_message="leave-message" in safe,
+        safe_to_say_who_is_calling="say-who" in safe,
+        representative_organisation=you.get("organisation") if representative else None,
+        representative_relationship=you.get("relationship") if representative else None,
+        complainant_name=complainant.get("full_name") if representative else you["full_name"],
+        complainant_email=complainant.get("email"),
+        complainant_phone=complainant.get("phone"),
+        complainant_address=complainant.get("address"),
+        updates_to=answer(given, "updates", "updates_to") or "requester",
+        consent=answer(given, "consent", "consent") or "not-needed",
+        mps_reference=answer(given, "mps-reference", "mps_reference"),
+        complaint_made_year=complaint_date.year if complaint_date else None,
+        complaint_made_month=complaint_date.month if complaint_date else None,
+        complaint_summary=answer(given, "complaint-summary", "complaint_summary"),
+        why_unhappy=answer(given, "why-unhappy", "why_unhappy"),
+        desired_outcome=answer(given, "desired-outcome", "desired_outcome"),
+        letter_to_follow=bool(letter_upload.get("letter_to_follow")),
+        adjustments=adjustments,
+        interpreter_language=answer(given, "adjustments", "interpreter_language")
+        if "interpreter" in adjustments
+        else None,
+        other_adjustment=answer(given, "adjustments", "other_adjustment")
+        if "other" in adjustments
+        else None,
+        callback_times=answer(given, "adjustments", "callback_times")
+        if "callback" in adjustments
+        else None,
+    )
+
+
+def _is_repeat(mps_reference: str) -> bool:
+    return (
+        db.session.scalar(
+            select(ReviewRequest.id).where(ReviewRequest.mps_reference == mps_reference).limit(1)
+        )
+        is not None
+    )
+
+
+def submit_draft(draft: Draft, today: date) -> ReviewRequest:
+    """Send the draft as a review request and commit. Idempotent: a draft already sent, or
+    sent by a request that raced this one, gives back the request it became."""
+    if draft.review_request is not None:
+        return draft.review_request
+    if first_unanswered(draft.answers, today) is not None:
+        raise DraftIncomplete
+    draft_id = draft.id
+    return commit_once(
+        lambda: _record_request(draft, today),
+        lambda: db.session.scalar(select(ReviewRequest).where(ReviewRequest.draft_id == draft_id)),
+    )
+
+
+def _record_request(draft: Draft, today: date) -> ReviewRequest:
+    """Everything one send writes: the request, its first timeline entry, its documents, any
+    callback it asks for and its confirmation email, and the draft emptied of answers."""
+    review_request = build_request(draft.answers, today)
+    review_request.reference = new_reference()
+    review_request.draft_id = draft.id
+    review_request.acknowledgement_due = acknowledgement_due(today)
+    review_request.possible_duplicate = _is_repeat(review_request.mps_reference)
+    db.session.add(review_request)
+    record_status(review_request, Status.RECEIVED)
+    # Inserting now makes a racing second send fail here, on the unique draft_id.
+    db.session.flush()
+
+    for document in list(draft.documents):
+        document.draft = None
+        document.review_request = review_request
+    if "callback" in review_request.adjustments:
+        request_callback(
+            today,
+            review_request_id=review_request.id,
+            source="review-request",
+            name=review_request.requester_name,
+            phone=answer(draft.answers, "adjustments", "callback_phone"),
+            best_times=review_request.callback_times,
+            safe_to_leave_message=review_request.safe_to_leave_message,
+            safe_to_say_who_is_calling=review_request.safe_to_say_who_is_calling,
+            reference_given=review_request.reference,
+        )
+    notify_requester(review_request, "request-received", "request_received")
+    draft.review_request = review_request
+    draft.answers = {}
+    return review_request
+
+
+def update_recipients(review_request: ReviewRequest) -> list[str]:
+    """Who gets email about the request: by email only when that is how they asked to be
+    contacted, and the complainant too when a representative asked for that."""
+    recipients = []
+    if (
+        review_request.preferred_contact == "email"
+        and review_request.requester_email
+        and review_request.updates_to in ("requester", "both")
+    ):
+        recipients.append(review_request.requester_email)
+    if review_request.updates_to in ("complainant", "both") and review_request.complainant_email:
+        recipients.append(review_request.complainant_email)
+    return recipients
+
+
+def notify_requester(review_request: ReviewRequest, event: str, template: str) -> None:
+    """Queue an email about `event` to everyone who gets updates, in the caller's transaction.
+    It holds the reference and a link to the tracker, never what the complaint is about."""
+    personalisation = {
+        "reference": format_reference(review_request.reference),
+        "acknowledgement_due": format_date(review_request.acknowledgement_due),
+        "link": url_for("portal.track", _external=True),
+    }
+    for index, recipient in enumerate(update_recipients(review_request)):
+        queue_email(
+            f"{event}:{review_request.reference}:{index}",
+            template,
+            recipient,
+            personalisation,
+            review_request,
+        )

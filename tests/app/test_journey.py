@@ -1,0 +1,456 @@
+"""The review request journey through the Flask client, against the real database."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from reviews.drafts import purge_expired_drafts
+from reviews.extensions import db
+from reviews.models import (
+    CallbackRequest,
+    Document,
+    Draft,
+    OutboxMessage,
+    ReviewRequest,
+    TimelineEntry,
+    utc_now,
+)
+from reviews.references import format_reference
+from reviews.rules import acknowledgement_due, add_working_days, format_date, london_today
+from reviews.submission import submit_draft
+from tests.journey_data import complainant_steps, date_parts, pdf_bytes, replace_step
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+class Journey:
+    """Drives the journey as a browser without JavaScript would: GET a page, POST its form."""
+
+    def __init__(self, client):
+        self.client = client
+        self._token = None
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            self._token = TOKEN.search(self.client.get("/request/about-the-met").text).group(1)
+        return self._token
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+
+    def answer(self, slug: str, data: dict, expect_redirect: bool = True):
+        response = self.post(f"/request/{slug}", data, content_type="multipart/form-data")
+        if expect_redirect:
+            assert response.status_code == 302, (slug, _errors(response.text))
+        return response
+
+    def walk(self, steps):
+        for slug, data in steps:
+            self.answer(slug, data)
+
+    def send(self):
+        return self.post("/request/check-answers")
+
+
+def _errors(html: str) -> list[str]:
+    return re.findall(r'<a href="#[^"]+">([^<]+)</a>', html)
+
+
+def requests_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(ReviewRequest))
+
+
+def test_complainant_sends_a_request_and_gets_a_reference(app, journey):
+    journey.walk(complainant_steps())
+    check = journey.client.get("/request/check-answers")
+    assert check.status_code == 200
+    assert "Sam Example" in check.text and "CO/01234/25" in check.text
+    assert "I will send it later by email or post" in check.text
+
+    response = journey.send()
+    assert response.status_code == 302 and response.location.endswith("/request/sent")
+    sent = journey.client.get("/request/sent")
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.status == "received"
+        assert review_request.mps_reference == "CO/01234/25"
+        assert review_request.requester_email == "Sam@example.com"
+        assert review_request.complainant_name == "Sam Example"
+        assert review_request.letter_to_follow is True
+        assert review_request.is_late is False
+        assert review_request.safe_to_leave_message is True
+        assert review_request.safe_to_say_who_is_calling is False
+        assert review_request.acknowledgement_due == acknowledgement_due(london_today())
+        assert [entry.status for entry in review_request.timeline] == ["received"]
+        reference = format_reference(review_request.reference)
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.status == "sent" and message.recipient == "Sam@example.com"
+        assert message.personalisation["reference"] == reference
+        assert db.session.scalar(select(Draft)).answers == {}
+    assert reference in sent.text
+    assert format_date(acknowledgement_due(london_today())) in sent.text
+
+
+def test_confirmation_email_holds_the_reference_and_link_but_no_complaint_details(
+    app, journey, caplog
+):
+    caplog.set_level("INFO", logger="reviews.notifications")
+    journey.walk(complainant_steps())
+    journey.send()
+    logged = caplog.text
+    assert "We have your review request" in logged
+    assert "/track" in logged
+    for private in ("Sam Example", "body-worn", "CO/01234/25", "Sam@example.com", "rude"):
+        assert private not in logged
+
+
+def test_sending_twice_gives_one_request_and_the_same_reference(app, journey):
+    journey.walk(complainant_steps())
+    first = journey.send()
+    second = journey.send()
+    assert first.location == second.location
+    assert journey.client.get("/request/check-answers").location.endswith("/request/sent")
+    with app.app_context():
+        assert requests_count() == 1
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_two_sends_racing_give_one_request(app, journey):
+    """Both load the unsent draft before either commits, as a double click can."""
+    journey.walk(complainant_steps())
+    today = london_today()
+    both_loaded = threading.Barrier(2)
+    references = []
+
+    def send():
+        with app.test_request_context():
+            draft = db.session.scalar(select(Draft))
+            assert draft.review_request is None
+            both_loaded.wait(timeout=10)
+            references.append(submit_draft(draft, today).reference)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(references) == 2 and references[0] == references[1]
+    with app.app_context():
+        assert requests_count() == 1
+
+
+def test_pages_cannot_be_skipped(client):
+    response = client.get("/request/why-unhappy")
+    assert response.status_code == 302
+    assert response.location.endswith("/request/about-the-met")
+    assert client.get("/request/check-answers").location.endswith("/request/about-the-met")
+
+
+def test_unknown_step_is_not_found(client):
+    assert client.get("/request/no-such-step").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("slug", "data", "exit_page"),
+    [
+        ("about-the-met", {"about_met": "no"}, "other-police-force"),
+        ("about-the-commissioner", {"about_commissioner": "yes"}, "commissioner"),
+        ("outcome-letter", {"has_letter": "no"}, "complain-first"),
+        ("when-complained", {"after_scheme_start": "no"}, "before-february-2020"),
+        ("review-body", {"review_body": "iopc"}, "send-to-the-iopc"),
+    ],
+)
+def test_answers_that_end_the_journey(journey, slug, data, exit_page):
+    steps = complainant_steps()
+    slugs = [name for name, _ in steps]
+    journey.walk(steps[: slugs.index(slug)])
+    response = journey.answer(slug, data)
+    assert response.location.endswith(f"/request/cannot-use-this-service/{exit_page}")
+    page = journey.client.get(response.location)
+    assert page.status_code == 200
+    # Going further is refused until the answer changes.
+    later = journey.client.get("/request/what-we-cannot-do")
+    assert later.location.endswith(f"/request/{slug}")
+
+
+def test_not_sure_answers_carry_on(app, journey):
+    steps = replace_step(complainant_steps(), "review-body", {"review_body": "not-sure"})
+    steps = replace_step(steps, "when-complained", {"after_scheme_start": "not-sure"})
+    journey.walk(steps)
+    journey.send()
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.review_body_named == "not-sure"
+        assert review_request.made_on_or_after_scheme_start == "not-sure"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Enter the date on your outcome letter"),
+        (
+            {"letter_date-day": "3", "letter_date-year": "2026"},
+            "The date on your outcome letter must include a month",
+        ),
+        (
+            {"letter_date-day": "31", "letter_date-month": "2", "letter_date-year": "2026"},
+            "The date on your outcome letter must be a real date",
+        ),
+        (
+            {"letter_date-day": "3", "letter_date-month": "3", "letter_date-year": "26"},
+            "Year must include 4 numbers",
+        ),
+        (
+            date_parts("letter_date", london_today() + timedelta(days=1)),
+            "The date on your outcome letter must be today or in the past",
+        ),
+    ],
+)
+def test_letter_date_errors(journey, data, message):
+    journey.walk(complainant_steps()[:5])
+    response = journey.answer("letter-date", data, expect_redirect=False)
+    assert response.status_code == 200
+    assert message in _errors(response.text)
+    assert "<title>Error: What date is on your outcome letter?" in response.text
+
+
+def test_deadline_is_explained_after_the_letter_date(journey):
+    letter_date = london_today() - timedelta(days=22)
+    journey.walk(complainant_steps(letter_date)[:6])
+    page = journey.client.get("/request/letter-received").text
+    assert f"Your letter is dated {format_date(letter_date)}." in page
+    assert "You have 6 days left." in page
+    assert '<h1 class="govuk-heading-l">You have 6 days left to ask for a review</h1>' in page
+
+
+def test_late_request_asks_why_and_is_never_refused(app, journey):
+    letter_date = london_today() - timedelta(days=40)
+    steps = complainant_steps(letter_date)
+    journey.walk(steps[:7])
+    page = journey.client.get("/request/late-reason")
+    assert "so your request is late" in page.text
+    missing = journey.answer("late-reason", {"late_reason": " "}, expect_redirect=False)
+    assert "Enter why you are asking for a review after the 28 days" in _errors(missing.text)
+    journey.answer("late-reason", {"late_reason": "I was in hospital."})
+    journey.walk(steps[7:])
+    journey.send()
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.is_late is True
+        assert review_request.late_reason == "I was in hospital."
+
+
+def test_representative_with_consent_to_follow(app, journey):
+    steps = replace_step(complainant_steps(), "who-is-asking", {"role": "representative"})
+    steps = [step for step in steps if step[0] != "your-name"]
+    index = [name for name, _ in steps].index("who-is-asking") + 1
+    steps[index:index] = [
+        (
+            "about-you",
+            {
+                "full_name": "Ria Advocate",
+                "organisation": "Advice Centre",
+                "relationship": "Advocate",
+            },
+        ),
+        ("complainant-details", {"full_name": "Sam Example", "email": "sam@example.com"}),
+        ("updates", {"updates_to": "both"}),
+        ("consent", {"consent": "awaited"}),
+    ]
+    steps = replace_step(steps, "contact-details", {"email": "ria@example.org"})
+    journey.walk(steps)
+    journey.send()
+    sent = journey.client.get("/request/sent").text
+    assert "signed permission" in sent
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.requester_role == "representative"
+        assert review_request.requester_name == "Ria Advocate"
+        assert review_request.complainant_name == "Sam Example"
+        assert review_request.consent == "awaited"
+        recipients = sorted(
+            message.recipient for message in db.session.scalars(select(OutboxMessage))
+        )
+        assert recipients == ["ria@example.org", "sam@example.com"]
+
+
+def test_switching_back_to_complainant_drops_representative_answers(app, journey):
+    steps = complainant_steps()
+    journey.walk(steps[:9])
+    journey.answer("who-is-asking", {"role": "representative"})
+    journey.answer("about-you", {"full_name": "Ria", "relationship": "Friend"})
+    journey.answer("who-is-asking", {"role": "complainant"})
+    journey.walk(steps[9:])
+    journey.send()
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.requester_role == "complainant"
+        assert review_request.representative_relationship is None
+
+
+def upload(journey, slug, files, **extra):
+    data = {"action": "upload", "files": files, **extra}
+    return journey.post(f"/request/{slug}", data, content_type="multipart/form-data")
+
+
+def test_outcome_letter_upload_checked_by_content(app, journey):
+    steps = complainant_steps()
+    slugs = [name for name, _ in steps]
+    journey.walk(steps[: slugs.index("letter-upload")])
+    pretend = upload(journey, "letter-upload", [(io.BytesIO(b"just text"), "letter.pdf")])
+    assert pretend.status_code == 200
+    assert "letter.pdf: The selected file must be a PDF, JPG, PNG or HEIC" in pretend.text
+    nothing = journey.answer("letter-upload", {"action": "continue"}, expect_redirect=False)
+    assert "Upload your outcome letter, or tell us you will send it later" in nothing.text
+
+    good = upload(
+        journey,
+        "letter-upload",
+        [(io.BytesIO(pdf_bytes()), "page 1.pdf"), (io.BytesIO(b""), "empty.pdf")],
+    )
+    assert good.status_code == 200
+    assert "empty.pdf: The selected file is empty" in good.text
+    assert "page 1.pdf" in good.text
+    journey.answer("letter-upload", {"action": "continue"})
+    journey.walk(steps[slugs.index("letter-upload") + 1 :])
+    journey.send()
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert [d.filename for d in review_request.documents] == ["page 1.pdf"]
+        assert review_request.documents[0].content.startswith(b"%PDF")
+        assert review_request.letter_to_follow is False
+
+
+def test_a_file_can_be_removed_and_only_from_your_own_draft(app, journey, client):
+    steps = complainant_steps()
+    slugs = [name for name, _ in steps]
+    journey.walk(steps[: slugs.index("letter-upload")])
+    upload(journey, "letter-upload", [(io.BytesIO(pdf_bytes()), "letter.pdf")])
+    with app.app_context():
+        document_id = db.session.scalar(select(Document.id))
+
+    stranger = Journey(app.test_client())
+    stranger.post(f"/request/letter-upload/remove/{document_id}")
+    with app.app_context():
+        assert db.session.get(Document, document_id) is not None
+
+    journey.post(f"/request/letter-upload/remove/{document_id}")
+    with app.app_context():
+        assert db.session.get(Document, document_id) is None
+
+
+def test_at_most_five_files(app, journey):
+    steps = complainant_steps()
+    slugs = [name for name, _ in steps]
+    journey.walk(steps[: slugs.index("letter-upload")])
+    files = [(io.BytesIO(pdf_bytes()), f"page {n}.pdf") for n in range(6)]
+    response = upload(journey, "letter-upload", files)
+    assert "You can upload up to 5 files here" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 5
+
+
+def test_repeat_mps_reference_is_accepted_and_flagged(app, journey):
+    journey.walk(complainant_steps())
+    journey.send()
+    again = Journey(app.test_client())
+    again.walk(replace_step(complainant_steps(), "mps-reference", {"mps_reference": "CO/01234/25"}))
+    again.send()
+    assert "looks like an earlier request" in again.client.get("/request/sent").text
+    with app.app_context():
+        flags = db.session.scalars(
+            select(ReviewRequest.possible_duplicate).order_by(ReviewRequest.id)
+        )
+        assert list(flags) == [False, True]
+
+
+def test_callback_adjustment_becomes_a_staff_item(app, journey):
+    steps = replace_step(complainant_steps(), "adjustments-needed", {"needed": "yes"})
+    journey.walk(steps)
+    missing = journey.answer("adjustments", {"adjustments": ["callback"]}, expect_redirect=False)
+    assert "Enter a phone number for us to call" in _errors(missing.text)
+    journey.answer(
+        "adjustments",
+        {
+            "adjustments": ["callback", "large-print", "interpreter"],
+            "callback_phone": "07700 900982",
+            "callback_times": "Weekday mornings",
+            "interpreter_language": "Polish",
+        },
+    )
+    journey.send()
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.adjustments == ["callback", "large-print", "interpreter"]
+        assert review_request.interpreter_language == "Polish"
+        callback = db.session.scalar(select(CallbackRequest))
+        assert callback.phone == "07700 900982"
+        assert callback.best_times == "Weekday mornings"
+        assert callback.review_request_id == review_request.id
+        assert callback.due_on == add_working_days(london_today(), 2)
+
+
+def test_change_link_returns_to_check_answers(journey):
+    journey.walk(complainant_steps())
+    check = journey.client.get("/request/check-answers").text
+    assert 'href="/request/your-name?change=1"' in check
+    response = journey.answer("your-name?change=1", {"full_name": "Samira Example"})
+    assert response.location.endswith("/request/check-answers")
+    assert "Samira Example" in journey.client.get("/request/check-answers").text
+
+
+def test_changing_to_post_needs_an_address(journey):
+    journey.walk(complainant_steps())
+    journey.answer("how-to-contact?change=1", {"preferred_contact": "post"})
+    response = journey.answer("contact-details?change=1", {}, expect_redirect=False)
+    assert "Enter address line 1, typically the building and street" in _errors(response.text)
+    assert "Enter postcode" in _errors(response.text)
+
+
+def test_contact_details_are_checked(journey):
+    steps = complainant_steps()
+    slugs = [name for name, _ in steps]
+    journey.walk(steps[: slugs.index("contact-details")])
+    response = journey.answer(
+        "contact-details", {"email": "not-an-email", "phone": "12"}, expect_redirect=False
+    )
+    errors = _errors(response.text)
+    assert "Enter an email address in the correct format, like name@example.com" in errors
+    assert any(error.startswith("Enter a phone number, like") for error in errors)
+
+
+def test_expired_drafts_are_purged_with_their_files(app, journey):
+    steps = complainant_steps()
+    slugs = [name for name, _ in steps]
+    journey.walk(steps[: slugs.index("letter-upload")])
+    upload(journey, "letter-upload", [(io.BytesIO(pdf_bytes()), "letter.pdf")])
+    with app.app_context():
+        assert purge_expired_drafts() == 0
+        assert purge_expired_drafts(utc_now() + timedelta(hours=49)) == 1
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def test_timeline_has_one_entry_per_request(app, journey):
+    journey.walk(complainant_steps())
+    journey.send()
+    journey.send()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TimelineEntry)) == 1
+
+
+def test_a_journey_survives_a_long_pause(journey, monkeypatch):
+    """Someone who stops for a few hours to find their letter keeps their answers."""
+    journey.walk(complainant_steps()[:3])
+    three_hours_later = time.time() + 3 * 3600
+    monkeypatch.setattr(time, "time", lambda: three_hours_later)
+    assert journey.client.get("/request/when-complained").status_code == 200

@@ -1,0 +1,86 @@
+"""Answers that walk the review request journey, shared by the app and browser tests."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from pypdf import PdfWriter
+
+from reviews.rules import london_today
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def date_parts(name: str, value: date) -> dict[str, str]:
+    return {
+        f"{name}-day": str(value.day),
+        f"{name}-month": str(value.month),
+        f"{name}-year": str(value.year),
+    }
+
+
+def complainant_steps(letter_date: date | None = None) -> list[tuple[str, dict]]:
+    """(step, form data) for a complainant in time, by email, with no adjustments.
+    Upload steps are left to the caller: `letter-upload` needs a file or 'send later'."""
+    letter_date = letter_date or london_today() - timedelta(days=5)
+    return [
+        ("about-the-met", {"about_met": "yes"}),
+        ("about-the-commissioner", {"about_commissioner": "no"}),
+        ("outcome-letter", {"has_letter": "yes"}),
+        ("when-complained", {"after_scheme_start": "yes"}),
+        ("review-body", {"review_body": "mopac"}),
+        ("letter-date", date_parts("letter_date", letter_date)),
+        ("letter-received", {}),
+        ("what-we-cannot-do", {}),
+        ("who-is-asking", {"role": "complainant"}),
+        ("your-name", {"full_name": "Sam Example"}),
+        ("mps-reference", {"mps_reference": "co / 01234 / 25"}),
+        ("complaint-date", {"complaint_date-month": "11", "complaint_date-year": "2025"}),
+        ("complaint-summary", {"complaint_summary": "Officers were rude during a stop."}),
+        ("why-unhappy", {"why_unhappy": "The Met ignored the body-worn video."}),
+        ("desired-outcome", {"desired_outcome": ""}),
+        ("letter-upload", {"letter_to_follow": "y", "action": "continue"}),
+        ("other-documents", {"action": "continue"}),
+        ("how-to-contact", {"preferred_contact": "email"}),
+        ("contact-details", {"email": "Sam@Example.com"}),
+        ("contact-safety", {"safe": ["leave-message"]}),
+        ("adjustments-needed", {"needed": "no"}),
+    ]
+
+
+def replace_step(steps, slug: str, data: dict, after: str | None = None):
+    """The steps with `slug`'s data replaced, or inserted after `after` if not there."""
+    result = [(name, data if name == slug else values) for name, values in steps]
+    if after and slug not in [name for name, _ in steps]:
+        index = [name for name, _ in steps].index(after) + 1
+        result.insert(index, (slug, data))
+    return result
+
+
+def representative_steps(consent: str = "awaited") -> list[tuple[str, dict]]:
+    """(step, form data) for someone asking for a complainant, in time, by email. With
+    `consent="upload"` the caller must deal with the `consent-upload` step that follows."""
+    steps = replace_step(complainant_steps(), "who-is-asking", {"role": "representative"})
+    steps = [step for step in steps if step[0] != "your-name"]
+    index = [name for name, _ in steps].index("who-is-asking") + 1
+    steps[index:index] = [
+        (
+            "about-you",
+            {
+                "full_name": "Ria Advocate",
+                "organisation": "Advice Centre",
+                "relationship": "Advocate",
+            },
+        ),
+        ("complainant-details", {"full_name": "Sam Example", "email": "sam@example.com"}),
+        ("updates", {"updates_to": "both"}),
+        ("consent", {"consent": consent}),
+    ]
+    return replace_step(steps, "contact-details", {"email": "ria@example.org"})
