@@ -1,0 +1,87 @@
+"""Accessibility: the statement, and asking for a phone call or a document in another format.
+Both requests land on the staff queues, with the due dates the confirmation pages promise."""
+
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, session, url_for
+
+from accessibility.forms import CallbackForm, FormatRequestForm
+from reviews.accessibility import send_callback_request, send_format_request
+from reviews.extensions import limiter
+from reviews.rules import format_date, london_today
+
+accessibility = Blueprint("accessibility", __name__, url_prefix="/accessibility")
+
+# A form can be sent a few times an hour from one address: enough for a shared computer,
+# not enough to flood the staff queues.
+FORM_LIMIT = "10 per hour"
+
+
+@accessibility.get("")
+def statement():
+    return render_template("accessibility/statement.html")
+
+
+@accessibility.route("/ask-for-a-call", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def ask_for_a_call():
+    form = CallbackForm()
+    if form.validate_on_submit():
+        callback = send_callback_request(
+            london_today(),
+            form.submission_key.data,
+            name=form.full_name.data.strip(),
+            phone=form.phone.data,
+            best_times=(form.best_times.data or "").strip() or None,
+            safe_to_leave_message="leave-message" in form.safe.data,
+            safe_to_say_who_is_calling="say-who" in form.safe.data,
+            about=(form.about.data or "").strip() or None,
+            reference_given=form.reference.data,
+        )
+        session["callback_due"] = callback.due_on.isoformat()
+        return redirect(url_for("accessibility.call_requested"))
+    return render_template("accessibility/ask_for_a_call.html", form=form)
+
+
+@accessibility.get("/ask-for-a-call/sent")
+def call_requested():
+    due = session.get("callback_due")
+    if due is None:
+        return redirect(url_for("accessibility.ask_for_a_call"))
+    return render_template("accessibility/call_requested.html", due=_date_text(due))
+
+
+@accessibility.route("/ask-for-another-format", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def ask_for_another_format():
+    form = FormatRequestForm()
+    if form.validate_on_submit():
+        contact = form.preferred_contact.data
+        format_request = send_format_request(
+            london_today(),
+            form.submission_key.data,
+            document=form.document.data.strip(),
+            format=form.format.data,
+            format_detail=form.language.data.strip() if form.format.data == "language" else None,
+            assistive_technology=(form.assistive_technology.data or "").strip() or None,
+            name=form.full_name.data.strip(),
+            preferred_contact=contact,
+            email=form.email.data or None,
+            phone=form.phone.data or None,
+            address=(form.address.data or "").strip() or None,
+        )
+        session["format_due"] = format_request.due_on.isoformat()
+        return redirect(url_for("accessibility.format_requested"))
+    return render_template("accessibility/ask_for_another_format.html", form=form)
+
+
+@accessibility.get("/ask-for-another-format/sent")
+def format_requested():
+    due = session.get("format_due")
+    if due is None:
+        return redirect(url_for("accessibility.ask_for_another_format"))
+    return render_template("accessibility/format_requested.html", due=_date_text(due))
+
+
+def _date_text(iso_date: str) -> str:
+    return format_date(date.fromisoformat(iso_date))

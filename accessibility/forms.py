@@ -1,0 +1,161 @@
+"""The accessibility forms: ask for a phone call, ask for a document in another format.
+
+Each is one short page, the GOV.UK contact form pattern: the whole form is the one thing the
+person came to do. A hidden one-off key makes a double click or a resend save one request.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import StopValidation
+
+from portal.fields import (
+    Chosen,
+    MaxLength,
+    Required,
+    email_field,
+    name_field,
+    phone_field,
+)
+from reviews.accessibility import FORMATS
+from reviews.references import parse_reference
+
+SAFE_CHOICES = {
+    "leave-message": "leave a voicemail or message",
+    "say-who": "say we are calling from MOPAC",
+}
+
+
+class OnceOnlyForm(FlaskForm):
+    submission_key = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.submission_key.data:
+            self.submission_key.data = secrets.token_urlsafe(24)
+
+    def validate_submission_key(self, field: Field) -> None:
+        if not field.data or len(field.data) > 64:
+            raise StopValidation("The form was not complete. Go back and try again")
+
+
+class CallbackForm(OnceOnlyForm):
+    full_name = name_field("Your name", "Enter your name")
+    phone = phone_field("Phone number to call")
+    best_times = StringField(
+        "Best days and times to call (optional)",
+        description="For example, weekday mornings or after 4pm",
+        validators=[MaxLength(200, "Best days and times must be 200 characters or fewer")],
+        widget=GovTextInput(),
+    )
+    safe = SelectMultipleField(
+        "When we call, is it safe for us to:",
+        choices=SAFE_CHOICES,
+        validate_choice=False,
+        description="Select all that apply. If neither is safe, leave both unticked.",
+        widget=GovCheckboxesInput(),
+    )
+    about = TextAreaField(
+        "What would you like to talk about? (optional)",
+        validators=[
+            MaxLength(1000, "What you would like to talk about must be 1,000 characters or fewer")
+        ],
+        widget=GovTextArea(),
+    )
+    reference = StringField(
+        "Tracking reference (optional)",
+        description="If you have already asked for a review. For example, ABCD-EFGH-JKMN-PQ",
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+        widget=GovTextInput(),
+    )
+
+    def validate_phone(self, field: Field) -> None:
+        if not (field.data or "").strip():
+            raise StopValidation("Enter a phone number for us to call")
+
+    def validate_safe(self, field: Field) -> None:
+        if any(value not in SAFE_CHOICES for value in field.data or []):
+            raise StopValidation("Select what is safe for us to do")
+
+    def validate_reference(self, field: Field) -> None:
+        if not (field.data or "").strip():
+            field.data = None
+            return
+        canonical = parse_reference(field.data)
+        if canonical is None:
+            raise StopValidation(
+                "Enter your tracking reference as it is on your confirmation, "
+                "like ABCD-EFGH-JKMN-PQ"
+            )
+        field.data = canonical
+
+
+class FormatRequestForm(OnceOnlyForm):
+    document = TextAreaField(
+        "Which document or page do you need?",
+        description="Give its name or web address. For example, the privacy notice",
+        validators=[
+            Required("Enter which document or page you need"),
+            MaxLength(1000, "Which document or page must be 1,000 characters or fewer"),
+        ],
+        widget=GovTextArea(),
+    )
+    format = RadioField(
+        "Which format do you need?",
+        choices=FORMATS,
+        validate_choice=False,
+        validators=[Chosen("Select which format you need")],
+        widget=GovRadioInput(),
+    )
+    language = StringField(
+        "Which language?",
+        validators=[MaxLength(100, "Language must be 100 characters or fewer")],
+        widget=GovTextInput(),
+    )
+    assistive_technology = StringField(
+        "Which assistive technology do you use? (optional)",
+        description="For example, a screen reader or screen magnifier. This helps us get it right.",
+        validators=[MaxLength(200, "Assistive technology must be 200 characters or fewer")],
+        widget=GovTextInput(),
+    )
+    full_name = name_field("Your name", "Enter your name")
+    preferred_contact = RadioField(
+        "How should we contact you?",
+        choices={"email": "Email", "phone": "Phone", "post": "Post"},
+        validate_choice=False,
+        validators=[Chosen("Select how we should contact you")],
+        widget=GovRadioInput(),
+    )
+    email = email_field()
+    phone = phone_field()
+    address = TextAreaField(
+        "Postal address",
+        validators=[MaxLength(500, "Address must be 500 characters or fewer")],
+        render_kw={"autocomplete": "street-address"},
+        widget=GovTextArea(),
+    )
+
+    def validate_language(self, field: Field) -> None:
+        if self.format.data == "language" and not (field.data or "").strip():
+            raise StopValidation("Enter which language you need")
+
+    def validate_email(self, field: Field) -> None:
+        if self.preferred_contact.data == "email" and not (field.data or "").strip():
+            raise StopValidation("Enter your email address")
+
+    def validate_phone(self, field: Field) -> None:
+        if self.preferred_contact.data == "phone" and not (field.data or "").strip():
+            raise StopValidation("Enter your phone number")
+
+    def validate_address(self, field: Field) -> None:
+        if self.preferred_contact.data == "post" and not (field.data or "").strip():
+            raise StopValidation("Enter your postal address")

@@ -1,0 +1,291 @@
+"""The tracker: look a request up with its reference and a surname, follow it, and change
+what is the requester's to change. A look-up opens a session for that one request only."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from portal import portal
+from portal.forms import AdjustmentsForm, UploadForm
+from portal.tracker_forms import ContactUpdateForm, LookupForm, MessageForm, WithdrawForm
+from reviews.accessibility import request_callback
+from reviews.extensions import db, limiter
+from reviews.journey import ADJUSTMENTS
+from reviews.models import ReviewRequest
+from reviews.references import format_reference, parse_reference
+from reviews.rules import format_date, london_today
+from reviews.submission import join_address, split_address
+from reviews.tracking import (
+    add_documents,
+    add_message,
+    can_withdraw,
+    current_stage,
+    find_request,
+    public_timeline,
+    withdraw,
+)
+from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
+
+IDLE_SECONDS = 30 * 60
+
+DOCUMENT_KINDS = {
+    "outcome-letter": "The outcome letter from the Met",
+    "consent": "Signed permission from the person who made the complaint",
+    "supporting": "Something else",
+}
+
+
+def _lookup_failed(_response) -> bool:
+    return bool(g.get("lookup_failed"))
+
+
+def _reference_key() -> str:
+    return "reference:" + (parse_reference(request.form.get("reference", "")) or "not-a-reference")
+
+
+def tracked(view: Callable) -> Callable:
+    """Only for someone who looked this request up in the last 30 minutes of activity."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        tracking = session.get("tracking")
+        now = time.time()
+        if not tracking:
+            return redirect(url_for("portal.track"))
+        if now - tracking["seen"] > IDLE_SECONDS:
+            session.pop("tracking")
+            session["tracking_ended"] = True
+            return redirect(url_for("portal.track"))
+        session["tracking"] = {**tracking, "seen": now}
+        review_request = db.session.get(ReviewRequest, tracking["id"])
+        if review_request is None:
+            abort(404)
+        return view(review_request, *args, **kwargs)
+
+    return wrapper
+
+
+@portal.route("/track", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=_lookup_failed)
+@limiter.limit(
+    "5 per 15 minutes", methods=["POST"], key_func=_reference_key, deduct_when=_lookup_failed
+)
+def track():
+    form = LookupForm()
+    not_found = False
+    if form.validate_on_submit():
+        review_request = find_request(form.reference.data, form.surname.data)
+        if review_request is not None:
+            # A fresh session for this request alone: nothing from before carries over.
+            session.clear()
+            session["tracking"] = {"id": review_request.id, "seen": time.time()}
+            return redirect(url_for("portal.your_request"))
+        g.lookup_failed = True
+        not_found = True
+    return render_template(
+        "portal/tracker/track.html",
+        form=form,
+        not_found=not_found,
+        ended=session.pop("tracking_ended", False),
+    )
+
+
+@portal.post("/track/sign-out")
+def track_sign_out() -> Response:
+    session.pop("tracking", None)
+    return redirect(url_for("portal.track"))
+
+
+@portal.post("/track/keep-alive")
+@tracked
+def track_keep_alive(review_request: ReviewRequest):
+    """The time-out warning's 'Stay signed in': being here has already restarted the clock."""
+    if request.accept_mimetypes.best == "text/html":
+        return redirect(url_for("portal.your_request"))
+    return "", 204
+
+
+@portal.context_processor
+def tracker_idle_seconds() -> dict[str, int]:
+    return {"idle_seconds": IDLE_SECONDS}
+
+
+@portal.get("/track/your-request")
+@tracked
+def your_request(review_request: ReviewRequest):
+    return render_template(
+        "portal/tracker/your_request.html",
+        review_request=review_request,
+        reference=format_reference(review_request.reference),
+        stage=current_stage(review_request),
+        timeline=public_timeline(review_request),
+        can_withdraw=can_withdraw(review_request),
+        format_date=format_date,
+        done=session.pop("tracker_done", None),
+    )
+
+
+def _done(message: str) -> Response:
+    """Back to the request's page, with a note of what just happened (Post/Redirect/Get)."""
+    session["tracker_done"] = message
+    return redirect(url_for("portal.your_request"))
+
+
+@portal.route("/track/send-information", methods=["GET", "POST"])
+@tracked
+def send_information(review_request: ReviewRequest):
+    form = MessageForm()
+    if form.validate_on_submit():
+        add_message(review_request, form.body.data.strip())
+        db.session.commit()
+        return _done("We have your message. A caseworker will read it.")
+    return render_template("portal/tracker/send_information.html", form=form)
+
+
+@portal.route("/track/upload", methods=["GET", "POST"])
+@tracked
+def upload_documents(review_request: ReviewRequest):
+    form = UploadForm()
+    kind = request.form.get("kind") if request.method == "POST" else None
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        chosen = [upload for upload in form.files.data or [] if upload and upload.filename]
+        if kind not in DOCUMENT_KINDS:
+            errors["kind"] = "Select what you are sending"
+        if not chosen:
+            errors["files"] = "Select a file to upload"
+        elif len(chosen) > current_app.config["MAX_UPLOAD_FILES"]:
+            errors["files"] = (
+                f"Select up to {current_app.config['MAX_UPLOAD_FILES']} files at a time"
+            )
+        checked = []
+        for upload in chosen if not errors else []:
+            try:
+                checked.append(
+                    check_upload(
+                        upload.filename,
+                        upload.read(),
+                        current_app.config["MAX_UPLOAD_FILE_BYTES"],
+                    )
+                )
+            except UploadRejected as rejected:
+                errors["files"] = f"{upload.filename}: {rejected.message}"
+                break
+        if not errors:
+            add_documents(review_request, kind, checked)
+            db.session.commit()
+            count = len(checked)
+            return _done(f"We have your {'file' if count == 1 else f'{count} files'}.")
+    return render_template(
+        "portal/tracker/upload.html",
+        form=form,
+        kinds=DOCUMENT_KINDS,
+        kind=kind,
+        errors=errors,
+        accept=HTML_ACCEPT,
+        accepted_types=ACCEPTED_TYPES_HINT,
+        max_megabytes=current_app.config["MAX_UPLOAD_FILE_BYTES"] // (1024 * 1024),
+    )
+
+
+@portal.route("/track/contact-details", methods=["GET", "POST"])
+@tracked
+def change_contact_details(review_request: ReviewRequest):
+    if request.method == "POST":
+        form = ContactUpdateForm()
+    else:
+        form = ContactUpdateForm(
+            data={
+                "preferred_contact": review_request.preferred_contact,
+                "email": review_request.requester_email,
+                "phone": review_request.requester_phone,
+                **split_address(review_request.requester_address),
+            }
+        )
+    if form.validate_on_submit():
+        details = form.to_answers()
+        review_request.preferred_contact = form.preferred_contact.data
+        review_request.requester_email = details["email"]
+        review_request.requester_phone = details["phone"]
+        review_request.requester_address = join_address(details)
+        db.session.commit()
+        return _done("We have updated your contact details.")
+    return render_template("portal/tracker/contact_details.html", form=form)
+
+
+@portal.route("/track/help", methods=["GET", "POST"])
+@tracked
+def change_adjustments(review_request: ReviewRequest):
+    if request.method == "POST":
+        form = AdjustmentsForm()
+    else:
+        form = AdjustmentsForm(
+            data={
+                "adjustments": review_request.adjustments,
+                "callback_phone": review_request.requester_phone,
+                "callback_times": review_request.callback_times,
+                "interpreter_language": review_request.interpreter_language,
+                "other_adjustment": review_request.other_adjustment,
+            }
+        )
+    if form.validate_on_submit():
+        chosen = form.adjustments.data
+        newly_asked_for_a_call = (
+            "callback" in chosen and "callback" not in review_request.adjustments
+        )
+        review_request.adjustments = [code for code in ADJUSTMENTS if code in chosen]
+        review_request.callback_times = form.callback_times.data if "callback" in chosen else None
+        review_request.interpreter_language = (
+            form.interpreter_language.data if "interpreter" in chosen else None
+        )
+        review_request.other_adjustment = form.other_adjustment.data if "other" in chosen else None
+        if newly_asked_for_a_call:
+            request_callback(
+                london_today(),
+                review_request_id=review_request.id,
+                source="review-request",
+                name=review_request.requester_name,
+                phone=form.callback_phone.data,
+                best_times=review_request.callback_times,
+                safe_to_leave_message=review_request.safe_to_leave_message,
+                safe_to_say_who_is_calling=review_request.safe_to_say_who_is_calling,
+                reference_given=review_request.reference,
+            )
+        db.session.commit()
+        return _done("We have updated the help you need.")
+    return render_template("portal/tracker/help.html", form=form)
+
+
+@portal.route("/track/withdraw", methods=["GET", "POST"])
+@tracked
+def withdraw_request(review_request: ReviewRequest):
+    if not can_withdraw(review_request):
+        return redirect(url_for("portal.your_request"))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        withdraw(review_request, (form.reason.data or "").strip() or None)
+        db.session.commit()
+        return _done("You have withdrawn your request.")
+    return render_template(
+        "portal/tracker/withdraw.html",
+        form=form,
+        reference=format_reference(review_request.reference),
+    )
+
+
+@portal.get("/track/receipt")
+@tracked
+def receipt(review_request: ReviewRequest):
+    return render_template(
+        "portal/tracker/receipt.html",
+        review_request=review_request,
+        reference=format_reference(review_request.reference),
+        adjustments=ADJUSTMENTS,
+        kinds=DOCUMENT_KINDS,
+        format_date=format_date,
+    )

@@ -1,0 +1,66 @@
+"""Forms for the tracker: look a request up, and change what the requester may change."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
+from wtforms import RadioField, StringField, TextAreaField
+
+from portal.fields import Chosen, MaxLength, Required
+from portal.forms import LONG_ANSWER_LIMIT, ContactDetailsForm
+
+
+class LookupForm(FlaskForm):
+    reference = StringField(
+        "Tracking reference",
+        description="This is on your confirmation page and email. For example, ABCD-EFGH-JKMN-PQ",
+        validators=[Required("Enter your tracking reference")],
+        render_kw={"spellcheck": "false", "autocomplete": "off", "autocapitalize": "characters"},
+        widget=GovTextInput(),
+    )
+    surname = StringField(
+        "Last name",
+        description=(
+            "The last name of the person who sent the request, or of the person who made the "
+            "complaint"
+        ),
+        validators=[Required("Enter the last name")],
+        render_kw={"autocomplete": "family-name", "spellcheck": "false"},
+        widget=GovTextInput(),
+    )
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        "What do you want to tell us?",
+        validators=[
+            Required("Enter what you want to tell us"),
+            MaxLength(
+                LONG_ANSWER_LIMIT, f"Your message must be {LONG_ANSWER_LIMIT:,} characters or fewer"
+            ),
+        ],
+        widget=GovTextArea(),
+    )
+
+
+class ContactUpdateForm(ContactDetailsForm):
+    """The journey's contact details, with the way to contact on the same page."""
+
+    preferred_contact = RadioField(
+        "How should we contact you?",
+        choices={"email": "Email", "phone": "Phone", "post": "Post"},
+        validate_choice=False,
+        validators=[Chosen("Select how we should contact you")],
+        widget=GovRadioInput(),
+    )
+
+    def contact_method(self) -> str | None:
+        return self.preferred_contact.data
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you withdrawing your request? (optional)",
+        validators=[MaxLength(1000, "Your reason must be 1,000 characters or fewer")],
+        widget=GovTextArea(),
+    )

@@ -1,0 +1,72 @@
+"""Requests for a phone call and for documents in another format, and when each is due."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from reviews.extensions import db
+from reviews.models import AccessibleFormatRequest, CallbackRequest
+from reviews.rules import add_working_days
+from reviews.transactions import commit_once
+
+# Our promise on the confirmation page: we call within 2 working days. The published promise
+# for accessible formats is a reply within 5 working days.
+CALLBACK_WORKING_DAYS = 2
+FORMAT_REPLY_WORKING_DAYS = 5
+
+FORMATS = {
+    "large-print": "Large print",
+    "easy-read": "Easy read",
+    "braille": "Braille",
+    "audio": "Audio",
+    "bsl": "British Sign Language (BSL) video",
+    "language": "Another language",
+}
+
+
+def callback_due(asked_on: date) -> date:
+    return add_working_days(asked_on, CALLBACK_WORKING_DAYS)
+
+
+def format_reply_due(asked_on: date) -> date:
+    return add_working_days(asked_on, FORMAT_REPLY_WORKING_DAYS)
+
+
+def request_callback(asked_on: date, **details) -> CallbackRequest:
+    """Queue a call for staff, in the caller's transaction."""
+    callback = CallbackRequest(due_on=callback_due(asked_on), **details)
+    db.session.add(callback)
+    return callback
+
+
+def _once(model, submission_key: str, write):
+    return commit_once(
+        write,
+        lambda: db.session.scalar(select(model).where(model.submission_key == submission_key)),
+    )
+
+
+def send_callback_request(asked_on: date, submission_key: str, **details) -> CallbackRequest:
+    """Save a callback asked for on the accessibility pages, once per form, and commit."""
+    return _once(
+        CallbackRequest,
+        submission_key,
+        lambda: request_callback(
+            asked_on, submission_key=submission_key, source="accessibility", **details
+        ),
+    )
+
+
+def send_format_request(asked_on: date, submission_key: str, **details) -> AccessibleFormatRequest:
+    """Save an accessible-format request, once per form, and commit."""
+
+    def write() -> AccessibleFormatRequest:
+        format_request = AccessibleFormatRequest(
+            due_on=format_reply_due(asked_on), submission_key=submission_key, **details
+        )
+        db.session.add(format_request)
+        return format_request
+
+    return _once(AccessibleFormatRequest, submission_key, write)

@@ -1,0 +1,122 @@
+"""Asking for a phone call or another format: validation, the staff queue, idempotency."""
+
+import re
+
+from sqlalchemy import func, select
+
+from reviews.extensions import db
+from reviews.models import AccessibleFormatRequest, CallbackRequest
+from reviews.references import format_reference, new_reference
+from reviews.rules import add_working_days, format_date, london_today
+
+FIELD = re.compile(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"')
+
+
+def form_keys(client, path):
+    return dict(FIELD.findall(client.get(path).text))
+
+
+def errors(html):
+    return re.findall(r'<a href="#[^"]+">([^<]+)</a>', html)
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_callback_request_reaches_the_staff_queue_once(app, client):
+    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    reference = new_reference()
+    data = {
+        **keys,
+        "full_name": "Ali Example",
+        "phone": "07700900982",
+        "best_times": "Mornings",
+        "safe": ["say-who"],
+        "about": "I cannot read long letters",
+        "reference": format_reference(reference).lower(),
+    }
+    first = client.post("/accessibility/ask-for-a-call", data=data)
+    second = client.post("/accessibility/ask-for-a-call", data=data)
+    assert first.status_code == second.status_code == 302
+    confirmation = client.get(first.location).text
+    due = add_working_days(london_today(), 2)
+    assert f"By {format_date(due)}" in confirmation
+    with app.app_context():
+        assert count(CallbackRequest) == 1
+        callback = db.session.scalar(select(CallbackRequest))
+        assert callback.source == "accessibility"
+        assert callback.phone == "07700 900982"
+        assert callback.safe_to_say_who_is_calling and not callback.safe_to_leave_message
+        assert callback.reference_given == reference
+        assert callback.due_on == due
+
+
+def test_callback_request_errors(client):
+    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    response = client.post(
+        "/accessibility/ask-for-a-call", data={**keys, "reference": "not a reference"}
+    )
+    assert response.status_code == 200
+    assert errors(response.text) == [
+        "Enter your name",
+        "Enter a phone number for us to call",
+        "Enter your tracking reference as it is on your confirmation, like ABCD-EFGH-JKMN-PQ",
+    ]
+
+
+def test_format_request_gives_a_due_date_five_working_days_away(app, client):
+    keys = form_keys(client, "/accessibility/ask-for-another-format")
+    data = {
+        **keys,
+        "document": "The privacy notice",
+        "format": "language",
+        "language": "Welsh",
+        "full_name": "Bo Example",
+        "preferred_contact": "post",
+        "address": "1 High Street\nLondon",
+    }
+    response = client.post("/accessibility/ask-for-another-format", data=data)
+    client.post("/accessibility/ask-for-another-format", data=data)
+    due = add_working_days(london_today(), 5)
+    assert f"We will reply by {format_date(due)}" in client.get(response.location).text
+    with app.app_context():
+        assert count(AccessibleFormatRequest) == 1
+        request = db.session.scalar(select(AccessibleFormatRequest))
+        assert (request.format, request.format_detail) == ("language", "Welsh")
+        assert request.address == "1 High Street\nLondon"
+        assert request.due_on == due
+
+
+def test_format_request_errors_follow_the_choices(client):
+    keys = form_keys(client, "/accessibility/ask-for-another-format")
+    response = client.post(
+        "/accessibility/ask-for-another-format",
+        data={**keys, "format": "language", "preferred_contact": "email"},
+    )
+    assert errors(response.text) == [
+        "Enter which document or page you need",
+        "Enter which language you need",
+        "Enter your name",
+        "Enter your email address",
+    ]
+
+
+def test_confirmation_pages_need_a_request_first(client):
+    assert client.get("/accessibility/ask-for-a-call/sent").status_code == 302
+    assert client.get("/accessibility/ask-for-another-format/sent").status_code == 302
+
+
+def test_forms_are_rate_limited(client):
+    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    statuses = [
+        client.post("/accessibility/ask-for-a-call", data=keys).status_code for _ in range(11)
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+
+
+def test_statement_links_to_both_forms(client):
+    html = client.get("/accessibility").text
+    assert 'href="/accessibility/ask-for-a-call"' in html
+    assert 'href="/accessibility/ask-for-another-format"' in html

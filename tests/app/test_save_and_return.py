@@ -1,0 +1,119 @@
+"""Save and come back later: a single-use link by email, and a reminder before the deadline."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from reviews.drafts import purge_expired_drafts
+from reviews.extensions import db
+from reviews.models import Draft, OutboxMessage, utc_now
+from reviews.reminders import queue_deadline_reminders
+from reviews.rules import london_today
+from tests.journey_data import complainant_steps
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def link_to(token: str) -> str:
+    return f"/request/resume/{token}"
+
+
+def save(journey, email="sam@example.com"):
+    return journey.post("/request/save", {"email": email})
+
+
+def link_from_outbox(app, template="draft_saved") -> str:
+    with app.app_context():
+        message = db.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.template == template)
+            .order_by(OutboxMessage.id.desc())
+        )
+        return message.personalisation["link"].removeprefix("http://localhost")
+
+
+def resume(client, path):
+    token = TOKEN.search(client.get(path).text).group(1)
+    return client.post(path, data={"csrf_token": token})
+
+
+def test_save_then_resume_in_another_browser_once(app, journey):
+    journey.walk(complainant_steps()[:9])
+    response = save(journey)
+    assert response.location.endswith("/request/saved")
+    assert "It works once, until" in journey.client.get("/request/saved").text
+    link = link_from_outbox(app)
+
+    other_browser = app.test_client()
+    page = other_browser.get(link)
+    assert page.status_code == 200 and "Carry on with your request" in page.text
+    resumed = resume(other_browser, link)
+    assert resumed.location.endswith("/request/your-name")
+    assert "Sam" not in other_browser.get("/request/your-name").text  # not answered yet
+    assert other_browser.get("/request/who-is-asking").status_code == 200
+
+    used_again = resume(app.test_client(), link)
+    assert used_again.status_code == 410
+    assert "This link has expired or has been used" in used_again.text
+
+
+def test_opening_the_link_does_not_use_it_up(app, journey):
+    journey.walk(complainant_steps()[:3])
+    save(journey)
+    link = link_from_outbox(app)
+    for _ in range(3):
+        app.test_client().get(link)
+    assert resume(app.test_client(), link).status_code == 302
+
+
+def test_saved_drafts_are_kept_for_30_days(app, journey):
+    journey.walk(complainant_steps()[:3])
+    save(journey)
+    with app.app_context():
+        assert purge_expired_drafts(utc_now() + timedelta(days=3)) == 0
+        assert purge_expired_drafts(utc_now() + timedelta(days=31)) == 1
+        db.session.commit()
+
+
+def test_an_expired_link_is_refused(app, journey):
+    journey.walk(complainant_steps()[:3])
+    save(journey)
+    link = link_from_outbox(app)
+    with app.app_context():
+        draft = db.session.scalar(select(Draft))
+        draft.resume_token_expires_at = utc_now() - timedelta(minutes=1)
+        db.session.commit()
+    assert resume(app.test_client(), link).status_code == 410
+
+
+def test_save_needs_an_email_address(journey):
+    journey.walk(complainant_steps()[:3])
+    response = save(journey, email="")
+    assert "Enter the email address to send your link to" in response.text
+
+
+def test_one_reminder_when_three_days_are_left(app, journey):
+    letter_date = london_today() - timedelta(days=25)
+    journey.walk(complainant_steps(letter_date)[:9])
+    save(journey)
+    with app.test_request_context():
+        assert (
+            queue_deadline_reminders(london_today(), lambda token: f"/request/resume/{token}") == 1
+        )
+        assert (
+            queue_deadline_reminders(london_today(), lambda token: f"/request/resume/{token}") == 0
+        )
+    reminder_link = link_from_outbox(app, "draft_reminder")
+    # The reminder's link replaces the first one.
+    assert resume(app.test_client(), link_from_outbox(app)).status_code == 410
+    assert resume(app.test_client(), reminder_link).status_code == 302
+
+
+def test_no_reminder_while_there_is_time(app, journey):
+    journey.walk(complainant_steps(london_today() - timedelta(days=5))[:9])
+    save(journey)
+    with app.test_request_context():
+        assert queue_deadline_reminders(london_today(), link_to) == 0

@@ -1,0 +1,193 @@
+"""The tracker: look-up, the session it opens, and what the requester can change."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from reviews.extensions import db
+from reviews.models import CallbackRequest, OutboxMessage, RequesterMessage, ReviewRequest
+from reviews.references import format_reference, new_reference
+from tests.app.test_journey import Journey
+from tests.journey_data import complainant_steps, pdf_bytes
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def sent_reference(app, client):
+    journey = Journey(client)
+    journey.walk(complainant_steps())
+    journey.send()
+    with app.app_context():
+        return format_reference(db.session.scalar(select(ReviewRequest.reference)))
+
+
+def token(client, path="/track"):
+    return TOKEN.search(client.get(path).text).group(1)
+
+
+def look_up(client, reference, surname, address="127.0.0.1"):
+    return client.post(
+        "/track",
+        data={"csrf_token": token(client), "reference": reference, "surname": surname},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+@pytest.fixture
+def tracked(app, sent_reference):
+    client = app.test_client()
+    response = look_up(client, sent_reference.lower().replace("-", " "), "  example ")
+    assert response.status_code == 302 and response.location.endswith("/track/your-request")
+    return client
+
+
+def test_look_up_shows_the_timeline(tracked, sent_reference):
+    page = tracked.get("/track/your-request").text
+    assert sent_reference in page
+    assert "Received" in page
+    assert "We are waiting for your outcome letter" in page
+
+
+def test_wrong_reference_and_wrong_surname_look_the_same(app, sent_reference):
+    client = app.test_client()
+    wrong_surname = look_up(client, sent_reference, "Nobody")
+    wrong_reference = look_up(client, format_reference(new_reference()), "Example")
+    assert wrong_surname.status_code == wrong_reference.status_code == 200
+
+    def body(response):
+        # Everything but the per-request nonce and CSRF token must be identical.
+        return re.sub(r'(nonce|value)="[^"]*"', "", response.text)
+
+    assert body(wrong_surname) == body(wrong_reference)
+    assert "We could not find a request with that reference and last name" in wrong_surname.text
+
+
+def test_repeated_failures_are_refused_with_429(app, sent_reference):
+    client = app.test_client()
+    statuses = [look_up(client, sent_reference, "Wrong").status_code for _ in range(6)]
+    assert statuses == [200, 200, 200, 200, 200, 429]
+    # That reference is protected from every address, not only this one.
+    assert look_up(app.test_client(), sent_reference, "Example", "192.0.2.7").status_code == 429
+
+
+def test_tracker_pages_need_a_look_up(client):
+    for path in ("/track/your-request", "/track/upload", "/track/withdraw", "/track/receipt"):
+        assert client.get(path).location.endswith("/track")
+
+
+def test_session_ends_after_30_minutes_idle(tracked, monkeypatch):
+    later = time.time() + 31 * 60
+    # Only the tracker's clock moves: the session cookie itself is still valid.
+    monkeypatch.setattr("portal.tracker.time", SimpleNamespace(time=lambda: later))
+    response = tracked.get("/track/your-request")
+    assert response.location.endswith("/track")
+    assert "after 30 minutes without activity" in tracked.get("/track").text
+
+
+def test_send_more_information(app, tracked):
+    response = tracked.post(
+        "/track/send-information",
+        data={
+            "csrf_token": token(tracked, "/track/send-information"),
+            "body": "I forgot: a witness.",
+        },
+    )
+    assert response.location.endswith("/track/your-request")
+    assert "We have your message" in tracked.get("/track/your-request").text
+    with app.app_context():
+        assert db.session.scalar(select(RequesterMessage.body)) == "I forgot: a witness."
+
+
+def test_upload_the_outcome_letter_later(app, tracked):
+    csrf = token(tracked, "/track/upload")
+    missing = tracked.post("/track/upload", data={"csrf_token": csrf})
+    assert "Select what you are sending" in missing.text
+    response = tracked.post(
+        "/track/upload",
+        data={
+            "csrf_token": csrf,
+            "kind": "outcome-letter",
+            "files": [(io.BytesIO(pdf_bytes()), "letter.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert [d.filename for d in review_request.documents] == ["letter.pdf"]
+        assert review_request.letter_to_follow is False
+    assert "waiting for your outcome letter" not in tracked.get("/track/your-request").text
+
+
+def test_change_contact_details(app, tracked):
+    csrf = token(tracked, "/track/contact-details")
+    assert 'value="Sam@example.com"' in tracked.get("/track/contact-details").text
+    response = tracked.post(
+        "/track/contact-details",
+        data={
+            "csrf_token": csrf,
+            "preferred_contact": "post",
+            "address_line_1": "1 High Street",
+            "town": "London",
+            "postcode": "SE1 0LL",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.preferred_contact == "post"
+        assert review_request.requester_address == "1 High Street\n\nLondon\nSE1 0LL"
+    again = tracked.get("/track/contact-details").text
+    assert 'value="1 High Street"' in again and 'value="SE1 0LL"' in again
+
+
+def test_ask_for_a_call_from_the_tracker(app, tracked):
+    response = tracked.post(
+        "/track/help",
+        data={
+            "csrf_token": token(tracked, "/track/help"),
+            "adjustments": ["callback", "large-print"],
+            "callback_phone": "020 7983 4000",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ReviewRequest.adjustments)) == ["callback", "large-print"]
+        assert db.session.scalar(select(func.count()).select_from(CallbackRequest)) == 1
+
+
+def test_withdraw_is_recorded_and_confirmed(app, tracked):
+    assert "Are you sure you want to withdraw" in tracked.get("/track/withdraw").text
+    response = tracked.post(
+        "/track/withdraw",
+        data={"csrf_token": token(tracked, "/track/withdraw"), "reason": "Sorted out with the Met"},
+    )
+    assert response.location.endswith("/track/your-request")
+    page = tracked.get("/track/your-request").text
+    assert "Withdrawn" in page and "You have withdrawn your request" in page
+    assert "Withdraw your request" not in page
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.status == "withdrawn"
+        assert [entry.status for entry in review_request.timeline] == ["received", "withdrawn"]
+        templates = db.session.scalars(select(OutboxMessage.template).order_by(OutboxMessage.id))
+        assert list(templates) == ["request_received", "request_withdrawn"]
+    assert tracked.get("/track/withdraw").location.endswith("/track/your-request")
+
+
+def test_receipt_shows_what_was_sent(tracked):
+    page = tracked.get("/track/receipt").text
+    assert "The Met ignored the body-worn video." in page
+    assert "CO/01234/25" in page
+
+
+def test_sign_out_ends_the_tracking_session(tracked):
+    tracked.post("/track/sign-out", data={"csrf_token": token(tracked, "/track/your-request")})
+    assert tracked.get("/track/your-request").location.endswith("/track")
