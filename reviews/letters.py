@@ -1,0 +1,257 @@
+"""Letters to the person who asked for a review: the acknowledgement and the decision letter.
+
+A letter is one HTML template (templates/letters/<kind>.html on the base _letter.html), shown
+in the browser for printing or made into a PDF with WeasyPrint. The browser version links
+static/letters.css, because the Content-Security-Policy refuses inline styles; the PDF version
+inlines that same file, because WeasyPrint here may fetch nothing at all (see `_NoFetching`).
+
+Only what the requester may read goes into a letter: never learning points or internal notes.
+Rendering needs a request context (the tracker link and the stylesheet URL are built with
+`url_for`), which every staff route has.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from flask import current_app, render_template, url_for
+from PIL import ImageFile
+
+from reviews.config import PROJECT_ROOT
+from reviews.models import ReviewRequest
+from reviews.references import format_reference
+from reviews.rules import LONDON, format_date, format_month, london_today
+
+# Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would let
+# cut-off images through the damaged-file check in reviews.uploads. Letters embed no images, so
+# put Pillow's setting back as it was.
+_load_truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
+import weasyprint  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
+
+ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated_images
+
+STYLESHEET = "letters.css"
+"""The stylesheet the browser version links, under /static/."""
+
+LARGE_PRINT = "large-print"
+"""The adjustment code (reviews.journey.ADJUSTMENTS) for someone who asked for large print."""
+
+
+class LetterKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    DECISION = "decision"
+
+
+class LetterError(Exception):
+    """A letter cannot be written: the decision is not recorded, or the data is not usable."""
+
+
+# What each recommendation code asks of the Met, finishing "We recommend that the Met: ...".
+# {person} is "you", or the complainant's name when a representative receives the letter.
+_RECOMMENDATIONS = {
+    "handle-again": "looks at the complaint again",
+    "explanation": "gives {person} a fuller explanation",
+    "apology": "apologises to {person}",
+    "return-property": "returns property it took",
+    "review-policy": "reviews a policy or the way it does something",
+}
+OTHER_RECOMMENDATION = "other"
+RECOMMENDATION_CODES = (*_RECOMMENDATIONS, OTHER_RECOMMENDATION)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything a letter template shows, already in the words and formats it shows them in."""
+
+    kind: LetterKind
+    large_print: bool
+    for_pdf: bool
+    stylesheet: str
+    date: str
+    reference: str
+    mps_reference: str
+    recipient_name: str
+    address_lines: tuple[str, ...]
+    for_representative: bool
+    complainant_name: str
+    the_complaint: str
+    contact_email: str
+    # Acknowledgement
+    received_on: str
+    track_url: str
+    late: bool
+    awaited: tuple[str, ...]
+    estimated_allocation_month: str | None
+    # Decision
+    upheld: bool
+    reasons: tuple[tuple[str, ...], ...]
+    recommendations: tuple[str, ...]
+    refer_to_iopc: bool
+
+
+def wants_large_print(review_request: ReviewRequest) -> bool:
+    """True when the requester asked for large print among their adjustments."""
+    return LARGE_PRINT in (review_request.adjustments or [])
+
+
+def letter_html(
+    review_request: ReviewRequest, kind: LetterKind | str, large_print: bool, for_pdf: bool
+) -> str:
+    """The letter as a complete HTML document.
+
+    With `for_pdf` false it links /static/letters.css (for the browser, under the CSP); with it
+    true the stylesheet is inlined, for `letter_pdf`. Raises LetterError for a decision letter
+    when no decision is recorded."""
+    kind = LetterKind(kind)
+    letter = _letter(review_request, kind, large_print=large_print, for_pdf=for_pdf)
+    return render_template(f"letters/{kind.value}.html", letter=letter)
+
+
+def letter_pdf(review_request: ReviewRequest, kind: LetterKind | str, large_print: bool) -> bytes:
+    """The letter as an A4 PDF, tagged for screen readers (PDF/UA-1), with system fonts only."""
+    html = letter_html(review_request, kind, large_print=large_print, for_pdf=True)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_NoFetching())
+    try:
+        return document.write_pdf(pdf_variant="pdf/ua-1")
+    except FatalURLFetchingError as error:
+        # A BaseException in WeasyPrint, which would get past the app's error handling.
+        raise LetterError(str(error.__cause__ or error)) from None
+
+
+def letter_filename(
+    review_request: ReviewRequest, kind: LetterKind | str, large_print: bool
+) -> str:
+    """A download name holding the tracking reference and nothing personal."""
+    suffix = "-large-print" if large_print else ""
+    reference = format_reference(review_request.reference)
+    return f"{LetterKind(kind).value}-letter-{reference}{suffix}.pdf"
+
+
+class _NoFetching(URLFetcher):
+    """Refuses every URL, so a letter can never make the server fetch anything: no network, no
+    local files. Failing hard (rather than WeasyPrint's default of logging and going on) turns
+    a stray url() or <img> into an error that tests catch."""
+
+    def __init__(self) -> None:
+        super().__init__(fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        raise ValueError(f"letters may not load external resources: {url[:80]}")
+
+
+@functools.cache
+def _stylesheet() -> str:
+    css = (PROJECT_ROOT / "static" / STYLESHEET).read_text(encoding="utf-8")
+    # It goes inside <style> unescaped, so it must not be able to close the element.
+    if "</" in css:
+        raise LetterError(f"static/{STYLESHEET} must not contain '</'")
+    return css
+
+
+def _letter(
+    review_request: ReviewRequest, kind: LetterKind, large_print: bool, for_pdf: bool
+) -> Letter:
+    representative = review_request.requester_role == "representative"
+    person = review_request.complainant_name if representative else "you"
+    the_complaint = (
+        f"the complaint made by {review_request.complainant_name}"
+        if representative
+        else "your complaint"
+    )
+    upheld = False
+    reasons: tuple[tuple[str, ...], ...] = ()
+    recommendations: tuple[str, ...] = ()
+    if kind is LetterKind.DECISION:
+        if review_request.outcome_reasonable is None:
+            raise LetterError("no decision is recorded, so there is no decision letter to write")
+        upheld = not review_request.outcome_reasonable
+        reasons = _paragraphs(review_request.decision_reasons or "")
+        if upheld:
+            recommendations = _recommendations(review_request, person)
+        dated = review_request.decision_issued_on or london_today()
+    else:
+        dated = review_request.acknowledged_on or london_today()
+
+    return Letter(
+        kind=kind,
+        large_print=large_print,
+        for_pdf=for_pdf,
+        stylesheet=_stylesheet() if for_pdf else "",
+        date=format_date(dated),
+        reference=format_reference(review_request.reference),
+        mps_reference=review_request.mps_reference,
+        recipient_name=review_request.requester_name,
+        address_lines=_address_lines(review_request.requester_address),
+        for_representative=representative,
+        complainant_name=review_request.complainant_name,
+        the_complaint=the_complaint,
+        contact_email=current_app.config["CONTACT_EMAIL"],
+        received_on=format_date(review_request.submitted_at.astimezone(LONDON).date()),
+        track_url=url_for("portal.track", _external=True),
+        late=review_request.is_late and review_request.late_decision is None,
+        awaited=_awaited(review_request),
+        estimated_allocation_month=_month(review_request.estimated_allocation_month),
+        upheld=upheld,
+        reasons=reasons,
+        recommendations=recommendations,
+        refer_to_iopc=review_request.refer_to_iopc,
+    )
+
+
+def _address_lines(address: str | None) -> tuple[str, ...]:
+    """The postal address's lines, without the blank ones the form allows."""
+    return tuple(line.strip() for line in (address or "").splitlines() if line.strip())
+
+
+def _paragraphs(text: str) -> tuple[tuple[str, ...], ...]:
+    """Text as paragraphs (split at blank lines) of lines, as the caseworker typed them."""
+    paragraphs: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            paragraphs.append(tuple(current))
+            current = []
+    if current:
+        paragraphs.append(tuple(current))
+    return tuple(paragraphs)
+
+
+def _recommendations(review_request: ReviewRequest, person: str) -> tuple[str, ...]:
+    codes = set(review_request.recommendations or [])
+    unknown = codes - set(RECOMMENDATION_CODES)
+    if unknown:
+        # A letter must not quietly leave out something that was decided.
+        raise LetterError(f"unknown recommendation codes: {sorted(unknown)}")
+    wording = [
+        template.format(person=person)
+        for code, template in _RECOMMENDATIONS.items()
+        if code in codes
+    ]
+    if OTHER_RECOMMENDATION in codes:
+        other = (review_request.other_recommendation or "").strip()
+        if not other:
+            raise LetterError("the 'other' recommendation has no wording")
+        wording.append(other)
+    return tuple(wording)
+
+
+def _awaited(review_request: ReviewRequest) -> tuple[str, ...]:
+    awaited = []
+    if review_request.letter_to_follow:
+        awaited.append("a copy of the Met's outcome letter, with all its pages")
+    if review_request.requester_role == "representative" and review_request.consent == "awaited":
+        awaited.append(
+            f"{review_request.complainant_name}'s signed permission for you to ask for this "
+            "review for them"
+        )
+    return tuple(awaited)
+
+
+def _month(value: date | None) -> str | None:
+    return format_month(value) if value else None

@@ -1,0 +1,79 @@
+"""Who may use which staff page: the signed-in staff user and their role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, redirect, request, session, url_for
+from flask_login import LoginManager, current_user
+
+from reviews.extensions import db
+from reviews.models import StaffUser
+
+CASEWORKER = "caseworker"
+TEAM_LEADER = "team-leader"
+ADMIN = "admin"
+AUDITOR = "auditor"
+ROLES = {
+    CASEWORKER: "Caseworker",
+    TEAM_LEADER: "Team leader",
+    ADMIN: "Admin",
+    AUDITOR: "Auditor",
+}
+# Who may open a request's page; who may change a request is decided per action.
+CAN_READ_REQUESTS = frozenset({CASEWORKER, TEAM_LEADER, ADMIN, AUDITOR})
+CASEWORK = frozenset({CASEWORKER, TEAM_LEADER})
+
+login_manager = LoginManager()
+login_manager.session_protection = "strong"
+
+
+def _give_staff_users_what_flask_login_asks_for() -> None:
+    """Flask-Login asks the signed-in user for these. StaffUser is a plain model (no UserMixin),
+    so they are added here; a model that gains UserMixin keeps its own."""
+    if hasattr(StaffUser, "get_id"):
+        return
+    StaffUser.is_authenticated = True  # type: ignore[attr-defined]
+    StaffUser.is_anonymous = False  # type: ignore[attr-defined]
+    StaffUser.is_active = property(  # type: ignore[attr-defined]
+        lambda user: bool(user.active) and user.locked_at is None
+    )
+    StaffUser.get_id = lambda user: str(user.id)  # type: ignore[attr-defined]
+
+
+_give_staff_users_what_flask_login_asks_for()
+
+
+@login_manager.user_loader
+def load_staff_user(user_id: str) -> StaffUser | None:
+    """The signed-in user, unless deactivated, locked, or their sign-in was made stale by a
+    password or two-factor reset (the session carries the version it was made with)."""
+    user = db.session.get(StaffUser, int(user_id))
+    if (
+        user is None
+        or not user.active
+        or user.locked_at is not None
+        or session.get("staff_session_version") != user.session_version
+    ):
+        return None
+    return user
+
+
+def role_required(*roles: str) -> Callable:
+    """Refuse the anonymous (to the sign-in page) and any role not in `roles` (403)."""
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("staff.sign_in", next=request.path))
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.allowed_roles = allowed  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

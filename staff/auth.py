@@ -1,0 +1,524 @@
+"""Signing in and out of the back office, with a password then a code from an authenticator app
+(or a recovery code), and the pages a signed-in person uses for their own account.
+
+A sign-in is in two steps. The password step only remembers, in the session, who passed it and
+when; nobody is signed in until the second factor passes too. Then the session is replaced
+(cleared and written afresh: Flask's cookie session has no server-side id to renew) and
+carries the account's session version, the time of sign-in and the time last seen. A session ends
+after 30 minutes without a request, or 12 hours after sign-in, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from werkzeug.wrappers import Response
+from wtforms import Field, PasswordField, StringField
+from wtforms.validators import StopValidation, ValidationError
+
+from portal.fields import Required
+from reviews.audit import record_audit
+from reviews.extensions import db, limiter
+from reviews.models import StaffUser
+from reviews.rules import LONDON, format_date
+from reviews.staff_auth import (
+    RECOVERY_CODE_COUNT,
+    Outcome,
+    can_sign_in,
+    check_email_and_password,
+    check_second_factor,
+    confirm_password,
+    confirm_two_factor_set_up,
+    grouped_secret,
+    new_recovery_codes,
+    password_problem,
+    provisioning_uri,
+    qr_code_svg,
+    set_password,
+    start_two_factor_set_up,
+    user_for_set_password_token,
+)
+from staff import staff
+from staff.access import ROLES, role_required
+
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 60 * 60
+# Time allowed between the password and the second factor.
+PENDING_SECONDS = 10 * 60
+SIGN_IN_LIMIT = "20 per 15 minutes"
+
+PENDING = "staff_pending"
+NOTICE = "staff_notice"
+NEW_RECOVERY_CODES = "staff_new_recovery_codes"
+AFTER_RECOVERY_CODES = "staff_after_recovery_codes"
+PASSWORD_TOKEN = "staff_password_token"  # noqa: S105 (a session key)
+ACCOUNT_DONE = "staff_account_done"
+
+# Pages anyone may open: the way in, and the way out.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "staff.sign_in",
+        "staff.two_factor",
+        "staff.set_up_two_factor",
+        "staff.set_password",
+        "staff.sign_out",
+    }
+)
+
+NOTICES = {
+    "idle": "You were signed out because you did nothing for 30 minutes. Sign in again to carry "
+    "on.",
+    "limit": "You were signed out because you had been signed in for 12 hours. Sign in again to "
+    "carry on.",
+    "ended": "You were signed out. This happens when your password or two-factor authentication "
+    "is reset, or your account is changed.",
+    "signed-out": "You have signed out.",
+    "slow": "You took more than 10 minutes to enter your code. Sign in again.",
+    "locked": "Your account is locked after too many wrong tries. Ask an admin to unlock it.",
+    "password-set": "Your password is set. Sign in with it.",
+}
+
+REFUSED = "Enter a correct email address and password"
+WRONG_CODE = "The code is not right, or it has been used. Enter the code your app shows now"
+WRONG_RECOVERY_CODE = "The recovery code is not right, or it has been used"
+
+# The links in the staff header, each shown to the roles its page allows.
+NAVIGATION = (
+    ("Dashboard", "staff.dashboard"),
+    ("Requests", "staff.requests_queue"),
+    ("Callbacks", "staff.callbacks"),
+    ("Formats", "staff.formats"),
+    ("Audit", "staff.audit_log"),
+    ("Users", "staff.users"),
+)
+
+
+def clock() -> float:
+    """Seconds since the epoch, for session times (tests move it; the cookie keeps real time)."""
+    return time.time()
+
+
+# Forms ----------------------------------------------------------------------------------------
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        validators=[Required("Enter your email address")],
+        render_kw={"autocomplete": "username", "spellcheck": "false", "type": "email"},
+        widget=GovTextInput(),
+    )
+    password = PasswordField(
+        "Password",
+        validators=[Required("Enter your password")],
+        widget=GovPasswordInput(),
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        description="The 6-digit code your authenticator app shows for this service",
+        validators=[Required("Enter the 6-digit code from your authenticator app")],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+        },
+        widget=GovTextInput(),
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        "Recovery code",
+        description="One of the 8 codes you saved when you set up two-factor authentication, "
+        "like abcde-fghjk",
+        validators=[Required("Enter a recovery code")],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
+        widget=GovTextInput(),
+    )
+
+
+def _good_password(form, field: Field) -> None:
+    problem = password_problem(field.data)
+    if problem:
+        raise StopValidation(problem)
+
+
+def _same_as_password(form, field: Field) -> None:
+    if field.data != form.password.data:
+        raise ValidationError("The passwords do not match")
+
+
+# The GOV.UK password input sets `autocomplete` itself: "current-password" unless the template
+# asks for "new-password".
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description="At least 12 characters. A few unrelated words together make a good one. "
+        "You can paste it from a password manager.",
+        validators=[_good_password],
+        widget=GovPasswordInput(),
+    )
+    confirm = PasswordField(
+        "Enter the new password again",
+        validators=[Required("Enter the new password again"), _same_as_password],
+        widget=GovPasswordInput(),
+    )
+
+
+class CurrentPasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Your current password",
+        validators=[Required("Enter your current password")],
+        widget=GovPasswordInput(),
+    )
+
+
+class ChangePasswordForm(CurrentPasswordForm, NewPasswordForm):
+    pass
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+
+def home_url() -> str:
+    """Where a signed-in person starts: the dashboard."""
+    if "staff.dashboard" in current_app.view_functions:
+        return url_for("staff.dashboard")
+    return "/staff/"
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a staff page on this site (a path, nothing else), or None: a sign-in
+    link must not send anyone elsewhere."""
+    if not target or len(target) > 2000:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target or target.startswith("//"):
+        return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return None
+    if not target.startswith("/staff/") or parts.path.rstrip("/") == "/staff/sign-out":
+        return None
+    return target
+
+
+def _end_session(notice: str) -> None:
+    logout_user()
+    session.clear()
+    session[NOTICE] = notice
+
+
+def _pending_user() -> StaffUser | None:
+    """Who passed the password step in this session, if it was recent and nothing about their
+    account has changed since."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    if clock() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        session.pop(PENDING)
+        session[NOTICE] = "slow"
+        return None
+    user = db.session.get(StaffUser, int(pending.get("user", 0)))
+    if user is None or not can_sign_in(user) or user.session_version != pending.get("version"):
+        session.pop(PENDING)
+        return None
+    return user
+
+
+def _complete_sign_in(user: StaffUser) -> str:
+    """Sign in with a new session; returns where the person was going."""
+    next_url = session.get(PENDING, {}).get("next") or home_url()
+    session.clear()
+    login_user(user)
+    session["staff_session_version"] = user.session_version
+    session["staff_signed_in_at"] = session["staff_last_seen"] = clock()
+    return next_url
+
+
+@staff.before_request
+def end_stale_sessions() -> Response | None:
+    """End a session idle for 30 minutes or 12 hours old, or made stale by a change to the
+    account; otherwise note that it was seen now."""
+    if "_user_id" not in session:
+        return None
+    now = clock()
+    signed_in_at = session.get("staff_signed_in_at")
+    last_seen = session.get("staff_last_seen")
+    if not isinstance(signed_in_at, int | float) or not isinstance(last_seen, int | float):
+        reason = "ended"
+    elif now - signed_in_at > ABSOLUTE_SECONDS:
+        reason = "limit"
+    elif now - last_seen > IDLE_SECONDS:
+        reason = "idle"
+    elif not current_user.is_authenticated:
+        reason = "ended"
+    else:
+        session["staff_last_seen"] = now
+        return None
+    user_id = str(session.get("_user_id", ""))
+    user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+    if user is not None:
+        record_audit("session-ended", staff_user=user, detail={"reason": reason})
+        db.session.commit()
+    _end_session(reason)
+    next_url = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("staff.sign_in", next=safe_next(next_url)))
+
+
+@staff.context_processor
+def staff_header() -> dict[str, object]:
+    signed_in = current_user.is_authenticated
+    return {
+        "staff_navigation": staff_navigation(),
+        "staff_home": home_url() if signed_in else url_for("staff.sign_in"),
+        "london_time": london_time,
+    }
+
+
+def london_time(moment: datetime | None) -> str:
+    """A time in GOV.UK style, in London: "3 March 2026 at 2:05pm"."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    noon = "am" if local.hour < 12 else "pm"
+    return f"{format_date(local.date())} at {hour}:{local.minute:02d}{noon}"
+
+
+def staff_navigation() -> list[dict[str, object]]:
+    """The header's links for the signed-in person's role, leaving out pages not built yet."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for text, endpoint in NAVIGATION:
+        view = current_app.view_functions.get(endpoint)
+        if view is None or current_user.role not in getattr(view, "allowed_roles", ()):
+            continue
+        href = url_for(endpoint)
+        current = request.endpoint == endpoint
+        within = href != home_url() and request.path.startswith(href.rstrip("/") + "/")
+        items.append({"text": text, "href": href, "current": current, "active": within})
+    return items
+
+
+# The way in -----------------------------------------------------------------------------------
+
+
+@staff.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or home_url())
+    form = SignInForm()
+    if form.validate_on_submit():
+        result = check_email_and_password(
+            form.email.data, form.password.data or "", ip_address=request.remote_addr
+        )
+        if result.passed and result.user is not None:
+            user = result.user
+            enrolled = user.totp_enrolled_at is not None
+            if not enrolled:
+                start_two_factor_set_up(user)
+            db.session.commit()
+            session.clear()
+            session[PENDING] = {
+                "user": user.id,
+                "version": user.session_version,
+                "at": clock(),
+                "next": safe_next(request.args.get("next")),
+            }
+            return redirect(url_for("staff.two_factor" if enrolled else "staff.set_up_two_factor"))
+        db.session.commit()
+        form.email.errors.append(REFUSED)
+    notice = session.pop(NOTICE, None) if request.method == "GET" else None
+    return render_template("staff/auth/sign_in.html", form=form, notice=NOTICES.get(notice or ""))
+
+
+@staff.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def two_factor():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("staff.sign_in"))
+    if user.totp_enrolled_at is None:
+        return redirect(url_for("staff.set_up_two_factor"))
+    recovery = request.args.get("use") == "recovery-code"
+    form = RecoveryCodeForm() if recovery else CodeForm()
+    if form.validate_on_submit():
+        outcome = check_second_factor(
+            user, form.code.data, recovery=recovery, ip_address=request.remote_addr
+        )
+        db.session.commit()
+        if outcome is Outcome.PASSED:
+            return redirect(_complete_sign_in(user))
+        if outcome is Outcome.LOCKED or not can_sign_in(user):
+            session.clear()
+            session[NOTICE] = "locked"
+            return redirect(url_for("staff.sign_in"))
+        form.code.errors.append(WRONG_RECOVERY_CODE if recovery else WRONG_CODE)
+    return render_template("staff/auth/two_factor.html", form=form, recovery=recovery)
+
+
+@staff.route("/set-up-two-factor", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def set_up_two_factor():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("staff.sign_in"))
+    if user.totp_enrolled_at is not None:
+        return redirect(url_for("staff.two_factor"))
+    if user.totp_secret is None:
+        start_two_factor_set_up(user)
+        db.session.commit()
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = confirm_two_factor_set_up(user, form.code.data, ip_address=request.remote_addr)
+        db.session.commit()
+        if codes is not None:
+            next_url = _complete_sign_in(user)
+            session[NEW_RECOVERY_CODES] = codes
+            session[AFTER_RECOVERY_CODES] = next_url
+            return redirect(url_for("staff.recovery_codes"))
+        form.code.errors.append(
+            "The code is not right. Check the app shows the account you just added, and enter "
+            "the code it shows now"
+        )
+    secret = user.totp_secret or ""
+    return render_template(
+        "staff/auth/set_up_two_factor.html",
+        form=form,
+        qr_code=qr_code_svg(provisioning_uri(user)),
+        secret=grouped_secret(secret),
+    )
+
+
+@staff.get("/recovery-codes")
+@role_required(*ROLES)
+def recovery_codes():
+    """The new recovery codes, shown this once."""
+    codes = session.pop(NEW_RECOVERY_CODES, None)
+    next_url = session.pop(AFTER_RECOVERY_CODES, None)
+    if not codes:
+        return redirect(url_for("staff.account"))
+    return render_template(
+        "staff/auth/recovery_codes.html",
+        codes=codes,
+        next_url=safe_next(next_url) or home_url(),
+    )
+
+
+@staff.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        record_audit("signed-out", staff_user=current_user._get_current_object())
+        db.session.commit()
+    _end_session("signed-out")
+    return redirect(url_for("staff.sign_in"))
+
+
+# Named apart from reviews.staff_auth.set_password, which it calls; the endpoint keeps the name.
+@staff.route("/set-password", methods=["GET", "POST"], endpoint="set_password")
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def set_password_page():
+    """Where a set-password link leads. The token moves from the address into the session
+    straight away, so that it stays out of the browser's history and any Referer header."""
+    if "token" in request.args:
+        session[PASSWORD_TOKEN] = request.args["token"]
+        return redirect(url_for("staff.set_password"))
+    token = session.get(PASSWORD_TOKEN)
+    user = (
+        user_for_set_password_token(token, current_app.config["SECRET_KEY"])
+        if isinstance(token, str)
+        else None
+    )
+    if user is None:
+        session.pop(PASSWORD_TOKEN, None)
+        return render_template("staff/auth/link_expired.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        record_audit("set-password", staff_user=user)
+        db.session.commit()
+        session.clear()
+        session[NOTICE] = "password-set"
+        return redirect(url_for("staff.sign_in"))
+    return render_template("staff/auth/set_password.html", form=form, user=user)
+
+
+# Your account ---------------------------------------------------------------------------------
+
+
+def _you() -> StaffUser:
+    return current_user._get_current_object()
+
+
+@staff.get("/account")
+@role_required(*ROLES)
+def account():
+    user = _you()
+    return render_template(
+        "staff/auth/account.html",
+        user=user,
+        roles=ROLES,
+        codes_left=len(user.recovery_code_hashes or []),
+        codes_total=RECOVERY_CODE_COUNT,
+        done=session.pop(ACCOUNT_DONE, None),
+    )
+
+
+@staff.route("/account/password", methods=["GET", "POST"])
+@role_required(*ROLES)
+def change_password():
+    user = _you()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        outcome = confirm_password(user, form.current_password.data, ip_address=request.remote_addr)
+        if outcome is Outcome.PASSED:
+            set_password(user, form.password.data)
+            record_audit("changed-password", staff_user=user)
+            db.session.commit()
+            # Every other session ends; this one carries on.
+            session["staff_session_version"] = user.session_version
+            session[ACCOUNT_DONE] = (
+                "Your password has been changed. You are signed out everywhere else."
+            )
+            return redirect(url_for("staff.account"))
+        db.session.commit()
+        if outcome is Outcome.LOCKED:
+            _end_session("locked")
+            return redirect(url_for("staff.sign_in"))
+        form.current_password.errors.append("Your current password is not right")
+    return render_template("staff/auth/change_password.html", form=form)
+
+
+@staff.route("/account/recovery-codes", methods=["GET", "POST"], endpoint="new_recovery_codes")
+@role_required(*ROLES)
+def new_recovery_codes_page():
+    user = _you()
+    form = CurrentPasswordForm()
+    if form.validate_on_submit():
+        outcome = confirm_password(user, form.current_password.data, ip_address=request.remote_addr)
+        if outcome is Outcome.PASSED:
+            codes = new_recovery_codes(user)
+            record_audit("new-recovery-codes", staff_user=user)
+            db.session.commit()
+            session[NEW_RECOVERY_CODES] = codes
+            session[AFTER_RECOVERY_CODES] = url_for("staff.account")
+            return redirect(url_for("staff.recovery_codes"))
+        db.session.commit()
+        if outcome is Outcome.LOCKED:
+            _end_session("locked")
+            return redirect(url_for("staff.sign_in"))
+        form.current_password.errors.append("Your current password is not right")
+    return render_template(
+        "staff/auth/new_recovery_codes.html", form=form, codes_total=RECOVERY_CODE_COUNT
+    )

@@ -1,0 +1,107 @@
+"""Every staff page refuses the anonymous and every role it does not list.
+
+The test walks the URL map, so a page added later is checked without anyone remembering to: it
+must be wrapped in `role_required` (which records `allowed_roles` on the view), or be one of the
+few pages that are the way in and out.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+from werkzeug.routing import Rule
+
+from staff.access import ROLES
+from tests.staff_helpers import csrf_token, make_staff, sign_in
+
+# Pages for people who are not signed in yet (or are leaving).
+PUBLIC_ENDPOINTS = {
+    "staff.sign_in",
+    "staff.two_factor",
+    "staff.set_up_two_factor",
+    "staff.set_password",
+    "staff.sign_out",
+}
+
+
+def staff_rules(app: Flask) -> list[Rule]:
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("staff.") and rule.endpoint not in PUBLIC_ENDPOINTS
+    ]
+
+
+def url_with_dummy_ids(app: Flask, rule: Rule) -> str:
+    with app.test_request_context():
+        return url_for(rule.endpoint, **dict.fromkeys(rule.arguments, 1))
+
+
+def methods(rule: Rule) -> list[str]:
+    return sorted(rule.methods & {"GET", "POST"})
+
+
+def request(client, method: str, url: str, token_page: str):
+    if method == "GET":
+        return client.get(url)
+    # A real token, so that it is the access check answering and not the CSRF check.
+    return client.post(url, data={"csrf_token": csrf_token(client, token_page)})
+
+
+def to_sign_in(response) -> bool:
+    return response.status_code == 302 and response.location.startswith("/staff/sign-in")
+
+
+def test_every_staff_page_says_who_may_use_it(app):
+    unguarded = [
+        rule.endpoint
+        for rule in staff_rules(app)
+        if not getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
+    ]
+    assert not unguarded, f"staff pages without role_required: {unguarded}"
+    assert set(app.view_functions) >= PUBLIC_ENDPOINTS, "a public staff page has gone"
+
+
+def test_staff_pages_refuse_the_anonymous_and_other_roles(app):
+    # Made first, so that it has id 1, the dummy id in every address: admin actions on "user
+    # 1" change this account, not the ones signed in below.
+    target = make_staff(app, "caseworker", "target@example.org")
+    assert target.id == 1
+    anonymous = app.test_client()
+    anonymous.environ_base["REMOTE_ADDR"] = "192.0.2.1"
+    clients = {}
+    for number, role in enumerate(ROLES, start=2):
+        user = make_staff(app, role, f"{role}@example.org")
+        client = app.test_client()
+        # Each its own address, so that the per-address rate limits are not what answers.
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{number}"
+        clients[role] = sign_in(client, user, app)
+
+    problems = []
+    for rule in staff_rules(app):
+        allowed = getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
+        if not allowed:
+            problems.append(f"{rule.endpoint}: no role_required")
+            continue
+        url = url_with_dummy_ids(app, rule)
+        for method in methods(rule):
+            response = request(anonymous, method, url, "/staff/sign-in")
+            if not to_sign_in(response):
+                problems.append(f"{method} {url} anonymous: {response.status_code}")
+            for role in sorted(set(ROLES) - allowed):
+                response = request(clients[role], method, url, "/staff/account")
+                if response.status_code != 403:
+                    problems.append(f"{method} {url} as {role}: {response.status_code}")
+            for role in sorted(allowed):
+                response = request(clients[role], method, url, "/staff/account")
+                if response.status_code in (403, 500) or to_sign_in(response):
+                    problems.append(f"{method} {url} as allowed {role}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_public_staff_pages_show_nothing_to_the_anonymous(client):
+    assert client.get("/staff/sign-in").status_code == 200
+    for path in ("/staff/two-factor", "/staff/set-up-two-factor"):
+        assert to_sign_in(client.get(path))
+    assert client.get("/staff/set-password").status_code == 404
+    response = client.post("/staff/sign-out", data={"csrf_token": csrf_token(client)})
+    assert to_sign_in(response)

@@ -1,0 +1,123 @@
+"""Staff accounts for tests, and the real two-step sign-in (password, then a code from the app)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from reviews import staff_auth
+from reviews.extensions import db
+from reviews.models import StaffUser
+
+PASSWORD = "a long staff password for tests"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    """What a test needs of an account, usable after its app context has closed."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    totp_secret: str | None
+    password: str = PASSWORD
+
+
+@cache
+def _password_hash() -> str:
+    # Hashing is slow on purpose; tests share one hash of the one password.
+    return staff_auth.hash_password(PASSWORD)
+
+
+def make_staff(
+    app: Flask,
+    role: str,
+    email: str | None = None,
+    *,
+    name: str | None = None,
+    enrolled: bool = True,
+) -> StaffAccount:
+    """An active account with the test password and, unless `enrolled=False`, an authenticator
+    app already set up."""
+    email = email or f"{role}@example.org"
+    with app.app_context():
+        user = StaffUser(
+            email=email,
+            name=name or f"{role.replace('-', ' ').capitalize()} Example",
+            role=role,
+            password_hash=_password_hash(),
+            totp_secret=staff_auth.new_totp_secret() if enrolled else None,
+            totp_enrolled_at=staff_auth.utc_now() if enrolled else None,
+            recovery_code_hashes=[],
+            active=True,
+            session_version=1,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return StaffAccount(user.id, user.email, user.name, user.role, user.totp_secret)
+
+
+def csrf_token(client: FlaskClient, path: str = "/staff/sign-in") -> str:
+    return _CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def next_code(app: Flask, user: StaffAccount) -> str:
+    """A code the app would show that the service has not seen used: the step now if it is
+    free, else the next one (the service allows one step either side, each once)."""
+    with app.app_context():
+        last = db.session.get(StaffUser, user.id).last_totp_step
+    now = staff_auth.current_totp_step()
+    for step in (now, now + 1, now - 1):
+        if last is None or step > last:
+            return staff_auth.totp_code(user.totp_secret, step)
+    raise AssertionError("every code in the window is used: move the clock on")
+
+
+def submit_password(
+    client: FlaskClient,
+    user: StaffAccount,
+    password: str | None = None,
+    *,
+    email: str | None = None,
+    next_url: str | None = None,
+):
+    """The first step of signing in: email address and password (the account's by default)."""
+    return client.post(
+        "/staff/sign-in",
+        query_string={"next": next_url} if next_url else None,
+        data={
+            "csrf_token": csrf_token(client),
+            "email": user.email if email is None else email,
+            "password": user.password if password is None else password,
+        },
+    )
+
+
+def submit_code(client: FlaskClient, code: str, *, recovery: bool = False):
+    """The second step: a code from the app, or a recovery code."""
+    path = "/staff/two-factor" + ("?use=recovery-code" if recovery else "")
+    return client.post(path, data={"csrf_token": csrf_token(client, path), "code": code})
+
+
+def sign_in(client: FlaskClient, user: StaffAccount, app: Flask | None = None) -> FlaskClient:
+    """Sign in as `user` the way a person does: password, then a code from their app."""
+    app = app or client.application
+    response = submit_password(client, user)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.location.endswith("/staff/two-factor"), response.location
+    response = submit_code(client, next_code(app, user))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert "/staff/sign-in" not in response.location
+    return client
+
+
+def signed_in_client(app: Flask, role: str, email: str | None = None) -> FlaskClient:
+    """A new client signed in as a new account with `role`."""
+    user = make_staff(app, role, email)
+    return sign_in(app.test_client(), user, app)
