@@ -268,7 +268,7 @@ class ConsentForm(StepForm):
             "can act for them in this review."
         ),
         choices={
-            "upload": "Yes, I can upload it now",
+            "uploaded": "Yes, I can upload it now",
             "awaited": "They agree, and I will send their signed permission later",
         },
         validate_choice=False,

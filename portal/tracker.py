@@ -11,8 +11,14 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from werkzeug.wrappers import Response
 
 from portal import portal
-from portal.forms import AdjustmentsForm, UploadForm
-from portal.tracker_forms import ContactUpdateForm, LookupForm, MessageForm, WithdrawForm
+from portal.forms import UploadForm
+from portal.tracker_forms import (
+    ContactUpdateForm,
+    HelpUpdateForm,
+    LookupForm,
+    MessageForm,
+    WithdrawForm,
+)
 from reviews.accessibility import request_callback
 from reviews.extensions import db, limiter
 from reviews.journey import ADJUSTMENTS
@@ -222,9 +228,9 @@ def change_contact_details(review_request: ReviewRequest):
 @tracked
 def change_adjustments(review_request: ReviewRequest):
     if request.method == "POST":
-        form = AdjustmentsForm()
+        form = HelpUpdateForm()
     else:
-        form = AdjustmentsForm(
+        form = HelpUpdateForm(
             data={
                 "adjustments": review_request.adjustments,
                 "callback_phone": review_request.requester_phone,
@@ -234,7 +240,7 @@ def change_adjustments(review_request: ReviewRequest):
             }
         )
     if form.validate_on_submit():
-        chosen = form.adjustments.data
+        chosen = form.adjustments.data or []
         newly_asked_for_a_call = (
             "callback" in chosen and "callback" not in review_request.adjustments
         )

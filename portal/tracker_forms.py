@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
-from wtforms import RadioField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 
 from portal.fields import Chosen, MaxLength, Required
-from portal.forms import LONG_ANSWER_LIMIT, ContactDetailsForm
+from portal.forms import LONG_ANSWER_LIMIT, AdjustmentsForm, ContactDetailsForm
+from reviews.journey import ADJUSTMENTS
 
 
 class LookupForm(FlaskForm):
@@ -56,6 +62,18 @@ class ContactUpdateForm(ContactDetailsForm):
 
     def contact_method(self) -> str | None:
         return self.preferred_contact.data
+
+
+class HelpUpdateForm(AdjustmentsForm):
+    """The journey's adjustments, where clearing every box is an answer: no help needed now."""
+
+    adjustments = SelectMultipleField(
+        "What do you need?",
+        choices=ADJUSTMENTS,
+        validate_choice=False,
+        description="Select all that apply. If you no longer need any help, clear every box.",
+        widget=GovCheckboxesInput(),
+    )
 
 
 class WithdrawForm(FlaskForm):

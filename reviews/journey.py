@@ -94,7 +94,7 @@ STEPS: tuple[Step, ...] = (
         "consent-upload",
         "who",
         applies=lambda answers, today: (
-            is_representative(answers) and answer(answers, "consent", "consent") == "upload"
+            is_representative(answers) and answer(answers, "consent", "consent") == "uploaded"
         ),
     ),
     Step("mps-reference", "complaint"),

@@ -66,7 +66,7 @@ def replace_step(steps, slug: str, data: dict, after: str | None = None):
 
 def representative_steps(consent: str = "awaited") -> list[tuple[str, dict]]:
     """(step, form data) for someone asking for a complainant, in time, by email. With
-    `consent="upload"` the caller must deal with the `consent-upload` step that follows."""
+    `consent="uploaded"` the caller must deal with the `consent-upload` step that follows."""
     steps = replace_step(complainant_steps(), "who-is-asking", {"role": "representative"})
     steps = [step for step in steps if step[0] != "your-name"]
     index = [name for name, _ in steps].index("who-is-asking") + 1

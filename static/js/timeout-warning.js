@@ -37,11 +37,18 @@ export function initTimeoutWarnings(root = document) {
     let timer = window.setTimeout(showWarning, timeout - warning);
 
     const stay = async () => {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-      });
+      let response;
+      try {
+        response = await fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          credentials: "same-origin",
+        });
+      } catch {
+        // The network failed: send the form the ordinary way, as without JavaScript.
+        form.submit();
+        return;
+      }
       if (!response.ok) {
         window.location.href = element.dataset.endedUrl;
         return;

@@ -25,7 +25,13 @@ from reviews.models import (
 from reviews.references import format_reference
 from reviews.rules import acknowledgement_due, add_working_days, format_date, london_today
 from reviews.submission import submit_draft
-from tests.journey_data import complainant_steps, date_parts, pdf_bytes, replace_step
+from tests.journey_data import (
+    complainant_steps,
+    date_parts,
+    pdf_bytes,
+    replace_step,
+    representative_steps,
+)
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -249,23 +255,7 @@ def test_late_request_asks_why_and_is_never_refused(app, journey):
 
 
 def test_representative_with_consent_to_follow(app, journey):
-    steps = replace_step(complainant_steps(), "who-is-asking", {"role": "representative"})
-    steps = [step for step in steps if step[0] != "your-name"]
-    index = [name for name, _ in steps].index("who-is-asking") + 1
-    steps[index:index] = [
-        (
-            "about-you",
-            {
-                "full_name": "Ria Advocate",
-                "organisation": "Advice Centre",
-                "relationship": "Advocate",
-            },
-        ),
-        ("complainant-details", {"full_name": "Sam Example", "email": "sam@example.com"}),
-        ("updates", {"updates_to": "both"}),
-        ("consent", {"consent": "awaited"}),
-    ]
-    steps = replace_step(steps, "contact-details", {"email": "ria@example.org"})
+    steps = representative_steps()
     journey.walk(steps)
     journey.send()
     sent = journey.client.get("/request/sent").text
@@ -280,6 +270,20 @@ def test_representative_with_consent_to_follow(app, journey):
             message.recipient for message in db.session.scalars(select(OutboxMessage))
         )
         assert recipients == ["ria@example.org", "sam@example.com"]
+
+
+def test_representative_uploads_signed_permission(app, journey):
+    steps = representative_steps(consent="uploaded")
+    after_consent = [name for name, _ in steps].index("consent") + 1
+    journey.walk(steps[:after_consent])
+    upload(journey, "consent-upload", [(io.BytesIO(pdf_bytes()), "permission.pdf")])
+    journey.answer("consent-upload", {"action": "continue"})
+    journey.walk(steps[after_consent:])
+    journey.send()
+    with app.app_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        assert review_request.consent == "uploaded"
+        assert [d.kind for d in review_request.documents if d.kind == "consent"] == ["consent"]
 
 
 def test_switching_back_to_complainant_drops_representative_answers(app, journey):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from reviews import static_url
 from tests.conftest import make_test_app
 
 SECURITY_HEADERS = {
@@ -65,9 +66,15 @@ def test_hsts_only_over_https(client):
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_static_files_may_be_cached(client):
-    with client.get("/static/css/app.css") as response:
+def test_fingerprinted_static_files_are_cached_for_a_year(app, client):
+    with app.test_request_context():
+        fingerprinted = static_url("css/app.css")
+    with client.get(fingerprinted) as response:
         assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # Without the fingerprint the browser must check again, so a new release shows at once.
+    with client.get("/static/css/app.css") as response:
+        assert "immutable" not in response.headers.get("Cache-Control", "")
         assert response.headers.get("Cache-Control") != "no-store"
 
 

@@ -11,10 +11,19 @@ import pytest
 from sqlalchemy import func, select
 
 from reviews.extensions import db
-from reviews.models import CallbackRequest, OutboxMessage, RequesterMessage, ReviewRequest
+from reviews.models import (
+    CallbackRequest,
+    OutboxMessage,
+    RequesterMessage,
+    ReviewRequest,
+    StaffUser,
+)
 from reviews.references import format_reference, new_reference
+from reviews.rules import london_today
+from reviews.workflow import perform
 from tests.app.test_journey import Journey
 from tests.journey_data import complainant_steps, pdf_bytes
+from tests.staff_helpers import make_staff
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -191,3 +200,36 @@ def test_receipt_shows_what_was_sent(tracked):
 def test_sign_out_ends_the_tracking_session(tracked):
     tracked.post("/track/sign-out", data={"csrf_token": token(tracked, "/track/your-request")})
     assert tracked.get("/track/your-request").location.endswith("/track")
+
+
+def test_the_tracker_says_what_we_asked_the_requester_for(app, tracked):
+    staff_account = make_staff(app, "caseworker")
+    # Staff act in a request; the emails they cause carry links to the tracker.
+    with app.test_request_context():
+        review_request = db.session.scalar(select(ReviewRequest))
+        caseworker = db.session.get(StaffUser, staff_account.id)
+        today = london_today()
+        perform(review_request, "acknowledge", caseworker, today)
+        perform(
+            review_request,
+            "ask_requester",
+            caseworker,
+            today,
+            information_requested="The date of the incident.",
+        )
+        db.session.commit()
+    page = tracked.get("/track/your-request").text
+    assert "What we need from you" in page
+    assert "We asked for: The date of the incident." in page
+
+
+def test_clearing_every_box_stops_the_help(app, tracked):
+    help_page = "/track/help"
+    tracked.post(
+        help_page,
+        data={"csrf_token": token(tracked, help_page), "adjustments": ["large-print"]},
+    )
+    response = tracked.post(help_page, data={"csrf_token": token(tracked, help_page)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ReviewRequest.adjustments)) == []

@@ -398,7 +398,7 @@ def complainant_axe_steps(files) -> list[tuple[str, dict]]:
 
 def representative_axe_steps(files) -> list[tuple[str, dict]]:
     """A representative who uploads the complainant's signed permission."""
-    steps = representative_steps(consent="upload")
+    steps = representative_steps(consent="uploaded")
     consent = [slug for slug, _ in steps].index("consent") + 1
     steps[consent:consent] = [
         ("consent-upload", {"files": files.letter, "action": "upload"}),

@@ -147,8 +147,9 @@ def test_every_tracker_page_and_error_state_is_axe_clean(live_app, page, axe, re
     open_from_request_page(
         "Change the help you need or ask for a phone call", "Change the help you need"
     )
+    page.get_by_label("A phone call instead of writing").check()
     page.get_by_role("button", name="Save changes").click()
-    expect_error_state(page, "Select what you need")
+    expect_error_state(page, "Enter a phone number for us to call")
     assert_no_axe_violations(axe, page)
 
     open_from_request_page(
