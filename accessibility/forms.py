@@ -22,6 +22,7 @@ from portal.fields import (
     Chosen,
     MaxLength,
     Required,
+    best_times_field,
     email_field,
     name_field,
     phone_field,
@@ -51,12 +52,7 @@ class OnceOnlyForm(FlaskForm):
 class CallbackForm(OnceOnlyForm):
     full_name = name_field("Your name", "Enter your name")
     phone = phone_field("Phone number to call")
-    best_times = StringField(
-        "Best days and times to call (optional)",
-        description="For example, weekday mornings or after 4pm",
-        validators=[MaxLength(200, "Best days and times must be 200 characters or fewer")],
-        widget=GovTextInput(),
-    )
+    best_times = best_times_field("Best days and times to call (optional)")
     safe = SelectMultipleField(
         "When we call, is it safe for us to:",
         choices=SAFE_CHOICES,

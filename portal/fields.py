@@ -188,3 +188,12 @@ def phone_field(label: str = "Phone number") -> StringField:
         render_kw={"autocomplete": "tel", "type": "tel"},
         widget=GovTextInput(),
     )
+
+
+def best_times_field(label: str) -> StringField:
+    return StringField(
+        label,
+        description="For example, weekday mornings or after 4pm",
+        validators=[MaxLength(200, "Best days and times must be 200 characters or fewer")],
+        widget=GovTextInput(),
+    )

@@ -32,6 +32,7 @@ from portal.fields import (
     DateParts,
     MaxLength,
     Required,
+    best_times_field,
     email_field,
     name_field,
     phone_field,
@@ -348,15 +349,30 @@ class DesiredOutcomeForm(StepForm):
     )
 
 
-class HowToContactForm(StepForm):
-    fields_to_save = ("preferred_contact",)
-    preferred_contact = RadioField(
+def preferred_contact_field() -> RadioField:
+    return RadioField(
         "How should we contact you?",
         choices={"email": "Email", "phone": "Phone", "post": "Post"},
         validate_choice=False,
         validators=[Chosen("Select how we should contact you")],
         widget=GovRadioInput(),
     )
+
+
+def adjustments_field(hint: str, validators: list | None = None) -> SelectMultipleField:
+    return SelectMultipleField(
+        "What do you need?",
+        choices=ADJUSTMENTS,
+        validate_choice=False,
+        description=hint,
+        validators=validators or [],
+        widget=GovCheckboxesInput(),
+    )
+
+
+class HowToContactForm(StepForm):
+    fields_to_save = ("preferred_contact",)
+    preferred_contact = preferred_contact_field()
 
 
 class ContactDetailsForm(StepForm):
@@ -444,21 +460,11 @@ class AdjustmentsForm(StepForm):
         "interpreter_language",
         "other_adjustment",
     )
-    adjustments = SelectMultipleField(
-        "What do you need?",
-        choices=ADJUSTMENTS,
-        validate_choice=False,
-        description="Select all that apply.",
-        validators=[Required("Select what you need")],
-        widget=GovCheckboxesInput(),
+    adjustments = adjustments_field(
+        "Select all that apply.", validators=[Required("Select what you need")]
     )
     callback_phone = phone_field("Phone number to call")
-    callback_times = StringField(
-        "Best days and times to call you",
-        description="For example, weekday mornings",
-        validators=[MaxLength(200, "Best days and times must be 200 characters or fewer")],
-        widget=GovTextInput(),
-    )
+    callback_times = best_times_field("Best days and times to call you")
     interpreter_language = StringField(
         "Which language?",
         validators=[MaxLength(100, "Language must be 100 characters or fewer")],

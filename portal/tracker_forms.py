@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 
-from portal.fields import Chosen, MaxLength, Required
-from portal.forms import LONG_ANSWER_LIMIT, AdjustmentsForm, ContactDetailsForm
-from reviews.journey import ADJUSTMENTS
+from portal.fields import MaxLength, Required
+from portal.forms import (
+    LONG_ANSWER_LIMIT,
+    AdjustmentsForm,
+    ContactDetailsForm,
+    adjustments_field,
+    preferred_contact_field,
+)
 
 
 class LookupForm(FlaskForm):
@@ -52,13 +55,7 @@ class MessageForm(FlaskForm):
 class ContactUpdateForm(ContactDetailsForm):
     """The journey's contact details, with the way to contact on the same page."""
 
-    preferred_contact = RadioField(
-        "How should we contact you?",
-        choices={"email": "Email", "phone": "Phone", "post": "Post"},
-        validate_choice=False,
-        validators=[Chosen("Select how we should contact you")],
-        widget=GovRadioInput(),
-    )
+    preferred_contact = preferred_contact_field()
 
     def contact_method(self) -> str | None:
         return self.preferred_contact.data
@@ -67,12 +64,8 @@ class ContactUpdateForm(ContactDetailsForm):
 class HelpUpdateForm(AdjustmentsForm):
     """The journey's adjustments, where clearing every box is an answer: no help needed now."""
 
-    adjustments = SelectMultipleField(
-        "What do you need?",
-        choices=ADJUSTMENTS,
-        validate_choice=False,
-        description="Select all that apply. If you no longer need any help, clear every box.",
-        widget=GovCheckboxesInput(),
+    adjustments = adjustments_field(
+        "Select all that apply. If you no longer need any help, clear every box."
     )
 
 

@@ -2,8 +2,8 @@
 # Build the front-end assets under static/ from the pinned npm lockfile.
 #   static/css/app.css                 <- static/src/app.scss (Sass, compressed)
 #   static/js/govuk-frontend.min.js    <- node_modules/govuk-frontend (v6, ES module)
-#   static/js/*.js                     <- static/src/*.js (our own modules)
-# static/images/favicon.svg is hand-written and kept in git (not generated).
+# Our own small ES modules (static/js/app.js, static/js/timeout-warning.js) and
+# static/images/favicon.svg are hand-written and kept in git (not generated).
 # Re-runnable; the same lockfile gives byte-identical output.
 set -euo pipefail
 
@@ -32,8 +32,6 @@ fi
 # Vendor JS, without the trailing source-map comment (the map is not shipped).
 sed -e '/^\/\/# sourceMappingURL=/d' -e 's#//\# sourceMappingURL=[^ ]*$##' \
   "$GOVUK_DIST/govuk-frontend.min.js" > static/js/govuk-frontend.min.js
-# Our own modules, as they are: they are small, and the browser loads them natively.
-cp static/src/*.js static/js/
 
 echo "build-assets: wrote"
 for f in static/css/app.css static/js/*.js; do
