@@ -23,6 +23,7 @@ from reviews.drafts import (
     add_document,
     documents_of_kind,
     find_draft,
+    keep_draft,
     remove_document,
     resume_draft,
     save_answers,
@@ -96,6 +97,33 @@ def journey_start() -> Response:
     if draft is not None:
         first = furthest_allowed(draft.answers, london_today())
     return redirect(_page_url(first))
+
+
+@portal.post("/request/keep-alive")
+def journey_keep_alive() -> Response | tuple[str, int]:
+    """The time-out warning's 'Continue with my request': keep the session and the draft."""
+    draft = _current_draft()
+    if draft is None:
+        return redirect(url_for("portal.journey_timed_out"))
+    keep_draft(draft)
+    session.modified = True
+    db.session.commit()
+    if request.accept_mimetypes.best == "text/html":
+        return redirect(_page_url(furthest_allowed(draft.answers, london_today())))
+    return "", 204
+
+
+@portal.get("/request/timed-out")
+def journey_timed_out() -> str | Response:
+    # Another tab may have kept the session going: then nothing was cleared.
+    if _current_draft() is not None:
+        return redirect(url_for("portal.journey_start"))
+    return render_template("portal/journey/timed_out.html")
+
+
+@portal.context_processor
+def journey_session_seconds() -> dict[str, int]:
+    return {"journey_session_seconds": int(current_app.permanent_session_lifetime.total_seconds())}
 
 
 @portal.route("/request/<slug>", methods=["GET", "POST"])

@@ -39,10 +39,16 @@ def find_draft(draft_id: str | None, now: datetime | None = None) -> Draft | Non
     return draft
 
 
+def keep_draft(draft: Draft) -> None:
+    """Someone is still working on it: keep it for another DRAFT_LIFETIME, never shortening the
+    30 days a saved draft was promised."""
+    draft.expires_at = max(draft.expires_at, utc_now() + DRAFT_LIFETIME)
+
+
 def save_answers(draft: Draft, slug: str, answers: dict[str, Any]) -> None:
     # A new dict, so that SQLAlchemy sees the JSON column change.
     draft.answers = {**draft.answers, slug: answers}
-    draft.expires_at = utc_now() + DRAFT_LIFETIME
+    keep_draft(draft)
 
 
 def document_from(kind: str, upload: CheckedUpload) -> Document:
@@ -59,7 +65,7 @@ def document_from(kind: str, upload: CheckedUpload) -> Document:
 def add_document(draft: Draft, kind: str, upload: CheckedUpload) -> Document:
     document = document_from(kind, upload)
     draft.documents.append(document)
-    draft.expires_at = utc_now() + DRAFT_LIFETIME
+    keep_draft(draft)
     return document
 
 

@@ -26,7 +26,7 @@ class PageCheckingClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and response.status_code != 302:
+        if response.mimetype == "text/html" and response.status_code not in (204, 302):
             check_page(response.get_data(as_text=True), response.headers["Content-Security-Policy"])
         return response
 

@@ -458,3 +458,35 @@ def test_a_journey_survives_a_long_pause(journey, monkeypatch):
     three_hours_later = time.time() + 3 * 3600
     monkeypatch.setattr(time, "time", lambda: three_hours_later)
     assert journey.client.get("/request/when-complained").status_code == 200
+
+
+def test_time_out_warning_appears_once_there_are_answers(journey):
+    assert "app-timeout-warning" not in journey.client.get("/request/about-the-met").text
+    journey.walk(complainant_steps()[:1])
+    page = journey.client.get("/request/about-the-commissioner").text
+    assert 'data-timeout-seconds="86400"' in page
+    assert "Do you need more time?" in page
+
+
+def test_keep_alive_keeps_the_draft(app, journey):
+    journey.walk(complainant_steps()[:1])
+    with app.app_context():
+        draft = db.session.scalar(select(Draft))
+        draft.expires_at = utc_now() + timedelta(minutes=5)
+        db.session.commit()
+    kept = journey.post("/request/keep-alive", headers={"Accept": "*/*"})
+    assert kept.status_code == 204
+    assert "Set-Cookie" in kept.headers  # the session cookie's 24 hours start again
+    with app.app_context():
+        assert db.session.scalar(select(Draft.expires_at)) > utc_now() + timedelta(hours=47)
+    # Without JavaScript the button is an ordinary form: back to where they were.
+    back = journey.post("/request/keep-alive", headers={"Accept": "text/html"})
+    assert back.location.endswith("/request/about-the-commissioner")
+
+
+def test_timed_out_page_explains_or_sends_back_to_the_draft(journey, client):
+    timed_out = client.get("/request/timed-out")
+    assert timed_out.status_code == 200 and "We cleared your answers" in timed_out.text
+    journey.walk(complainant_steps()[:1])
+    still_here = journey.client.get("/request/timed-out")
+    assert still_here.location.endswith("/request/start")

@@ -70,8 +70,11 @@ def test_opening_the_link_does_not_use_it_up(app, journey):
 
 
 def test_saved_drafts_are_kept_for_30_days(app, journey):
-    journey.walk(complainant_steps()[:3])
+    steps = complainant_steps()
+    journey.walk(steps[:3])
     save(journey)
+    # Answering again after saving must not cut the 30 days short.
+    journey.walk(steps[3:4])
     with app.app_context():
         assert purge_expired_drafts(utc_now() + timedelta(days=3)) == 0
         assert purge_expired_drafts(utc_now() + timedelta(days=31)) == 1

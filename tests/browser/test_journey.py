@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import FormData
+from playwright.sync_api import FormData, expect
 from sqlalchemy import select
 
 from reviews.extensions import db
@@ -594,3 +594,22 @@ def test_sending_twice_without_javascript_makes_one_request(no_js_page, live_app
     assert len(other_sends) == 1
     assert shown_reference(other_tab) == reference
     assert the_one_request(live_app).reference == reference
+
+
+def test_journey_time_out_warning_keeps_the_answers(page, axe, live_app):
+    page.clock.install()
+    page.goto("/request/start")
+    walk(page, complainant_steps()[:1])
+    dialog = page.locator("dialog.app-timeout-warning")
+    page.wait_for_load_state("load")
+    page.clock.run_for("23:57:50")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("00:00:10")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_role("heading", name="Do you need more time?")).to_be_focused()
+    assert_no_axe_violations(axe, page)
+    with page.expect_response(lambda r: urlparse(r.url).path == "/request/keep-alive") as kept:
+        page.get_by_role("button", name="Continue with my request").click()
+    assert kept.value.status == 204
+    expect(dialog).to_be_hidden()
+    assert path_of(page) == "/request/about-the-commissioner"
