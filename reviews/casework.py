@@ -3,10 +3,11 @@ Each returns its rows in a fixed number of queries, however many rows there are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from reviews.extensions import db
@@ -17,52 +18,86 @@ from reviews.models import (
     ReviewRequest,
     StaffUser,
 )
+from reviews.notifications import failed_messages
 from reviews.references import parse_reference
 from reviews.rules import normalise_mps_reference
+from reviews.workflow import CASEWORK, CASEWORKER, FINISHED, Status
 
-CLOSED_STATUSES = frozenset(
-    {"closed", "no-right-of-review", "refused-late", "forwarded-to-iopc", "withdrawn"}
-)
 PAGE_SIZE = 25
+# The dashboard shows the first few of each list; its "see all" link opens the queue.
+DASHBOARD_ROWS = 10
+
+# Owner filter values besides a staff member's id.
+OWNER_ME = "me"
+OWNER_NOBODY = "unassigned"
+
+# The next date something is due on a request, for the stages that have one.
+next_due = case(
+    (ReviewRequest.status == Status.RECEIVED, ReviewRequest.acknowledgement_due),
+    (ReviewRequest.status == Status.AWAITING_MPS_INFO, ReviewRequest.mps_info_due_on),
+).label("next_due")
+
+SORTS = {
+    "received": ReviewRequest.submitted_at,
+    "due": next_due,
+    "reference": ReviewRequest.reference,
+}
+
+_open = ReviewRequest.status.not_in(FINISHED)
+# Requests asking for no adjustments store an empty JSON list, "[]".
+_has_adjustments = func.length(func.cast(ReviewRequest.adjustments, db.String)) > 2
 
 
 def can_view(user: StaffUser, review_request: ReviewRequest) -> bool:
     """Caseworkers see requests nobody else owns; team leaders, admins and auditors see all."""
-    if user.role == "caseworker":
+    if user.role == CASEWORKER:
         return review_request.owner_id in (None, user.id)
     return True
 
 
 def visible_to(user: StaffUser, query: Select) -> Select:
-    if user.role == "caseworker":
+    if user.role == CASEWORKER:
         return query.where(or_(ReviewRequest.owner_id.is_(None), ReviewRequest.owner_id == user.id))
     return query
 
 
 @dataclass(frozen=True)
 class Filters:
-    status: str | None = None
-    owner_id: int | None = None
+    status: str | None = None  # a Status, or "open" for every status not finished
+    owner: str | None = None  # OWNER_ME, OWNER_NOBODY or a staff member's id
     late: bool = False
+    overdue: bool = False
     duplicate: bool = False
     adjustments: bool = False
+    consent_awaited: bool = False
     search: str | None = None
-    sort: str = "oldest"
+    sort: str = "received"
+    descending: bool = False
     page: int = 1
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[Any]  # (ReviewRequest, next due date or None)
+    total: int
+    page: int
+    pages: int
+
+
 def _search(query: Select, text: str) -> Select:
-    """A tracking reference, an MPS reference, a name or an email address."""
+    """A tracking reference, an MPS reference, or part of a name or an email address."""
     text = text.strip()
     reference = parse_reference(text)
     if reference:
         return query.where(ReviewRequest.reference == reference)
-    like = f"%{text.lower()}%"
     conditions = [
-        func.lower(ReviewRequest.requester_name).like(like),
-        func.lower(ReviewRequest.complainant_name).like(like),
-        func.lower(ReviewRequest.requester_email).like(like),
-        func.lower(ReviewRequest.complainant_email).like(like),
+        func.lower(column).contains(text.lower(), autoescape=True)
+        for column in (
+            ReviewRequest.requester_name,
+            ReviewRequest.complainant_name,
+            ReviewRequest.requester_email,
+            ReviewRequest.complainant_email,
+        )
     ]
     mps = normalise_mps_reference(text)
     if mps:
@@ -70,58 +105,120 @@ def _search(query: Select, text: str) -> Select:
     return query.where(or_(*conditions))
 
 
-def queue(user: StaffUser, filters: Filters) -> tuple[list[ReviewRequest], int]:
-    """One page of the queue and the total it came from: two queries."""
+def _owner(user: StaffUser, owner: str) -> Any:
+    if owner == OWNER_ME:
+        return ReviewRequest.owner_id == user.id
+    if owner == OWNER_NOBODY:
+        return ReviewRequest.owner_id.is_(None)
+    return ReviewRequest.owner_id == int(owner)
+
+
+def filtered(user: StaffUser, filters: Filters, today: date) -> Select:
     query = visible_to(user, select(ReviewRequest))
     if filters.status == "open":
-        query = query.where(ReviewRequest.status.not_in(CLOSED_STATUSES))
+        query = query.where(_open)
     elif filters.status:
         query = query.where(ReviewRequest.status == filters.status)
-    if filters.owner_id:
-        query = query.where(ReviewRequest.owner_id == filters.owner_id)
+    if filters.owner:
+        query = query.where(_owner(user, filters.owner))
     if filters.late:
         query = query.where(ReviewRequest.is_late.is_(True))
+    if filters.overdue:
+        query = query.where(next_due < today)
     if filters.duplicate:
         query = query.where(ReviewRequest.possible_duplicate.is_(True))
     if filters.adjustments:
-        # Requests asking for no adjustments store an empty JSON list.
-        query = query.where(func.length(func.cast(ReviewRequest.adjustments, db.String)) > 2)
+        query = query.where(_has_adjustments)
+    if filters.consent_awaited:
+        query = query.where(ReviewRequest.consent == "awaited")
     if filters.search:
         query = _search(query, filters.search)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    order = {
-        "oldest": ReviewRequest.submitted_at.asc(),
-        "newest": ReviewRequest.submitted_at.desc(),
-        "letter-date": ReviewRequest.letter_date.asc(),
-    }.get(filters.sort, ReviewRequest.submitted_at.asc())
-    rows = db.session.scalars(
-        query.options(joinedload(ReviewRequest.owner))
-        .order_by(order, ReviewRequest.id)
+    return query
+
+
+def queue(user: StaffUser, filters: Filters, today: date) -> QueuePage:
+    """One page of the queue, with its next due dates and owners, and the total: two queries.
+    A page past the end shows the last page."""
+    query = filtered(user, filters, today)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    column = SORTS.get(filters.sort, SORTS["received"])
+    order = column.desc() if filters.descending else column.asc()
+    # Requests with nothing due sort last whichever way; the id keeps pages stable.
+    tie_break = ReviewRequest.id.desc() if filters.descending else ReviewRequest.id.asc()
+    rows = db.session.execute(
+        query.add_columns(next_due)
+        .options(joinedload(ReviewRequest.owner))
+        .order_by(order.nulls_last(), tie_break)
         .limit(PAGE_SIZE)
-        .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return list(rows), total
+    return QueuePage(list(rows), total, page, pages)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The first rows of one list on the dashboard, and how many there are in all."""
+
+    rows: list[Any] = field(default_factory=list)
+    total: int = 0
+
+
+def _section(query: Select) -> Section:
+    # The window count gives the total in the same query as the rows.
+    rows = db.session.execute(
+        query.add_columns(func.count().over().label("total")).limit(DASHBOARD_ROWS)
+    ).all()
+    return Section([row[0] for row in rows], rows[0].total if rows else 0)
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """An email that could not be sent, about a request: contact the person by post or phone."""
+
+    message: OutboxMessage
+    review_request: ReviewRequest
 
 
 @dataclass(frozen=True)
 class WorkToDo:
-    to_acknowledge: list[ReviewRequest]
-    mps_overdue: list[ReviewRequest]
-    late_to_decide: list[ReviewRequest]
-    consent_awaited: list[ReviewRequest]
-    mine: list[ReviewRequest]
-    callbacks: list[CallbackRequest]
-    formats: list[AccessibleFormatRequest]
-    failed_messages: list[OutboxMessage]
-    counts_by_status: dict[str, int]
+    counts_by_status: list[tuple[Status, int]]
+    to_acknowledge: Section
+    mps_overdue: Section
+    late_to_decide: Section
+    consent_awaited: Section
+    mine: Section
+    bounced: list[Bounce]
+    # Calls and accessible formats are team-wide work for caseworkers and team leaders only.
+    callbacks: Section
+    formats: Section
+
+
+def _bounced(user: StaffUser) -> list[Bounce]:
+    """Failed emails about requests this person may see. (A failed save-and-return link has no
+    request, and no other way to reach its owner, so it is not a task.)"""
+    messages = [message for message in failed_messages() if message.review_request_id]
+    requests = {
+        review_request.id: review_request
+        for review_request in db.session.scalars(
+            select(ReviewRequest).where(
+                ReviewRequest.id.in_({message.review_request_id for message in messages})
+            )
+        )
+    }
+    return [
+        Bounce(message, requests[message.review_request_id])
+        for message in messages
+        if can_view(user, requests[message.review_request_id])
+    ]
 
 
 def work_to_do(user: StaffUser, today: date) -> WorkToDo:
-    def requests(*conditions) -> list[ReviewRequest]:
+    def requests(*conditions: Any, order: Any) -> Section:
         query = visible_to(user, select(ReviewRequest)).where(*conditions)
-        return list(db.session.scalars(query.order_by(ReviewRequest.submitted_at).limit(50)))
+        return _section(query.order_by(order, ReviewRequest.id))
 
-    open_request = ReviewRequest.status.not_in(CLOSED_STATUSES)
     counts = dict(
         db.session.execute(
             visible_to(user, select(ReviewRequest.status, func.count())).group_by(
@@ -129,38 +226,43 @@ def work_to_do(user: StaffUser, today: date) -> WorkToDo:
             )
         ).all()
     )
+    casework = user.role in CASEWORK
     return WorkToDo(
-        to_acknowledge=requests(ReviewRequest.status == "received"),
+        counts_by_status=[(status, counts[status]) for status in Status if status in counts],
+        # Soonest due first, so overdue ones lead.
+        to_acknowledge=requests(
+            ReviewRequest.status == Status.RECEIVED, order=ReviewRequest.acknowledgement_due
+        ),
         mps_overdue=requests(
-            ReviewRequest.status == "awaiting-mps-info", ReviewRequest.mps_info_due_on < today
+            ReviewRequest.status == Status.AWAITING_MPS_INFO,
+            ReviewRequest.mps_info_due_on < today,
+            order=ReviewRequest.mps_info_due_on,
         ),
         late_to_decide=requests(
             ReviewRequest.is_late.is_(True),
             ReviewRequest.late_decision.is_(None),
-            ReviewRequest.status.in_(("received", "acknowledged", "extension-considered")),
+            ReviewRequest.status.in_(
+                (Status.RECEIVED, Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED)
+            ),
+            order=ReviewRequest.submitted_at,
         ),
-        consent_awaited=requests(ReviewRequest.consent == "awaited", open_request),
-        mine=requests(ReviewRequest.owner_id == user.id, open_request),
-        callbacks=list(
-            db.session.scalars(
-                select(CallbackRequest)
-                .where(CallbackRequest.status == "open")
-                .order_by(CallbackRequest.due_on, CallbackRequest.id)
-            )
+        consent_awaited=requests(
+            ReviewRequest.consent == "awaited", _open, order=ReviewRequest.submitted_at
         ),
-        formats=list(
-            db.session.scalars(
-                select(AccessibleFormatRequest)
-                .where(AccessibleFormatRequest.status == "open")
-                .order_by(AccessibleFormatRequest.due_on, AccessibleFormatRequest.id)
-            )
-        ),
-        failed_messages=list(
-            db.session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.status == "failed")
-                .order_by(OutboxMessage.id.desc())
-            )
-        ),
-        counts_by_status=counts,
+        mine=requests(ReviewRequest.owner_id == user.id, _open, order=ReviewRequest.submitted_at),
+        bounced=_bounced(user),
+        callbacks=_section(
+            select(CallbackRequest)
+            .where(CallbackRequest.status == "open")
+            .order_by(CallbackRequest.due_on, CallbackRequest.id)
+        )
+        if casework
+        else Section(),
+        formats=_section(
+            select(AccessibleFormatRequest)
+            .where(AccessibleFormatRequest.status == "open")
+            .order_by(AccessibleFormatRequest.due_on, AccessibleFormatRequest.id)
+        )
+        if casework
+        else Section(),
     )

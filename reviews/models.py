@@ -261,6 +261,11 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # A failed message is a staff task until someone has reached the person another way.
+    dealt_with_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    dealt_with_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    review_request: Mapped[ReviewRequest | None] = relationship()
 
 
 class CallbackRequest(db.Model):
@@ -285,11 +290,32 @@ class CallbackRequest(db.Model):
     reference_given: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
-    # Staff record each try to call, and what came of it.
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    outcome: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open / done
+    # How it ended (codes in staff.queues.CLOSING_OUTCOMES), when, and anything staff added.
+    closed_outcome: Mapped[str | None] = mapped_column(String(20))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closing_note: Mapped[str | None] = mapped_column(Text)
+
+    review_request: Mapped[ReviewRequest | None] = relationship()
+    attempts: Mapped[list[CallbackAttempt]] = relationship(
+        back_populates="callback", order_by="CallbackAttempt.id"
+    )
+
+
+class CallbackAttempt(db.Model):
+    """One try at phoning someone who asked for a call, and what happened."""
+
+    __tablename__ = "callback_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    callback_request_id: Mapped[int] = mapped_column(ForeignKey("callback_requests.id"), index=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    result: Mapped[str] = mapped_column(String(20))  # codes in staff.queues.CALL_RESULTS
+    note: Mapped[str | None] = mapped_column(Text)
+
+    callback: Mapped[CallbackRequest] = relationship(back_populates="attempts")
+    staff_user: Mapped[StaffUser] = relationship()
 
 
 class AccessibleFormatRequest(db.Model):

@@ -345,13 +345,19 @@ def _describe(error: Exception) -> str:
 
 
 def failed_messages(limit: int = 200) -> list[OutboxMessage]:
-    """Messages that could not be sent, newest first: each person needs contacting by post or
-    phone instead (the staff task list)."""
+    """Messages that could not be sent and nobody has dealt with yet, newest first: each person
+    needs contacting by post or phone instead (the staff task list)."""
     return list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.status == "failed")
+            .where(OutboxMessage.status == "failed", OutboxMessage.dealt_with_at.is_(None))
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
             .limit(limit)
         )
     )
+
+
+def mark_dealt_with(message: OutboxMessage, staff_user_id: int) -> None:
+    """Someone reached the person another way: the failed message is no longer a task."""
+    message.dealt_with_at = utc_now()
+    message.dealt_with_by_id = staff_user_id

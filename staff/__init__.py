@@ -26,4 +26,4 @@ def init_staff(app: Flask) -> None:
 
 
 # Each module adds its routes to the blueprint.
-from staff import access, audit_log, auth, casework, queues, users  # noqa: E402, F401
+from staff import access, actions, audit_log, auth, casework, queues, users  # noqa: E402, F401

@@ -3,27 +3,46 @@
 from __future__ import annotations
 
 import io
+import secrets
 
-from flask import abort, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from sqlalchemy import select
-from wtforms import TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import StringField, TextAreaField
 
 from portal.fields import MaxLength, Required
 from reviews.audit import record_audit
-from reviews.casework import PAGE_SIZE, Filters, can_view, queue, work_to_do
+from reviews.casework import (
+    OWNER_ME,
+    OWNER_NOBODY,
+    SORTS,
+    Filters,
+    can_view,
+    queue,
+    work_to_do,
+)
 from reviews.extensions import db
 from reviews.journey import ADJUSTMENTS
 from reviews.letters import LetterError, LetterKind, letter_filename, letter_html, letter_pdf
 from reviews.models import AuditEvent, Document, InternalNote, ReviewRequest, StaffUser
 from reviews.notes import render_note
 from reviews.references import format_reference
-from reviews.rules import format_date, london_today
-from reviews.workflow import Status
+from reviews.rules import format_date, format_month, london_today
+from reviews.workflow import RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, available_actions
 from staff import staff
-from staff.access import CAN_READ_REQUESTS, CASEWORK, role_required
+from staff.access import CAN_READ_REQUESTS, CASEWORK, CASEWORKER, role_required
 
 
 class NoteForm(FlaskForm):
@@ -41,55 +60,142 @@ class NoteForm(FlaskForm):
 @staff.get("/")
 @role_required(*CAN_READ_REQUESTS)
 def dashboard():
+    today = london_today()
     return render_template(
         "staff/dashboard.html",
-        work=work_to_do(current_user, london_today()),
+        work=work_to_do(current_user, today),
+        casework=current_user.role in CASEWORK,
+        status_labels=STATUS_LABELS,
         format_reference=format_reference,
         format_date=format_date,
-        today=london_today(),
+        today=today,
     )
 
 
-def _filters() -> Filters:
+# Search terms are names, email addresses and references: personal data, which must stay out of
+# URLs (browser history, proxy and server logs). So the search form posts the term, the session
+# (this person's own signed, HTTP-only cookie) keeps it under a random key, and the queue's URL
+# carries only that key: paging, sorting and filtering keep the search, and the URL says nothing.
+SEARCHES = "staff_queue_searches"
+KEPT_SEARCHES = 5
+# The queue's "Only show" checkboxes: the query string value and what it filters on.
+ONLY_SHOW = {
+    "late": "Late requests",
+    "overdue": "Overdue",
+    "duplicate": "Possible duplicates",
+    "adjustments": "Adjustments needed",
+    "consent": "Signed consent awaited",
+}
+
+
+class SearchForm(FlaskForm):
+    search = StringField(
+        "Search requests",
+        description="A tracking reference, an MPS reference, or part of a name or email address",
+        validators=[MaxLength(200, "Search for 200 characters or fewer")],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+        widget=GovTextInput(),
+    )
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def _filters(search: str | None) -> Filters:
     args = request.args
+    status = args.get("status", "")
     owner = args.get("owner", "")
-    page = args.get("page", "1")
+    only = set(args.getlist("only"))
+    sort = args.get("sort", "")
     return Filters(
-        status=args.get("status") or None,
-        owner_id=int(owner) if owner.isdigit() else None,
-        late=args.get("late") == "yes",
-        duplicate=args.get("duplicate") == "yes",
-        adjustments=args.get("adjustments") == "yes",
-        search=args.get("search") or None,
-        sort=args.get("sort", "oldest"),
-        page=int(page) if page.isdigit() else 1,
+        status=status if status == "open" or status in STATUS_LABELS else None,
+        owner=owner if owner in (OWNER_ME, OWNER_NOBODY) or _number(owner) else None,
+        late="late" in only,
+        overdue="overdue" in only,
+        duplicate="duplicate" in only,
+        adjustments="adjustments" in only,
+        consent_awaited="consent" in only,
+        search=search,
+        sort=sort if sort in SORTS else "received",
+        descending=args.get("order") == "descending",
+        page=_number(args.get("page", "")) or 1,
     )
 
 
-@staff.get("/requests")
+def _queue_url(**changes: object) -> str:
+    """The queue's address with these query values changed (None drops one)."""
+    return url_for("staff.requests_queue", **{**request.args.to_dict(flat=False), **changes})
+
+
+def _remember_search(text: str) -> str:
+    key = secrets.token_urlsafe(6)
+    kept = [pair for pair in session.get(SEARCHES, []) if pair[1] != text]
+    session[SEARCHES] = [*kept[-(KEPT_SEARCHES - 1) :], [key, text]]
+    return key
+
+
+def _pagination(page: int, pages: int) -> dict[str, object] | None:
+    """The GOV.UK pagination component: first, last, and the pages either side of this one."""
+    if pages < 2:
+        return None
+    items: list[dict[str, object]] = []
+    previous = 0
+    for number in sorted({1, page - 1, page, page + 1, pages} & set(range(1, pages + 1))):
+        if number > previous + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": _queue_url(page=number), "current": number == page})
+        previous = number
+    return {
+        "items": items,
+        "previous": {"href": _queue_url(page=page - 1)} if page > 1 else None,
+        "next": {"href": _queue_url(page=page + 1)} if page < pages else None,
+        "landmarkLabel": "Pages of requests",
+    }
+
+
+@staff.route("/requests", methods=["GET", "POST"])
 @role_required(*CAN_READ_REQUESTS)
 def requests_queue():
-    filters = _filters()
-    rows, total = queue(current_user, filters)
-    owners = db.session.scalars(
-        select(StaffUser)
-        .where(StaffUser.role.in_(CASEWORK), StaffUser.active.is_(True))
-        .order_by(StaffUser.name)
-    ).all()
+    form = SearchForm()
+    if form.validate_on_submit():
+        text = (form.search.data or "").strip()
+        return redirect(_queue_url(search=_remember_search(text) if text else None, page=None))
+    key = request.args.get("search")
+    search = dict(session.get(SEARCHES, [])).get(key) if key else None
+    if request.method == "GET":
+        form.search.data = search
+    filters = _filters(search)
+    today = london_today()
+    result = queue(current_user, filters, today)
+    if current_user.role == CASEWORKER:
+        # Caseworkers see only their own cases and unallocated ones: no one else to filter on.
+        owners = []
+    else:
+        owners = db.session.scalars(
+            select(StaffUser)
+            .where(StaffUser.role.in_(CASEWORK), StaffUser.active.is_(True))
+            .order_by(StaffUser.name)
+        ).all()
     return render_template(
         "staff/requests.html",
-        rows=rows,
-        total=total,
+        form=form,
+        result=result,
         filters=filters,
+        search_key=key if search else None,
+        search_expired=bool(key) and search is None,
         owners=owners,
-        statuses=[status.value for status in Status],
-        page_size=PAGE_SIZE,
+        status_labels=STATUS_LABELS,
+        only_show=ONLY_SHOW,
+        pagination=_pagination(result.page, result.pages),
+        queue_url=_queue_url,
         format_reference=format_reference,
         format_date=format_date,
+        today=today,
     )
 
 
-def _request_for_current_user(request_id: int) -> ReviewRequest:
+def request_for_current_user(request_id: int) -> ReviewRequest:
     review_request = db.session.get(ReviewRequest, request_id)
     if review_request is None:
         abort(404)
@@ -98,11 +204,28 @@ def _request_for_current_user(request_id: int) -> ReviewRequest:
     return review_request
 
 
+# What the request page says, once, after a casework action: what was done, or why not.
+REQUEST_BANNER = "staff_request_banner"
+
+
+def back_to_request(review_request: ReviewRequest, text: str, *, success: bool) -> Response:
+    session[REQUEST_BANNER] = {"request_id": review_request.id, "text": text, "success": success}
+    return redirect(url_for("staff.request_page", request_id=review_request.id))
+
+
+def _banner_for(review_request: ReviewRequest) -> dict | None:
+    banner = session.pop(REQUEST_BANNER, None)
+    if isinstance(banner, dict) and banner.get("request_id") == review_request.id:
+        return banner
+    return None
+
+
 @staff.route("/requests/<int:request_id>", methods=["GET", "POST"])
 @role_required(*CAN_READ_REQUESTS)
 def request_page(request_id: int):
-    review_request = _request_for_current_user(request_id)
+    review_request = request_for_current_user(request_id)
     form = NoteForm()
+    banner = None
     if request.method == "POST":
         if current_user.role not in CASEWORK:
             abort(403)
@@ -116,27 +239,35 @@ def request_page(request_id: int):
             db.session.commit()
             return redirect(url_for("staff.request_page", request_id=request_id) + "#notes")
     else:
+        banner = _banner_for(review_request)
         record_audit("viewed-request", staff_user=current_user, review_request=review_request)
         db.session.commit()
+    # Who has opened this page, most recent first: each person once, with their latest visit.
     viewers = db.session.execute(
-        select(StaffUser.name, AuditEvent.at)
+        select(StaffUser.name, func.max(AuditEvent.at).label("last"), func.count())
         .join(AuditEvent, AuditEvent.staff_user_id == StaffUser.id)
         .where(
             AuditEvent.review_request_id == review_request.id,
             AuditEvent.action == "viewed-request",
         )
-        .order_by(AuditEvent.at.desc())
-        .limit(20)
+        .group_by(StaffUser.id, StaffUser.name)
+        .order_by(func.max(AuditEvent.at).desc())
     ).all()
     return render_template(
         "staff/request.html",
         review_request=review_request,
         reference=format_reference(review_request.reference),
         form=form,
+        banner=banner,
+        actions=available_actions(review_request, current_user),
         viewers=viewers,
         adjustments=ADJUSTMENTS,
+        status_labels=STATUS_LABELS,
+        validity_reasons=VALIDITY_REASONS,
+        recommendations=RECOMMENDATIONS,
         render_note=render_note,
         format_date=format_date,
+        format_month=format_month,
         can_write=current_user.role in CASEWORK,
     )
 
@@ -145,7 +276,7 @@ def request_page(request_id: int):
 @role_required(*CAN_READ_REQUESTS)
 def download_document(request_id: int, document_id: int):
     """Always a download, never shown inline, and sandboxed should a browser open it."""
-    review_request = _request_for_current_user(request_id)
+    review_request = request_for_current_user(request_id)
     document = db.session.get(Document, document_id)
     if document is None or document.review_request_id != review_request.id:
         abort(404)
@@ -171,7 +302,7 @@ def download_document(request_id: int, document_id: int):
 @role_required(*CAN_READ_REQUESTS)
 def letter(request_id: int, kind: str):
     """A letter as a printable page; `?format=pdf` downloads it, `?size=large` in large print."""
-    review_request = _request_for_current_user(request_id)
+    review_request = request_for_current_user(request_id)
     if kind not in {letter_kind.value for letter_kind in LetterKind}:
         abort(404)
     large_print = request.args.get("size") == "large"

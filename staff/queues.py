@@ -1,4 +1,11 @@
-"""The callback and accessible-format queues, shared by the journey and the accessibility pages."""
+"""The callback and accessible-format queues, fed by the request journey, the tracker and the
+accessibility pages.
+
+A callback stays open while staff try to call: each try is recorded with what happened, and the
+callback is closed with how it ended. Leaving a message is only offered when the person said it
+is safe. An accessible-format request is marked as answered with what was sent. Every view and
+every change is in the audit log.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +14,85 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 
 from portal.fields import Chosen, MaxLength, Required
 from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
+from reviews.casework import can_view
 from reviews.extensions import db
-from reviews.models import AccessibleFormatRequest, CallbackRequest, utc_now
+from reviews.models import (
+    AccessibleFormatRequest,
+    CallbackAttempt,
+    CallbackRequest,
+    OutboxMessage,
+    utc_now,
+)
+from reviews.notifications import mark_dealt_with
 from reviews.references import format_reference
 from reviews.rules import format_date, london_today
 from staff import staff
 from staff.access import CASEWORK, role_required
 
+OPEN = "open"
+DONE = "done"
 
-class CallAttemptForm(FlaskForm):
-    result = RadioField(
-        "What happened?",
-        choices={"spoke": "We spoke to them", "no-answer": "No answer or could not talk"},
-        validate_choice=False,
-        validators=[Chosen("Select what happened")],
-        widget=GovRadioInput(),
-    )
-    outcome = TextAreaField(
-        "Notes (optional)",
+# What happened on one try.
+CALL_RESULTS = {
+    "answered": "Answered: we spoke to them",
+    "no-answer": "No answer",
+    "left-message": "No answer: we left a message",
+    "wrong-number": "Wrong number",
+}
+# How a callback ended.
+CLOSING_OUTCOMES = {
+    "spoke": "We spoke to them",
+    "unreachable": "We could not reach them",
+    "not-needed": "They no longer need a call",
+}
+SOURCES = {
+    "review-request": "Review request",
+    "accessibility": "Accessibility page",
+}
+
+
+def _note_field(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
         validators=[MaxLength(2000, "Notes must be 2,000 characters or fewer")],
         widget=GovTextArea(),
     )
+
+
+class CallAttemptForm(FlaskForm):
+    result = RadioField(
+        "What happened when you called?",
+        validate_choice=False,
+        validators=[Chosen("Select what happened when you called")],
+        widget=GovRadioInput(),
+    )
+    note = _note_field("Notes (optional)")
+
+    def __init__(self, callback: CallbackRequest) -> None:
+        super().__init__()
+        # A message can give away that someone complained about the police: only when safe.
+        self.result.choices = {
+            code: label
+            for code, label in CALL_RESULTS.items()
+            if code != "left-message" or callback.safe_to_leave_message
+        }
+
+
+class CloseCallbackForm(FlaskForm):
+    outcome = RadioField(
+        "How did it end?",
+        choices=CLOSING_OUTCOMES,
+        validate_choice=False,
+        validators=[Chosen("Select how it ended")],
+        widget=GovRadioInput(),
+    )
+    note = _note_field("Anything else to record (optional)")
 
 
 class FormatDoneForm(FlaskForm):
@@ -46,48 +106,91 @@ class FormatDoneForm(FlaskForm):
     )
 
 
+def _callback_or_404(callback_id: int) -> CallbackRequest:
+    callback = db.session.get(CallbackRequest, callback_id)
+    if callback is None:
+        abort(404)
+    return callback
+
+
+def _audit_callback(action: str, callback: CallbackRequest, **detail: object) -> None:
+    record_audit(
+        action,
+        staff_user=current_user,
+        review_request=callback.review_request,
+        detail={"callback_id": callback.id, **detail},
+    )
+
+
 @staff.get("/callbacks")
 @role_required(*CASEWORK)
 def callbacks():
     rows = db.session.scalars(
         select(CallbackRequest)
-        .where(CallbackRequest.status == "open")
+        .where(CallbackRequest.status == OPEN)
+        .options(selectinload(CallbackRequest.attempts))
         .order_by(CallbackRequest.due_on, CallbackRequest.id)
     ).all()
     return render_template(
         "staff/callbacks.html",
         rows=rows,
+        sources=SOURCES,
         today=london_today(),
         format_date=format_date,
-        format_reference=format_reference,
     )
 
 
 @staff.route("/callbacks/<int:callback_id>", methods=["GET", "POST"])
 @role_required(*CASEWORK)
 def callback_attempt(callback_id: int):
-    callback = db.session.get(CallbackRequest, callback_id)
-    if callback is None or callback.status != "open":
-        abort(404)
-    form = CallAttemptForm()
-    if form.validate_on_submit():
-        callback.attempts += 1
-        callback.last_attempt_at = utc_now()
-        if form.outcome.data:
-            callback.outcome = "\n".join(filter(None, [callback.outcome, form.outcome.data]))
-        if form.result.data == "spoke":
-            callback.status = "done"
-        record_audit(
-            "recorded-call-attempt",
-            staff_user=current_user,
-            review_request=None,
-            detail={"callback_id": callback.id, "result": form.result.data},
+    """The person's details, the safety rules for calling them, the tries so far, and a form
+    to record another try."""
+    callback = _callback_or_404(callback_id)
+    form = CallAttemptForm(callback)
+    if callback.status == OPEN and form.validate_on_submit():
+        db.session.add(
+            CallbackAttempt(
+                callback=callback,
+                staff_user_id=current_user.id,
+                result=form.result.data,
+                note=form.note.data or None,
+            )
         )
+        _audit_callback("recorded-call-attempt", callback, result=form.result.data)
+        db.session.commit()
+        return redirect(url_for("staff.callback_attempt", callback_id=callback.id) + "#tries")
+    if not form.errors:
+        _audit_callback("viewed-callback", callback)
+        db.session.commit()
+    return render_template(
+        "staff/callback.html",
+        callback=callback,
+        form=form if callback.status == OPEN else None,
+        call_results=CALL_RESULTS,
+        closing_outcomes=CLOSING_OUTCOMES,
+        sources=SOURCES,
+        today=london_today(),
+        format_date=format_date,
+        format_reference=format_reference,
+    )
+
+
+@staff.route("/callbacks/<int:callback_id>/close", methods=["GET", "POST"])
+@role_required(*CASEWORK)
+def close_callback(callback_id: int):
+    callback = _callback_or_404(callback_id)
+    if callback.status != OPEN:
+        return redirect(url_for("staff.callback_attempt", callback_id=callback.id))
+    form = CloseCallbackForm()
+    if form.validate_on_submit():
+        callback.status = DONE
+        callback.closed_outcome = form.outcome.data
+        callback.closed_at = utc_now()
+        callback.closing_note = form.note.data or None
+        _audit_callback("closed-callback", callback, outcome=form.outcome.data)
         db.session.commit()
         return redirect(url_for("staff.callbacks"))
-    return render_template(
-        "staff/callback.html", callback=callback, form=form, format_date=format_date
-    )
+    return render_template("staff/close_callback.html", callback=callback, form=form)
 
 
 @staff.get("/formats")
@@ -95,7 +198,7 @@ def callback_attempt(callback_id: int):
 def formats():
     rows = db.session.scalars(
         select(AccessibleFormatRequest)
-        .where(AccessibleFormatRequest.status == "open")
+        .where(AccessibleFormatRequest.status == OPEN)
         .order_by(AccessibleFormatRequest.due_on, AccessibleFormatRequest.id)
     ).all()
     return render_template(
@@ -110,12 +213,13 @@ def formats():
 @staff.route("/formats/<int:format_id>", methods=["GET", "POST"])
 @role_required(*CASEWORK)
 def format_done(format_id: int):
+    """What was asked for, how to reply, and (while open) a form to mark it as answered."""
     format_request = db.session.get(AccessibleFormatRequest, format_id)
-    if format_request is None or format_request.status != "open":
+    if format_request is None:
         abort(404)
     form = FormatDoneForm()
-    if form.validate_on_submit():
-        format_request.status = "done"
+    if format_request.status == OPEN and form.validate_on_submit():
+        format_request.status = DONE
         format_request.completed_at = utc_now()
         format_request.response_note = form.response_note.data
         record_audit(
@@ -125,10 +229,44 @@ def format_done(format_id: int):
         )
         db.session.commit()
         return redirect(url_for("staff.formats"))
+    if not form.errors:
+        record_audit(
+            "viewed-format-request",
+            staff_user=current_user,
+            detail={"format_request_id": format_request.id},
+        )
+        db.session.commit()
     return render_template(
         "staff/format.html",
         item=format_request,
-        form=form,
+        form=form if format_request.status == OPEN else None,
         formats=FORMATS,
+        today=london_today(),
         format_date=format_date,
     )
+
+
+@staff.post("/bounced/<int:message_id>/dealt-with")
+@role_required(*CASEWORK)
+def bounce_dealt_with(message_id: int):
+    """Someone reached the person by post or phone: the bounced email leaves the dashboard."""
+    message = db.session.get(OutboxMessage, message_id)
+    review_request = message.review_request if message else None
+    if (
+        review_request is None
+        or message.status != "failed"
+        or not can_view(current_user, review_request)
+    ):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if message.dealt_with_at is None:
+        mark_dealt_with(message, current_user.id)
+        record_audit(
+            "bounce-dealt-with",
+            staff_user=current_user,
+            review_request=review_request,
+            detail={"message_id": message.id, "template": message.template},
+        )
+        db.session.commit()
+    return redirect(url_for("staff.dashboard", _anchor="bounced"))

@@ -1,0 +1,247 @@
+"""Casework actions on a request: one page per action in reviews.workflow.ACTIONS.
+
+The page's form is built from the action's `Field`s, one GOV.UK component per kind of answer,
+and each answer is checked by the workflow's own `Field.clean`, so the page and `perform` agree
+on what is allowed and say it in the same words. A sent form is one transaction: `perform`, then
+one commit, then Post/Redirect/Get back to the request page with a notification banner.
+
+A form remembers the latest casework event on the request when it was shown. If the request has
+moved on since (a colleague acted, or the same form arrived twice), nothing is saved.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask import abort, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from sqlalchemy import func, select
+from wtforms import Field as FormField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import StopValidation
+
+from portal.fields import DateParts
+from reviews import workflow
+from reviews.extensions import db
+from reviews.models import AuditEvent, ReviewRequest, StaffUser
+from reviews.references import format_reference
+from reviews.rules import format_date, london_today
+from reviews.submission import update_recipients
+from reviews.workflow import (
+    ACTIONS,
+    RECOMMENDATIONS,
+    STATUS_LABELS,
+    Action,
+    Status,
+    TransitionRefused,
+    can_perform,
+    perform,
+)
+from staff import staff
+from staff.access import role_required
+from staff.casework import back_to_request, request_for_current_user
+
+# Anyone who may take at least one action; each action then checks its own roles.
+ACTING_ROLES = frozenset().union(*(action.roles for action in ACTIONS.values()))
+
+# What the banner says when an action is done.
+DONE: dict[str, str] = {
+    "acknowledge": "Request acknowledged",
+    "ask_requester": "Requester asked for information",
+    "information_received": "Requester's information recorded",
+    "consider_late": "Late request being considered",
+    "accept_late": "Late request accepted",
+    "refuse_late": "Late request refused",
+    "decide_invalid": "Request closed: no right of review",
+    "forward_to_iopc": "Request forwarded to the IOPC",
+    "decide_valid": "Request decided valid",
+    "notify_parties": "Parties recorded as told",
+    "request_mps_info": "MPS asked for the case information",
+    "chase_mps_info": "MPS chased for the case information",
+    "mps_info_received": "MPS information recorded",
+    "set_allocation_month": "Allocation month set",
+    "allocate": "Request allocated",
+    "start_review": "Review started",
+    "record_decision": "Decision recorded: a team leader will check it",
+    "return_for_changes": "Decision returned for changes",
+    "approve_decision": "Decision approved",
+    "issue_decision": "Decision sent",
+    "record_mps_response": "MPS response recorded and shared",
+    "close": "Request closed",
+    "withdraw": "Withdrawal recorded",
+    "reopen": "Request reopened for a new decision",
+}
+
+_MONTH_PARTS = ("month", "year")
+
+STALE = (
+    "Nothing was saved: the request changed after you opened that page, or the form was sent "
+    "twice. Check the request below before you try again."
+)
+
+# Actions taken on a recorded decision: their page shows the decision being checked or sent.
+_ON_A_DECISION = frozenset({"return_for_changes", "approve_decision", "issue_decision"})
+
+
+class ActionForm(FlaskForm):
+    # The latest casework event on the request when the form was shown (see the module's doc).
+    seen = HiddenField()
+
+
+class WorkflowCheck:
+    """Checks an answer with the workflow's own rule for it."""
+
+    def __init__(self, spec: workflow.Field) -> None:
+        self.spec = spec
+
+    def __call__(self, form, field: FormField) -> None:
+        try:
+            self.spec.clean(field.data)
+        except TransitionRefused as refused:
+            raise StopValidation(refused.message) from refused
+
+
+def _form_field(spec: workflow.Field) -> FormField:
+    """The WTForms field, and so the GOV.UK component, for one kind of answer."""
+    options: dict[str, Any] = {
+        "label": spec.label if spec.required else f"{spec.label} (optional)",
+        "description": spec.hint or "",
+        "validators": [WorkflowCheck(spec)],
+    }
+    if spec.kind == workflow.TEXT:
+        return StringField(widget=GovTextInput(), **options)
+    if spec.kind == workflow.TEXTAREA:
+        return TextAreaField(widget=GovTextArea(), **options)
+    if spec.kind == workflow.DATE:
+        # An empty date is left to WorkflowCheck, so that it says what the action is missing.
+        return DateParts(describe="The date", optional=True, **options)
+    if spec.kind == workflow.MONTH:
+        return DateParts(describe="The month", optional=True, parts=_MONTH_PARTS, **options)
+    if spec.kind == workflow.CHOICES:
+        return SelectMultipleField(
+            choices=dict(spec.choices),
+            validate_choice=False,
+            widget=GovCheckboxesInput(),
+            **options,
+        )
+    choices = {
+        workflow.YES_NO: {"yes": "Yes", "no": "No"},
+        workflow.CHOICE: dict(spec.choices),
+        workflow.STAFF_USER: {},  # filled in when the form is made: staff come and go
+    }[spec.kind]
+    return RadioField(choices=choices, validate_choice=False, widget=GovRadioInput(), **options)
+
+
+@cache
+def _form_class(action_name: str) -> type[ActionForm]:
+    action = ACTIONS[action_name]
+    fields = {spec.name: _form_field(spec) for spec in action.form}
+    return type(f"{action_name.title().replace('_', '')}Form", (ActionForm,), fields)
+
+
+def _caseworkers() -> dict[str, str]:
+    """Who a request can go to: active caseworkers and team leaders."""
+    users = db.session.scalars(
+        select(StaffUser)
+        .where(StaffUser.role.in_(workflow.CASEWORK), StaffUser.active.is_(True))
+        .order_by(StaffUser.name, StaffUser.id)
+    )
+    return {str(user.id): f"{user.name} ({user.role.replace('-', ' ')})" for user in users}
+
+
+def action_form(action: Action) -> ActionForm:
+    form = _form_class(action.name)()
+    for spec in action.form:
+        if spec.kind == workflow.STAFF_USER:
+            form[spec.name].choices = _caseworkers()
+    return form
+
+
+def _latest_event_id(review_request: ReviewRequest) -> int:
+    """The id of the latest casework action's audit event on the request (0 if none yet)."""
+    return db.session.scalar(
+        select(func.coalesce(func.max(AuditEvent.id), 0)).where(
+            AuditEvent.review_request_id == review_request.id,
+            AuditEvent.action.in_(ACTIONS),
+        )
+    )
+
+
+def _not_now(action: Action, review_request: ReviewRequest) -> str:
+    status = STATUS_LABELS.get(review_request.status, review_request.status)
+    return f"You cannot {action.verb} now. The request is: {status}."
+
+
+def _done(action: Action, review_request: ReviewRequest) -> str:
+    if action.email and update_recipients(review_request):
+        return f"{DONE[action.name]}. The requester will get an email."
+    return DONE[action.name]
+
+
+@staff.route("/requests/<int:request_id>/actions/<action_name>", methods=["GET", "POST"])
+@role_required(*ACTING_ROLES)
+def action_page(request_id: int, action_name: str):
+    action = ACTIONS.get(action_name)
+    if action is None:
+        abort(404)
+    form = action_form(action)
+    if form.is_submitted():
+        # Held until this action commits: a copy of the form sent at the same moment waits,
+        # then finds the request changed. (SQLite has no row locks and writes one at a time.)
+        db.session.get(ReviewRequest, request_id, with_for_update=True, populate_existing=True)
+    review_request = request_for_current_user(request_id)
+    staff_user = current_user._get_current_object()  # the model itself, not Flask's proxy
+    if staff_user.role not in action.roles:
+        abort(403)
+
+    if form.is_submitted() and form.seen.data != str(_latest_event_id(review_request)):
+        return back_to_request(review_request, STALE, success=False)
+    if not can_perform(review_request, action.name, staff_user):
+        return back_to_request(review_request, _not_now(action, review_request), success=False)
+    if not form.is_submitted():
+        form.seen.data = str(_latest_event_id(review_request))
+    elif form.validate():
+        details = {spec.name: form[spec.name].data for spec in action.form}
+        try:
+            perform(review_request, action.name, staff_user, london_today(), **details)
+        except TransitionRefused as refused:
+            # A rule across answers (a recommendation for a reasonable outcome, say). Nothing
+            # was written; the workflow does not say which answer is at fault, so the message
+            # goes against the first question, where the error summary links.
+            db.session.rollback()
+            if not action.form:
+                return back_to_request(review_request, refused.message, success=False)
+            form[action.form[0].name].errors.append(refused.message)
+        else:
+            db.session.commit()
+            return back_to_request(review_request, _done(action, review_request), success=True)
+
+    return render_template(
+        "staff/action.html",
+        action=action,
+        form=form,
+        answers=[(form[spec.name], spec.kind == workflow.YES_NO) for spec in action.form],
+        review_request=review_request,
+        reference=format_reference(review_request.reference),
+        request_url=url_for("staff.request_page", request_id=review_request.id),
+        status=STATUS_LABELS.get(review_request.status, review_request.status),
+        moves_to=[STATUS_LABELS[status] for status in Status if status in action.to_statuses],
+        emails=bool(update_recipients(review_request)),
+        show_decision=action.name in _ON_A_DECISION,
+        recommendations=RECOMMENDATIONS,
+        format_date=format_date,
+    )
