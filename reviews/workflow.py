@@ -163,11 +163,12 @@ RECOMMENDATIONS: dict[str, str] = {
 
 class TransitionRefused(Exception):
     """The action is not allowed now, for this person, or with these details. The message is
-    plain English for the staff member."""
+    plain English for the staff member; `field` names the answer at fault, when one is."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 # What kind of answer a field takes; a view picks a widget from it.
@@ -193,7 +194,7 @@ class Field:
     required: bool = True
     hint: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
-    # The error message when a required field is empty.
+    # The error message when a required field is empty, or a choice is not one on offer.
     missing: str = ""
 
     def clean(self, value: Any) -> Any:
@@ -241,12 +242,12 @@ def _clean_yes_no(spec: Field, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
         return value.strip().lower() == "yes"
-    raise TransitionRefused(f"{spec.label}: select yes or no")
+    raise TransitionRefused(spec.missing or f"{spec.label}: select yes or no")
 
 
 def _clean_choice(spec: Field, value: Any) -> str:
     if value not in dict(spec.choices):
-        raise TransitionRefused(f"{spec.label}: select one of the options")
+        raise TransitionRefused(spec.missing or f"{spec.label}: select one of the options")
     return value
 
 
@@ -915,7 +916,9 @@ def _notify_parties(review_request, staff_user, today, details) -> _Change:
 @_handles("request_mps_info")
 def _request_mps_info(review_request, staff_user, today, details) -> _Change:
     if details["due_on"] < today:
-        raise TransitionRefused("The date the MPS information is due must be today or later")
+        raise TransitionRefused(
+            "The date the MPS information is due must be today or later", field="due_on"
+        )
     review_request.mps_info_requested_on = today
     review_request.mps_info_due_on = details["due_on"]
     return _Change(
@@ -944,7 +947,7 @@ def _mps_info_received(review_request, staff_user, today, details) -> _Change:
 def _set_allocation_month(review_request, staff_user, today, details) -> _Change:
     month = details["month"]
     if month < today.replace(day=1):
-        raise TransitionRefused("The month must be this month or later")
+        raise TransitionRefused("The month must be this month or later", field="month")
     previous = review_request.estimated_allocation_month
     review_request.estimated_allocation_month = month
     # Not a new status, but news for the requester: it goes on their timeline.
@@ -973,18 +976,21 @@ def _record_decision(review_request, staff_user, today, details) -> _Change:
     if reasonable and (recommendations or details["refer_to_iopc"]):
         raise TransitionRefused(
             "When the outcome was reasonable and proportionate, make no recommendations and do "
-            "not refer it to the IOPC"
+            "not refer it to the IOPC",
+            field="recommendations" if recommendations else "refer_to_iopc",
         )
     if not reasonable and not recommendations and not details["refer_to_iopc"]:
         raise TransitionRefused(
             "When the outcome was not reasonable and proportionate, choose at least one "
-            "recommendation or refer it to the IOPC"
+            "recommendation or refer it to the IOPC",
+            field="recommendations",
         )
     if "other" in recommendations and not details["other_recommendation"]:
-        raise TransitionRefused("Describe the other recommendation")
+        raise TransitionRefused("Describe the other recommendation", field="other_recommendation")
     if "other" not in recommendations and details["other_recommendation"]:
         raise TransitionRefused(
-            "Select 'Something else' to make the other recommendation, or leave it empty"
+            "Select 'Something else' to make the other recommendation, or leave it empty",
+            field="other_recommendation",
         )
     review_request.outcome_reasonable = reasonable
     review_request.decision_reasons = details["decision_reasons"]
@@ -1031,7 +1037,10 @@ def _issue_decision(review_request, staff_user, today, details) -> _Change:
 @_handles("record_mps_response")
 def _record_mps_response(review_request, staff_user, today, details) -> _Change:
     if details["mps_response_received_on"] > today:
-        raise TransitionRefused("The date the MPS response arrived must be today or earlier")
+        raise TransitionRefused(
+            "The date the MPS response arrived must be today or earlier",
+            field="mps_response_received_on",
+        )
     review_request.mps_response = details["mps_response"]
     review_request.mps_response_received_on = details["mps_response_received_on"]
     return _Change(

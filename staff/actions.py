@@ -220,12 +220,11 @@ def action_page(request_id: int, action_name: str):
             perform(review_request, action.name, staff_user, london_today(), **details)
         except TransitionRefused as refused:
             # A rule across answers (a recommendation for a reasonable outcome, say). Nothing
-            # was written; the workflow does not say which answer is at fault, so the message
-            # goes against the first question, where the error summary links.
+            # was written; the message goes against the answer at fault, else the first one.
             db.session.rollback()
             if not action.form:
                 return back_to_request(review_request, refused.message, success=False)
-            form[action.form[0].name].errors.append(refused.message)
+            form[refused.field or action.form[0].name].errors.append(refused.message)
         else:
             db.session.commit()
             return back_to_request(review_request, _done(action, review_request), success=True)

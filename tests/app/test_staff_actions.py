@@ -321,7 +321,7 @@ def test_each_question_shows_its_own_error_and_nothing_is_saved(team):
     # What was typed is kept.
     assert "x" * 10_001 in text_of(response)
 
-    # A rule across answers comes from the workflow, shown against the first question.
+    # A rule across answers comes from the workflow, shown against the answer at fault.
     response = send(
         caseworker,
         under_review,
@@ -334,7 +334,7 @@ def test_each_question_shows_its_own_error_and_nothing_is_saved(team):
         "When the outcome was reasonable and proportionate, make no recommendations and do not "
         "refer it to the IOPC"
     ]
-    assert 'href="#outcome_reasonable"' in response.get_data(as_text=True)
+    assert 'href="#recommendations"' in response.get_data(as_text=True)
     assert counts(team.app, under_review) == before
     assert status_of(team.app, under_review) == Status.UNDER_REVIEW
 
@@ -390,7 +390,7 @@ def test_dates_months_and_choices_are_checked(team):
     acknowledged = new_request(team.app, ("acknowledge", team.caseworker, {}))
     response = send(caseworker, acknowledged, "decide_invalid", validity="made-up")
     assert errors_shown(response) == [
-        "Why can MOPAC not review it?: select one of the options",
+        "Select why MOPAC cannot review it",
         "Enter the details of why MOPAC cannot review it",
     ]
     assert status_of(team.app, acknowledged) == Status.ACKNOWLEDGED

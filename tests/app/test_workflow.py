@@ -318,7 +318,7 @@ def test_not_valid(people):
         review_request,
         "decide_invalid",
         people.caseworker,
-        "select one of the options",
+        "Select why MOPAC cannot review it",
         validity="boring",
         validity_reason="x",
     )

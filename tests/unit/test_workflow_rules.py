@@ -250,5 +250,5 @@ def test_several_choices_come_back_once_each_in_listed_order(chosen):
 def test_one_choice_must_be_an_option():
     spec = ACTIONS["decide_invalid"].form[0]
     assert spec.clean("not-mps") == "not-mps"
-    with pytest.raises(TransitionRefused, match="select one of the options"):
+    with pytest.raises(TransitionRefused, match="Select why MOPAC cannot review it"):
         spec.clean("bored")
