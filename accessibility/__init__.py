@@ -69,6 +69,7 @@ def ask_for_another_format():
             email=form.email.data or None,
             phone=form.phone.data or None,
             address=(form.address.data or "").strip() or None,
+            reference_given=form.reference.data,
         )
         session["format_due"] = format_request.due_on.isoformat()
         return redirect(url_for("accessibility.format_requested"))

@@ -27,6 +27,7 @@ from portal.fields import (
     name_field,
     phone_field,
 )
+from portal.forms import preferred_contact_field
 from reviews.accessibility import FORMATS
 from reviews.references import parse_reference
 
@@ -49,6 +50,30 @@ class OnceOnlyForm(FlaskForm):
             raise StopValidation("The form was not complete. Go back and try again")
 
 
+def _optional_tracking_reference(form, field: Field) -> None:
+    """Empty, or a tracking reference we can read (kept in its canonical form)."""
+    if not (field.data or "").strip():
+        field.data = None
+        return
+    canonical = parse_reference(field.data)
+    if canonical is None:
+        raise StopValidation(
+            "Enter your tracking reference as it is on your confirmation, like ABCD-EFGH-JKMN-PQ"
+        )
+    field.data = canonical
+
+
+def tracking_reference_field() -> StringField:
+    # So that staff see the request alongside what it needs.
+    return StringField(
+        "Tracking reference (optional)",
+        description="If you have already asked for a review. For example, ABCD-EFGH-JKMN-PQ",
+        validators=[_optional_tracking_reference],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+        widget=GovTextInput(),
+    )
+
+
 class CallbackForm(OnceOnlyForm):
     full_name = name_field("Your name", "Enter your name")
     phone = phone_field("Phone number to call")
@@ -67,12 +92,7 @@ class CallbackForm(OnceOnlyForm):
         ],
         widget=GovTextArea(),
     )
-    reference = StringField(
-        "Tracking reference (optional)",
-        description="If you have already asked for a review. For example, ABCD-EFGH-JKMN-PQ",
-        render_kw={"spellcheck": "false", "autocomplete": "off"},
-        widget=GovTextInput(),
-    )
+    reference = tracking_reference_field()
 
     def validate_phone(self, field: Field) -> None:
         if not (field.data or "").strip():
@@ -81,18 +101,6 @@ class CallbackForm(OnceOnlyForm):
     def validate_safe(self, field: Field) -> None:
         if any(value not in SAFE_CHOICES for value in field.data or []):
             raise StopValidation("Select what is safe for us to do")
-
-    def validate_reference(self, field: Field) -> None:
-        if not (field.data or "").strip():
-            field.data = None
-            return
-        canonical = parse_reference(field.data)
-        if canonical is None:
-            raise StopValidation(
-                "Enter your tracking reference as it is on your confirmation, "
-                "like ABCD-EFGH-JKMN-PQ"
-            )
-        field.data = canonical
 
 
 class FormatRequestForm(OnceOnlyForm):
@@ -124,13 +132,7 @@ class FormatRequestForm(OnceOnlyForm):
         widget=GovTextInput(),
     )
     full_name = name_field("Your name", "Enter your name")
-    preferred_contact = RadioField(
-        "How should we contact you?",
-        choices={"email": "Email", "phone": "Phone", "post": "Post"},
-        validate_choice=False,
-        validators=[Chosen("Select how we should contact you")],
-        widget=GovRadioInput(),
-    )
+    preferred_contact = preferred_contact_field()
     email = email_field()
     phone = phone_field()
     address = TextAreaField(
@@ -139,6 +141,7 @@ class FormatRequestForm(OnceOnlyForm):
         render_kw={"autocomplete": "street-address"},
         widget=GovTextArea(),
     )
+    reference = tracking_reference_field()
 
     def validate_language(self, field: Field) -> None:
         if self.format.data == "language" and not (field.data or "").strip():

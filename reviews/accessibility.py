@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from reviews.extensions import db
-from reviews.models import AccessibleFormatRequest, CallbackRequest
+from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest
 from reviews.rules import add_working_days
 from reviews.transactions import commit_once
 
@@ -41,6 +41,16 @@ def request_callback(asked_on: date, **details) -> CallbackRequest:
     return callback
 
 
+def _linked_request_id(reference_given: str | None) -> int | None:
+    """The review request a reference given on these forms names, so that staff see the need
+    on that request. Nobody proved they own it: staff check the name before acting on it."""
+    if not reference_given:
+        return None
+    return db.session.scalar(
+        select(ReviewRequest.id).where(ReviewRequest.reference == reference_given)
+    )
+
+
 def _once(model, submission_key: str, write):
     return commit_once(
         write,
@@ -54,7 +64,11 @@ def send_callback_request(asked_on: date, submission_key: str, **details) -> Cal
         CallbackRequest,
         submission_key,
         lambda: request_callback(
-            asked_on, submission_key=submission_key, source="accessibility", **details
+            asked_on,
+            submission_key=submission_key,
+            source="accessibility",
+            review_request_id=_linked_request_id(details.get("reference_given")),
+            **details,
         ),
     )
 
@@ -64,7 +78,10 @@ def send_format_request(asked_on: date, submission_key: str, **details) -> Acces
 
     def write() -> AccessibleFormatRequest:
         format_request = AccessibleFormatRequest(
-            due_on=format_reply_due(asked_on), submission_key=submission_key, **details
+            due_on=format_reply_due(asked_on),
+            submission_key=submission_key,
+            review_request_id=_linked_request_id(details.get("reference_given")),
+            **details,
         )
         db.session.add(format_request)
         return format_request

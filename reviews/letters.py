@@ -19,9 +19,11 @@ from enum import StrEnum
 
 from flask import current_app, render_template, url_for
 from PIL import ImageFile
+from sqlalchemy import select
 
 from reviews.config import PROJECT_ROOT
-from reviews.models import ReviewRequest
+from reviews.extensions import db
+from reviews.models import AccessibleFormatRequest, ReviewRequest
 from reviews.references import format_reference
 from reviews.rules import LONDON, format_date, format_month, london_today
 
@@ -94,8 +96,20 @@ class Letter:
 
 
 def wants_large_print(review_request: ReviewRequest) -> bool:
-    """True when the requester asked for large print among their adjustments."""
-    return LARGE_PRINT in (review_request.adjustments or [])
+    """True when the requester asked for large print: among their adjustments, or on the
+    other-format form with this request's tracking reference."""
+    if LARGE_PRINT in (review_request.adjustments or []):
+        return True
+    return bool(
+        db.session.scalar(
+            select(AccessibleFormatRequest.id)
+            .where(
+                AccessibleFormatRequest.review_request_id == review_request.id,
+                AccessibleFormatRequest.format == LARGE_PRINT,
+            )
+            .limit(1)
+        )
+    )
 
 
 def letter_html(

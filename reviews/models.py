@@ -339,6 +339,12 @@ class AccessibleFormatRequest(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     response_note: Mapped[str | None] = mapped_column(Text)
+    # The tracking reference the person gave, if any, and the request it names.
+    reference_given: Mapped[str | None] = mapped_column(String(20))
+    review_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_requests.id"), index=True
+    )
+    review_request: Mapped[ReviewRequest | None] = relationship()
 
 
 class StaffUser(db.Model):

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
 
 from portal.fields import MaxLength, Required
+from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
 from reviews.casework import (
     OWNER_ME,
@@ -35,8 +36,23 @@ from reviews.casework import (
 )
 from reviews.extensions import db
 from reviews.journey import ADJUSTMENTS
-from reviews.letters import LetterError, LetterKind, letter_filename, letter_html, letter_pdf
-from reviews.models import AuditEvent, Document, InternalNote, ReviewRequest, StaffUser
+from reviews.letters import (
+    LetterError,
+    LetterKind,
+    letter_filename,
+    letter_html,
+    letter_pdf,
+    wants_large_print,
+)
+from reviews.models import (
+    AccessibleFormatRequest,
+    AuditEvent,
+    CallbackRequest,
+    Document,
+    InternalNote,
+    ReviewRequest,
+    StaffUser,
+)
 from reviews.notes import render_note
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month, london_today
@@ -256,6 +272,18 @@ def request_page(request_id: int):
     return render_template(
         "staff/request.html",
         review_request=review_request,
+        callbacks=db.session.scalars(
+            select(CallbackRequest)
+            .where(CallbackRequest.review_request_id == review_request.id)
+            .order_by(CallbackRequest.id)
+        ).all(),
+        format_requests=db.session.scalars(
+            select(AccessibleFormatRequest)
+            .where(AccessibleFormatRequest.review_request_id == review_request.id)
+            .order_by(AccessibleFormatRequest.id)
+        ).all(),
+        formats=FORMATS,
+        large_print=wants_large_print(review_request),
         reference=format_reference(review_request.reference),
         form=form,
         banner=banner,

@@ -5,9 +5,12 @@ import re
 from sqlalchemy import func, select
 
 from reviews.extensions import db
-from reviews.models import AccessibleFormatRequest, CallbackRequest
+from reviews.letters import wants_large_print
+from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest
 from reviews.references import format_reference, new_reference
 from reviews.rules import add_working_days, format_date, london_today
+from tests.app.test_workflow import make_request
+from tests.staff_helpers import signed_in_client
 
 FIELD = re.compile(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"')
 
@@ -120,3 +123,55 @@ def test_statement_links_to_both_forms(client):
     html = client.get("/accessibility").text
     assert 'href="/accessibility/ask-for-a-call"' in html
     assert 'href="/accessibility/ask-for-another-format"' in html
+
+
+def test_needs_asked_for_with_a_tracking_reference_reach_that_request(app, client):
+    with app.app_context():
+        review_request = make_request()
+        request_id, reference = review_request.id, format_reference(review_request.reference)
+    call_keys = form_keys(client, "/accessibility/ask-for-a-call")
+    client.post(
+        "/accessibility/ask-for-a-call",
+        data={
+            **call_keys,
+            "full_name": "Sam Example",
+            "phone": "07700900982",
+            "reference": reference,
+        },
+    )
+    format_keys = form_keys(client, "/accessibility/ask-for-another-format")
+    format_data = {
+        **format_keys,
+        "document": "Your letters",
+        "format": "large-print",
+        "full_name": "Sam Example",
+        "preferred_contact": "email",
+        "email": "sam@example.com",
+        "reference": reference.lower(),
+    }
+    assert client.post("/accessibility/ask-for-another-format", data=format_data).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(CallbackRequest.review_request_id)) == request_id
+        format_request = db.session.scalar(select(AccessibleFormatRequest))
+        assert format_request.review_request_id == request_id
+        assert wants_large_print(db.session.get(ReviewRequest, request_id))
+
+    staff = signed_in_client(app, "caseworker")
+    page = staff.get(f"/staff/requests/{request_id}").text
+    assert "Calls and other formats asked for" in page
+    assert "A phone call to Sam Example" in page and "Large print for Sam Example" in page
+    assert "They asked for large print" in page
+    # The letters come in large print without anyone remembering to ask.
+    assert f"/staff/requests/{request_id}/letters/acknowledgement?size=large" in page
+
+
+def test_an_unknown_tracking_reference_is_kept_but_links_nothing(app, client):
+    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    reference = format_reference(new_reference())
+    client.post(
+        "/accessibility/ask-for-a-call",
+        data={**keys, "full_name": "Ali Example", "phone": "07700900982", "reference": reference},
+    )
+    with app.app_context():
+        callback = db.session.scalar(select(CallbackRequest))
+        assert callback.reference_given and callback.review_request_id is None
