@@ -65,6 +65,26 @@ def new_request(app: Flask, *steps: tuple[str, StaffAccount, dict], **fields) ->
         return review_request.id
 
 
+def main_path(
+    team, through: str, *, by: StaffAccount | None = None, owner: StaffAccount | None = None
+) -> list[tuple[str, StaffAccount, dict]]:
+    """The steps (action, who, details) of the main path, up to and including `through`: done by
+    `by` (the caseworker), allocated by the team leader to `owner` (`by`)."""
+    by = by or team.caseworker
+    owner = owner or by
+    steps = [
+        ("acknowledge", by, {}),
+        ("decide_valid", by, {}),
+        ("notify_parties", by, {}),
+        ("request_mps_info", by, {"due_on": TODAY}),
+        ("mps_info_received", by, {}),
+        ("allocate", team.team_leader, {"owner": str(owner.id)}),
+        ("start_review", by, {}),
+    ]
+    names = [name for name, _, _ in steps]
+    return steps[: names.index(through) + 1]
+
+
 def url(request_id: int, action_name: str | None = None) -> str:
     page = f"/staff/requests/{request_id}"
     return f"{page}/actions/{action_name}" if action_name else page
@@ -302,13 +322,7 @@ def test_each_question_shows_its_own_error_and_nothing_is_saved(team):
     caseworker = team.client(team.caseworker)
     under_review = new_request(
         team.app,
-        ("acknowledge", team.caseworker, {}),
-        ("decide_valid", team.caseworker, {}),
-        ("notify_parties", team.caseworker, {}),
-        ("request_mps_info", team.caseworker, {"due_on": TODAY}),
-        ("mps_info_received", team.caseworker, {}),
-        ("allocate", team.team_leader, {"owner": str(team.caseworker.id)}),
-        ("start_review", team.caseworker, {}),
+        *main_path(team, "start_review"),
     )
     before = counts(team.app, under_review)
 
@@ -343,9 +357,7 @@ def test_dates_months_and_choices_are_checked(team):
     caseworker, leader = team.client(team.caseworker), team.client(team.team_leader)
     notified = new_request(
         team.app,
-        ("acknowledge", team.caseworker, {}),
-        ("decide_valid", team.caseworker, {}),
-        ("notify_parties", team.caseworker, {}),
+        *main_path(team, "notify_parties"),
     )
     assert errors_shown(send(caseworker, notified, "request_mps_info")) == [
         "Enter when the MPS information is due"
@@ -360,11 +372,7 @@ def test_dates_months_and_choices_are_checked(team):
 
     awaiting = new_request(
         team.app,
-        ("acknowledge", team.caseworker, {}),
-        ("decide_valid", team.caseworker, {}),
-        ("notify_parties", team.caseworker, {}),
-        ("request_mps_info", team.caseworker, {"due_on": TODAY}),
-        ("mps_info_received", team.caseworker, {}),
+        *main_path(team, "mps_info_received"),
     )
     last_month = TODAY.replace(day=1) - timedelta(days=1)
     response = send(
@@ -399,11 +407,7 @@ def test_dates_months_and_choices_are_checked(team):
 def test_actions_are_refused_to_roles_not_allowed_them(team):
     awaiting = new_request(
         team.app,
-        ("acknowledge", team.caseworker, {}),
-        ("decide_valid", team.caseworker, {}),
-        ("notify_parties", team.caseworker, {}),
-        ("request_mps_info", team.caseworker, {"due_on": TODAY}),
-        ("mps_info_received", team.caseworker, {}),
+        *main_path(team, "mps_info_received"),
     )
     caseworker, admin = team.client(team.caseworker), team.client(team.admin)
     auditor = team.client(team.auditor)
@@ -423,12 +427,7 @@ def test_actions_are_refused_to_roles_not_allowed_them(team):
     # A caseworker cannot reach a request another caseworker has by its address.
     allocated = new_request(
         team.app,
-        ("acknowledge", team.caseworker, {}),
-        ("decide_valid", team.caseworker, {}),
-        ("notify_parties", team.caseworker, {}),
-        ("request_mps_info", team.caseworker, {"due_on": TODAY}),
-        ("mps_info_received", team.caseworker, {}),
-        ("allocate", team.team_leader, {"owner": str(team.other_caseworker.id)}),
+        *main_path(team, "allocate", owner=team.other_caseworker),
     )
     assert caseworker.get(url(allocated, "start_review")).status_code == 403
     assert caseworker.get(url(allocated, "withdraw")).status_code == 403
@@ -451,13 +450,7 @@ def test_an_action_not_open_at_this_stage_is_refused_with_a_reason(team):
     # Approving your own decision is not open to you either.
     decided = new_request(
         team.app,
-        ("acknowledge", team.team_leader, {}),
-        ("decide_valid", team.team_leader, {}),
-        ("notify_parties", team.team_leader, {}),
-        ("request_mps_info", team.team_leader, {"due_on": TODAY}),
-        ("mps_info_received", team.team_leader, {}),
-        ("allocate", team.team_leader, {"owner": str(team.team_leader.id)}),
-        ("start_review", team.team_leader, {}),
+        *main_path(team, "start_review", by=team.team_leader),
         (
             "record_decision",
             team.team_leader,
@@ -486,10 +479,7 @@ def test_a_form_sent_twice_does_its_work_once(team):
     # An action that keeps the status (chasing the MPS) is not repeated either.
     awaiting = new_request(
         team.app,
-        ("acknowledge", team.caseworker, {}),
-        ("decide_valid", team.caseworker, {}),
-        ("notify_parties", team.caseworker, {}),
-        ("request_mps_info", team.caseworker, {"due_on": TODAY}),
+        *main_path(team, "request_mps_info"),
     )
     hidden = open_form(caseworker, awaiting, "chase_mps_info")
     assert caseworker.post(url(awaiting, "chase_mps_info"), data=hidden).status_code == 302
