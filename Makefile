@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.test-installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test lint format assets chromium migration bench
+.PHONY: help run test accessibility lint format assets chromium migration bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,9 +35,15 @@ chromium: ## Make sure Debian's Chromium is installed for the browser tests
 	@scripts/ensure-chromium.sh
 
 test: $(TEST_STAMP) chromium ## Lint, then run the whole test suite, browser tests included
+	@scripts/ensure-vnu.sh
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/pytest
+
+accessibility: $(TEST_STAMP) chromium ## Run the browser checks; write reports/accessibility/ and accessibility/latest_results.json
+	@scripts/ensure-vnu.sh
+	ACCESSIBILITY_REPORT=reports/accessibility $(BIN)/pytest tests/browser
+	@echo "Report: reports/accessibility/index.html (the statement shows accessibility/latest_results.json)"
 
 lint: $(TEST_STAMP) ## Check the code with ruff
 	$(BIN)/ruff check .

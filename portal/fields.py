@@ -171,21 +171,23 @@ def check_phone(form, field: Field) -> None:
 PHONE_FORMAT_ERROR = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 
 
-def email_field(label: str = "Email address") -> StringField:
+def email_field(label: str = "Email address", autocomplete: str = "email") -> StringField:
+    """`autocomplete` is "email" for the person's own address, "off" for someone else's."""
     return StringField(
         label,
         validators=[check_email],
-        render_kw={"autocomplete": "email", "spellcheck": "false", "type": "email"},
+        render_kw={"autocomplete": autocomplete, "spellcheck": "false", "type": "email"},
         widget=GovTextInput(),
     )
 
 
-def phone_field(label: str = "Phone number") -> StringField:
+def phone_field(label: str = "Phone number", autocomplete: str = "tel") -> StringField:
+    """`autocomplete` is "tel" for the person's own number, "off" for someone else's."""
     return StringField(
         label,
         description="For international numbers include the country code",
         validators=[check_phone],
-        render_kw={"autocomplete": "tel", "type": "tel"},
+        render_kw={"autocomplete": autocomplete, "type": "tel"},
         widget=GovTextInput(),
     )
 

@@ -236,8 +236,9 @@ class ComplainantDetailsForm(StepForm):
     full_name = name_field(
         "Their full name", "Enter the full name of the person who made the complaint"
     )
-    email = email_field("Their email address (optional)")
-    phone = phone_field("Their phone number (optional)")
+    # Someone else's details: the browser must not offer the representative's own.
+    email = email_field("Their email address (optional)", autocomplete="off")
+    phone = phone_field("Their phone number (optional)", autocomplete="off")
     address = TextAreaField(
         "Their postal address (optional)",
         validators=[MaxLength(500, "Address must be 500 characters or fewer")],

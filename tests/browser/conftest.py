@@ -1,18 +1,23 @@
-"""A live server on 127.0.0.1 and Debian's Chromium driven by Playwright, with axe-core."""
+"""A live server on 127.0.0.1 and Debian's Chromium driven by Playwright, with axe-core, and the
+accessibility proof (tests/browser/proof.py) that records every page state checked."""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from flask import abort
+from flask import abort, g, has_request_context, request
 from playwright.sync_api import sync_playwright
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from reviews.extensions import db
+from tests.browser.proof import PROOF, ROOT, versions
 from tests.conftest import empty_all_tables, make_test_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,13 +30,45 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# Set by `make accessibility`: where the report goes, and that accessibility/latest_results.json
+# (which the statement shows) is rewritten.
+REPORT_DIRECTORY = os.environ.get("ACCESSIBILITY_REPORT")
+LATEST_RESULTS = ROOT / "accessibility" / "latest_results.json"
+# The Nu HTML Checker runs once over every page state the session kept, so it goes last.
+HTML_CHECK = "tests/browser/test_wcag_proof.py::test_every_page_state_is_valid_html"
+# A request carrying this header finds the database unreachable (the real 503 page).
+DATABASE_DOWN_HEADER = "X-Test-Database-Down"
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.nodeid == HTML_CHECK)
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or report.outcome != "passed":
+        PROOF.record_test(report.nodeid, report.outcome)
+
+
+def pytest_sessionfinish(session):
+    if not (REPORT_DIRECTORY and PROOF.html_checked):
+        return
+    summary = PROOF.write_report(versions(PROOF.chromium))
+    LATEST_RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _proof(tmp_path_factory):
+    report = Path(REPORT_DIRECTORY).resolve() if REPORT_DIRECTORY else None
+    PROOF.start(tmp_path_factory.mktemp("proof"), report)
+
+
+@pytest.fixture(autouse=True)
+def _proof_knows_the_test(request):
+    PROOF.current_test = request.node.nodeid
+    PROOF.current_role = None
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +80,20 @@ def live_app(migrated_database, tmp_path_factory):
     @app.get("/_test/error/<int:status>")
     def error_page(status):
         abort(status)
+
+    # The real 503: a page whose database query fails. Per request (flask.g), so the other
+    # requests the threaded server is answering at the time are not touched.
+    @app.before_request
+    def database_down_on_request():
+        g.database_down = DATABASE_DOWN_HEADER in request.headers
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def refuse_when_down(connection, cursor, statement, *args):
+        if has_request_context() and g.get("database_down"):
+            raise OperationalError(statement, {}, ConnectionRefusedError("database down"))
 
     yield app
     with app.app_context():
@@ -81,6 +132,7 @@ def browser():
         pytest.skip(message)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        PROOF.chromium = browser.version
         yield browser
         browser.close()
 
@@ -90,6 +142,14 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
     console_errors: list[str] = []
+    # The document as served, for the HTML checker and the page weight.
+    page.document_response = None
+
+    def keep_document(response) -> None:
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            page.document_response = response
+
+    page.on("response", keep_document)
 
     def record(message) -> None:
         # An error page's own status shows as a failed load of the document: that is expected.
@@ -107,9 +167,7 @@ def axe():
     return Axe()
 
 
-def assert_no_axe_violations(axe: Axe, page) -> None:
-    # Only violations come back: the passes would double the time each run takes.
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    results = axe.run(page, options=options)
-    violations = results.response["violations"]
-    assert not violations, f"{page.url}\n{results.generate_report()}"
+def assert_no_axe_violations(axe: Axe, page, state: str | None = None) -> None:
+    """Zero axe-core violations, and every other per-page check of the accessibility proof,
+    on the page as it is now. `state` names it in the report when the page alone cannot."""
+    PROOF.check(axe, page, state)
