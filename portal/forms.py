@@ -60,9 +60,10 @@ class StepForm(FlaskForm):
     answers: ClassVar[Answers] = {}
 
     @classmethod
-    def from_answers(cls, saved: dict[str, Any] | None) -> StepForm:
-        """The form filled in with saved answers on GET, or with the posted data on POST."""
-        return cls(data=saved or {})
+    def initial_data(cls, saved: dict[str, Any] | None, answers: Answers) -> dict[str, Any]:
+        """What the page shows before it is sent: its saved answers, else what earlier answers
+        already tell us (so nothing is asked twice)."""
+        return saved or {}
 
     def to_answers(self) -> dict[str, Any]:
         answers: dict[str, Any] = {}
@@ -476,6 +477,11 @@ class AdjustmentsForm(StepForm):
         validators=[MaxLength(1000, "What else you need must be 1,000 characters or fewer")],
         widget=GovTextArea(),
     )
+
+    @classmethod
+    def initial_data(cls, saved: dict[str, Any] | None, answers: Answers) -> dict[str, Any]:
+        # The number to call is usually the one they gave a page before.
+        return saved or {"callback_phone": answer(answers, "contact-details", "phone")}
 
     def validate_adjustments(self, field: Field) -> None:
         if any(value not in ADJUSTMENTS for value in field.data or []):

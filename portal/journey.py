@@ -142,7 +142,10 @@ def journey_step(slug: str):
         return _upload_step(slug, draft, answers, today, changing)
 
     form_class = FORMS[slug]
-    form = form_class() if request.method == "POST" else form_class(data=answers.get(slug))
+    if request.method == "POST":
+        form = form_class()
+    else:
+        form = form_class(data=form_class.initial_data(answers.get(slug), answers))
     form.answers = answers
     if form.validate_on_submit():
         draft = _draft_for_writing()

@@ -490,3 +490,15 @@ def test_timed_out_page_explains_or_sends_back_to_the_draft(journey, client):
     journey.walk(complainant_steps()[:1])
     still_here = journey.client.get("/request/timed-out")
     assert still_here.location.endswith("/request/start")
+
+
+def test_the_number_to_call_is_the_one_already_given(journey):
+    steps = replace_step(
+        complainant_steps(),
+        "contact-details",
+        {"email": "sam@example.com", "phone": "07700 900982"},
+    )
+    steps = replace_step(steps, "adjustments-needed", {"needed": "yes"})
+    journey.walk(steps[: [name for name, _ in steps].index("adjustments-needed") + 1])
+    page = journey.client.get("/request/adjustments").text
+    assert re.search(r'name="callback_phone"[^>]*value="07700 900982"', page)

@@ -74,6 +74,9 @@ PROOF_TESTS = {
     "Error summary takes focus and links to fields": [
         "tests/browser/test_journey.py::test_error_summary_takes_focus_and_its_links_reach_the_field",
     ],
+    "Nothing asked twice": [
+        "tests/browser/test_journey.py::test_nothing_is_asked_twice",
+    ],
     "Works without JavaScript": [
         "tests/browser/test_journey.py::test_the_journey_works_without_javascript",
         "tests/browser/test_tracker.py::test_without_javascript_there_is_no_warning_and_the_tracker_works",
