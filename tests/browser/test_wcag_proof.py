@@ -24,6 +24,7 @@ from reviews.extensions import db
 from reviews.models import ReviewRequest, StaffUser
 from reviews.references import format_reference
 from reviews.rules import london_today
+from reviews.staff_auth import current_totp_step, totp_code
 from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
 from staff.access import ROLES
@@ -261,6 +262,13 @@ def test_the_staff_sign_in_pages(live_app, page, axe):
     assert path_of(page) == "/staff/set-up-two-factor"
     assert_no_axe_violations(axe, page)
     submit(page, "Continue")
+    assert_no_axe_violations(axe, page)
+
+    # Enrolled with the key the page shows, as someone typing it into their app would.
+    key = page.locator("code").inner_text().replace(" ", "")
+    page.locator("#code").fill(totp_code(key, current_totp_step()))
+    submit(page, "Continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
     assert_no_axe_violations(axe, page)
     assert page.console_errors == []
 
