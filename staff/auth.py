@@ -461,6 +461,20 @@ def _you() -> StaffUser:
     return current_user._get_current_object()
 
 
+@staff.post("/keep-alive")
+@role_required(*ROLES)
+def keep_alive() -> Response | tuple[str, int]:
+    """The time-out warning's 'Stay signed in': end_stale_sessions has restarted the clock."""
+    if request.accept_mimetypes.best == "text/html":
+        return redirect(home_url())
+    return "", 204
+
+
+@staff.context_processor
+def staff_idle_seconds() -> dict[str, int]:
+    return {"staff_idle_seconds": IDLE_SECONDS}
+
+
 @staff.get("/account")
 @role_required(*ROLES)
 def account():

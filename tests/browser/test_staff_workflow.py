@@ -333,3 +333,20 @@ def test_late_requests_accepted_and_refused(live_app, sign_in):
     )
     expect_status(live_app, refused, Status.REFUSED_LATE, caseworker)
     assert caseworker.page.console_errors == []
+
+
+def test_staff_are_warned_before_being_signed_out(page, sign_in, axe):
+    page.clock.install()
+    sign_in("caseworker")
+    page.wait_for_load_state("load")
+    dialog = page.locator("dialog.app-timeout-warning")
+    page.clock.run_for("27:50")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("00:10")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_role("heading", name="You will be signed out soon")).to_be_focused()
+    assert_no_axe_violations(axe, page)
+    with page.expect_response(lambda r: r.url.endswith("/staff/keep-alive")) as kept:
+        page.get_by_role("button", name="Stay signed in").click()
+    assert kept.value.status == 204
+    expect(dialog).to_be_hidden()
