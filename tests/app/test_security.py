@@ -6,6 +6,7 @@ import pytest
 
 from reviews import static_url
 from tests.conftest import make_test_app
+from tests.staff_helpers import signed_in_client
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -140,3 +141,19 @@ def test_post_with_csrf_token_is_accepted(form_app):
     html = client.get("/_test/form").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     assert client.post("/_test/form", data={"csrf_token": token}).get_data() == b"accepted"
+
+
+def test_every_form_route_refuses_a_post_without_its_csrf_token(app):
+    """Walks the URL map: no route that takes a POST is exempt. Signed in, so that no sign-in
+    redirect could stand in for the refusal."""
+    client = signed_in_client(app, "admin")
+    checked = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "static":
+            continue
+        path = re.sub(r"<[^>]+>", "1", rule.rule)  # "1" suits every converter in use
+        response = client.post(path, data={"anything": "x"})
+        assert response.status_code == 400, (path, response.status_code)
+        assert "Your page timed out" in response.get_data(as_text=True), path
+        checked.append(path)
+    assert len(checked) > 30, checked
