@@ -126,7 +126,17 @@ def journey_session_seconds() -> dict[str, int]:
     return {"journey_session_seconds": int(current_app.permanent_session_lifetime.total_seconds())}
 
 
+# Files are the costly thing to store: a person sends a few, so this only stops a flood, and
+# answers without files are not counted (people on one library connection are not held up).
+UPLOAD_LIMIT = "60 per hour"
+
+
+def sends_no_files() -> bool:
+    return not any(upload.filename for upload in request.files.getlist("files"))
+
+
 @portal.route("/request/<slug>", methods=["GET", "POST"])
+@limiter.limit(UPLOAD_LIMIT, methods=["POST"], exempt_when=sends_no_files)
 def journey_step(slug: str):
     if slug not in FORMS and slug not in UPLOAD_STEPS:
         abort(404)

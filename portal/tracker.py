@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from portal import portal
 from portal.forms import UploadForm
+from portal.journey import UPLOAD_LIMIT, sends_no_files
 from portal.tracker_forms import (
     ContactUpdateForm,
     HelpUpdateForm,
@@ -154,6 +155,7 @@ def send_information(review_request: ReviewRequest):
 
 
 @portal.route("/track/upload", methods=["GET", "POST"])
+@limiter.limit(UPLOAD_LIMIT, methods=["POST"], exempt_when=sends_no_files)
 @tracked
 def upload_documents(review_request: ReviewRequest):
     form = UploadForm()

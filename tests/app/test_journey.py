@@ -502,3 +502,16 @@ def test_the_number_to_call_is_the_one_already_given(journey):
     journey.walk(steps[: [name for name, _ in steps].index("adjustments-needed") + 1])
     page = journey.client.get("/request/adjustments").text
     assert re.search(r'name="callback_phone"[^>]*value="07700 900982"', page)
+
+
+def test_uploads_are_rate_limited_but_answers_are_not(app, journey):
+    steps = complainant_steps()
+    slugs = [name for name, _ in steps]
+    journey.walk(steps[: slugs.index("letter-upload")])
+    statuses = [
+        upload(journey, "letter-upload", [(io.BytesIO(b""), "empty.pdf")]).status_code
+        for _ in range(61)
+    ]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
+    # Answers without files are not counted.
+    journey.answer("letter-upload", {"action": "continue", "letter_to_follow": "y"})
