@@ -1,7 +1,8 @@
 """One structured log line per request, with nothing a person typed in it.
 
 The path is logged without its query string, and no URL in this service carries personal data,
-so the line is safe to ship to any log store.
+so the line is safe to ship to any log store. A path holding a secret (a save-and-return link's
+token) is logged as its route, so the log never holds a working link.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ def _start_timer() -> None:
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
+def _loggable_path() -> str:
+    if request.url_rule is not None and "token" in (request.view_args or {}):
+        return request.url_rule.rule
+    return request.path
+
+
 def _log_request(response: Response) -> Response:
     started = g.get("request_started", time.perf_counter())
     request_id = g.get("request_id", "-")
@@ -35,7 +42,7 @@ def _log_request(response: Response) -> Response:
             {
                 "event": "request",
                 "method": request.method,
-                "path": request.path,
+                "path": _loggable_path(),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "request_id": request_id,

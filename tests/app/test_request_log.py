@@ -35,3 +35,10 @@ def test_request_id_is_returned_and_a_safe_upstream_id_is_kept(client, caplog):
         "abc12345-upstream",
         replaced.headers["X-Request-Id"],
     ]
+
+
+def test_a_save_and_return_token_never_reaches_the_log(client, caplog):
+    caplog.set_level(logging.INFO, logger="reviews.request")
+    client.get("/request/resume/secret-token-abc123")
+    assert [line["path"] for line in request_lines(caplog)] == ["/request/resume/<token>"]
+    assert "secret-token-abc123" not in caplog.text
