@@ -33,6 +33,7 @@ from reviews.tracking import (
     can_withdraw,
     current_stage,
     find_request,
+    needed_from_you,
     public_timeline,
     withdraw,
 )
@@ -130,6 +131,7 @@ def your_request(review_request: ReviewRequest):
         review_request=review_request,
         reference=format_reference(review_request.reference),
         stage=current_stage(review_request),
+        needed=needed_from_you(review_request),
         timeline=public_timeline(review_request),
         can_withdraw=can_withdraw(review_request),
         format_date=format_date,

@@ -70,6 +70,9 @@ def find_request(reference_text: str, surname: str) -> ReviewRequest | None:
     return review_request if matched and normalise_name(surname) else None
 
 
+NOTHING_NEEDED = "Nothing at the moment. We will contact you if we need anything."
+
+
 @dataclass(frozen=True)
 class Stage:
     """A step of the tracker, in the words the requester sees."""
@@ -77,7 +80,7 @@ class Stage:
     title: str
     what_happens_next: str
     # What the requester needs to do now, if anything.
-    needed_from_you: str = "Nothing at the moment. We will contact you if we need anything."
+    needed_from_you: str = NOTHING_NEEDED
 
 
 CHECKING = "Checking your request"
@@ -238,6 +241,27 @@ def public_timeline(review_request: ReviewRequest) -> list[TimelineItem]:
 
 def current_stage(review_request: ReviewRequest) -> Stage:
     return stage_for(review_request, review_request.status)
+
+
+def needed_from_you(review_request: ReviewRequest) -> list[str]:
+    """Everything we are waiting for from the requester now, most specific first."""
+    stage = current_stage(review_request)
+    if review_request.status not in WITHDRAWABLE:
+        return [stage.needed_from_you]
+    needed = []
+    if review_request.letter_to_follow:
+        needed.append(
+            "Your outcome letter from the Met. Upload it with 'Send us a document', or send it "
+            "by email or post."
+        )
+    if review_request.consent == "awaited":
+        needed.append(
+            "Signed permission from the person who made the complaint, saying you can act for "
+            "them. Upload it with 'Send us a document', or send it by email or post."
+        )
+    if stage.needed_from_you != NOTHING_NEEDED or not needed:
+        needed.append(stage.needed_from_you)
+    return needed
 
 
 # The same statuses staff can record a withdrawal in: any point before the decision is sent.

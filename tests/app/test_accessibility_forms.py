@@ -9,7 +9,7 @@ from reviews.letters import wants_large_print
 from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest
 from reviews.references import format_reference, new_reference
 from reviews.rules import add_working_days, format_date, london_today
-from tests.app.test_workflow import make_request
+from tests.requests_data import make_request
 from tests.staff_helpers import signed_in_client
 
 FIELD = re.compile(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"')

@@ -19,7 +19,7 @@ from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, 
 from reviews.workflow import ACTIONS, Status, perform
 from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
 from staff.actions import DONE, STALE
-from tests.app.test_workflow import TODAY, make_request
+from tests.requests_data import TODAY, make_request
 from tests.staff_helpers import StaffAccount, make_staff, sign_in
 
 _HIDDEN = re.compile(r'name="(csrf_token|seen)" type="hidden" value="([^"]*)"')

@@ -21,7 +21,7 @@ from reviews.references import format_reference
 from reviews.rules import format_date, london_today
 from reviews.workflow import Status
 from staff.access import AUDITOR, CASEWORKER, TEAM_LEADER
-from tests.app.test_workflow import make_request
+from tests.requests_data import make_request
 from tests.staff_helpers import StaffAccount, csrf_token, make_staff, sign_in
 
 TODAY = london_today()

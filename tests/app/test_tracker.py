@@ -20,9 +20,11 @@ from reviews.models import (
 )
 from reviews.references import format_reference, new_reference
 from reviews.rules import london_today
-from reviews.workflow import perform
+from reviews.tracking import NOTHING_NEEDED, needed_from_you
+from reviews.workflow import Status, perform
 from tests.app.test_journey import Journey
 from tests.journey_data import complainant_steps, pdf_bytes
+from tests.requests_data import make_request
 from tests.staff_helpers import make_staff
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -61,7 +63,7 @@ def test_look_up_shows_the_timeline(tracked, sent_reference):
     page = tracked.get("/track/your-request").text
     assert sent_reference in page
     assert "Received" in page
-    assert "We are waiting for your outcome letter" in page
+    assert "Your outcome letter from the Met." in page
 
 
 def test_wrong_reference_and_wrong_surname_look_the_same(app, sent_reference):
@@ -233,3 +235,18 @@ def test_clearing_every_box_stops_the_help(app, tracked):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(ReviewRequest.adjustments)) == []
+
+
+def test_what_we_need_lists_everything_awaited_and_nothing_else(app):
+    with app.app_context():
+        review_request = make_request(letter_to_follow=True, consent="awaited")
+        awaited = needed_from_you(review_request)
+        assert [item.split(" ")[0:2] for item in awaited] == [
+            ["Your", "outcome"],
+            ["Signed", "permission"],
+        ]
+        review_request.letter_to_follow, review_request.consent = False, "uploaded"
+        assert needed_from_you(review_request) == [NOTHING_NEEDED]
+        review_request.letter_to_follow = True
+        review_request.status = Status.CLOSED  # finished: nothing is awaited any more
+        assert needed_from_you(review_request) == ["Nothing."]

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from reviews.extensions import db
 from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
 from reviews.notifications import render_email
-from reviews.references import format_reference, new_reference
-from reviews.rules import acknowledgement_due, london_today
+from reviews.references import format_reference
 from reviews.tracking import can_withdraw, current_stage, public_timeline
 from reviews.workflow import (
     ACTIONS,
@@ -20,13 +19,12 @@ from reviews.workflow import (
     TransitionRefused,
     available_actions,
     perform,
-    record_status,
 )
 from tests.app.test_journey import Journey
 from tests.app.test_tracker import look_up, token
 from tests.journey_data import complainant_steps
+from tests.requests_data import TODAY, make_request
 
-TODAY = london_today()
 # Words from the request that no email may contain.
 PRIVATE = ("Sam Example", "Officers were rude", "body-worn", "CO/01234/25", "Sam@example.com")
 
@@ -66,34 +64,6 @@ def make_people():
 @pytest.fixture
 def people(ctx):
     return make_people()
-
-
-def make_request(**overrides) -> ReviewRequest:
-    """A request as the journey would save it: a complainant, by email, in time."""
-    fields = {
-        "reference": new_reference(),
-        "status": Status.RECEIVED,
-        "acknowledgement_due": acknowledgement_due(TODAY),
-        "made_on_or_after_scheme_start": "yes",
-        "review_body_named": "mopac",
-        "letter_date": TODAY - timedelta(days=5),
-        "requester_role": "complainant",
-        "requester_name": "Sam Example",
-        "requester_email": "Sam@example.com",
-        "preferred_contact": "email",
-        "complainant_name": "Sam Example",
-        "updates_to": "requester",
-        "consent": "not-needed",
-        "mps_reference": "CO/01234/25",
-        "complaint_summary": "Officers were rude during a stop.",
-        "why_unhappy": "The Met ignored the body-worn video.",
-    }
-    fields.update(overrides)
-    review_request = ReviewRequest(**fields)
-    db.session.add(review_request)
-    record_status(review_request, Status.RECEIVED)
-    db.session.commit()
-    return review_request
 
 
 def count(model) -> int:

@@ -24,9 +24,9 @@ from reviews.workflow import ACTIONS, RECOMMENDATIONS, STATUS_LABELS, VALIDITY_R
 from staff.access import CASEWORKER, TEAM_LEADER
 from staff.actions import DONE
 from tests.app.test_staff_actions import new_request, status_of
-from tests.app.test_workflow import TODAY
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.proof import PROOF
+from tests.requests_data import TODAY
 from tests.staff_helpers import StaffAccount, make_staff
 
 

@@ -201,7 +201,7 @@ def test_upload_the_outcome_letter_later(page, axe, reference, tmp_path):
     letter = tmp_path / "outcome-letter.pdf"
     letter.write_bytes(pdf_bytes())
     look_up(page, reference)
-    waiting = page.get_by_text("We are waiting for your outcome letter")
+    waiting = page.get_by_text("Your outcome letter from the Met.")
     expect(waiting).to_be_visible()
 
     page.get_by_role("link", name="Send us a document").click()
