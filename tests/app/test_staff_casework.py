@@ -141,7 +141,7 @@ def test_dashboard_lists_what_needs_doing_now(app, caseworker, other_caseworker)
     assert shown(theirs) not in page
     stages = page[page.index("Requests by stage") :]
     assert 'href="/staff/requests?status=received">Received</a>' in stages
-    assert re.search(r"Under review</a></dt>\s*<dd[^>]*>\s*1\s*</dd>", stages)
+    assert re.search(r"Under review</a>\s*</th>\s*<td[^>]*>\s*1\s*</td>", stages)
 
 
 def test_auditors_see_every_request_but_no_calls_to_make(app, caseworker):
