@@ -223,6 +223,7 @@ def test_upload_the_outcome_letter_later(page, axe, reference, tmp_path):
 def test_change_contact_details_to_post(page, reference):
     look_up(page, reference)
     page.get_by_role("link", name="Change your contact details").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change your contact details")
     page.get_by_label("Post", exact=True).check()
     page.get_by_label("Address line 1").fill("1 High Street")
     page.get_by_label("Town or city").fill("London")
@@ -233,7 +234,6 @@ def test_change_contact_details_to_post(page, reference):
         "We have updated your contact details."
     )
     page.goto("/track/contact-details")
-    page.reload()
     expect(page.get_by_label("Post", exact=True)).to_be_checked()
     expect(page.get_by_label("Address line 1")).to_have_value("1 High Street")
     expect(page.get_by_label("Address line 2 (optional)")).to_have_value("")
