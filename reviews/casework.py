@@ -1,5 +1,6 @@
-"""Queries the back office needs: what to do now, the queue, and who may see a request.
-Each returns its rows in a fixed number of queries, however many rows there are."""
+"""Queries the back office needs: what to do now, the queue, the callback and format queues, what
+a request's page lists, and who may see a request. Each returns its rows in a fixed number of
+queries, however many rows there are."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from reviews.extensions import db
 from reviews.models import (
     AccessibleFormatRequest,
+    AuditEvent,
     CallbackRequest,
     OutboxMessage,
     ReviewRequest,
@@ -26,6 +28,10 @@ from reviews.workflow import CASEWORK, CASEWORKER, FINISHED, Status
 PAGE_SIZE = 25
 # The dashboard shows the first few of each list; its "see all" link opens the queue.
 DASHBOARD_ROWS = 10
+
+# A callback's or an accessible-format request's status: open until staff close or answer it.
+OPEN = "open"
+DONE = "done"
 
 # Owner filter values besides a staff member's id.
 OWNER_ME = "me"
@@ -53,6 +59,75 @@ def can_view(user: StaffUser, review_request: ReviewRequest) -> bool:
     if user.role == CASEWORKER:
         return review_request.owner_id in (None, user.id)
     return True
+
+
+def case_handlers() -> list[StaffUser]:
+    """Who a request can go to: active caseworkers and team leaders, by name."""
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(StaffUser.role.in_(CASEWORK), StaffUser.active.is_(True))
+            .order_by(StaffUser.name, StaffUser.id)
+        )
+    )
+
+
+def open_callbacks() -> Select:
+    """Calls still to make, soonest due first."""
+    return (
+        select(CallbackRequest)
+        .where(CallbackRequest.status == OPEN)
+        .order_by(CallbackRequest.due_on, CallbackRequest.id)
+    )
+
+
+def open_format_requests() -> Select:
+    """Accessible-format requests still to answer, soonest due first."""
+    return (
+        select(AccessibleFormatRequest)
+        .where(AccessibleFormatRequest.status == OPEN)
+        .order_by(AccessibleFormatRequest.due_on, AccessibleFormatRequest.id)
+    )
+
+
+def callbacks_for(review_request: ReviewRequest) -> list[CallbackRequest]:
+    """The request's callbacks, oldest first."""
+    return list(
+        db.session.scalars(
+            select(CallbackRequest)
+            .where(CallbackRequest.review_request_id == review_request.id)
+            .order_by(CallbackRequest.id)
+        )
+    )
+
+
+def format_requests_for(review_request: ReviewRequest) -> list[AccessibleFormatRequest]:
+    """The request's accessible-format requests, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AccessibleFormatRequest)
+            .where(AccessibleFormatRequest.review_request_id == review_request.id)
+            .order_by(AccessibleFormatRequest.id)
+        )
+    )
+
+
+def viewers(review_request: ReviewRequest) -> list[Any]:
+    """Who has opened the request's page, most recent first: each person once, as (name, their
+    latest visit, how many visits)."""
+    latest = func.max(AuditEvent.at)
+    return list(
+        db.session.execute(
+            select(StaffUser.name, latest.label("last"), func.count())
+            .join(AuditEvent, AuditEvent.staff_user_id == StaffUser.id)
+            .where(
+                AuditEvent.review_request_id == review_request.id,
+                AuditEvent.action == "viewed-request",
+            )
+            .group_by(StaffUser.id, StaffUser.name)
+            .order_by(latest.desc())
+        )
+    )
 
 
 def visible_to(user: StaffUser, query: Select) -> Select:
@@ -251,18 +326,6 @@ def work_to_do(user: StaffUser, today: date) -> WorkToDo:
         ),
         mine=requests(ReviewRequest.owner_id == user.id, _open, order=ReviewRequest.submitted_at),
         bounced=_bounced(user),
-        callbacks=_section(
-            select(CallbackRequest)
-            .where(CallbackRequest.status == "open")
-            .order_by(CallbackRequest.due_on, CallbackRequest.id)
-        )
-        if casework
-        else Section(),
-        formats=_section(
-            select(AccessibleFormatRequest)
-            .where(AccessibleFormatRequest.status == "open")
-            .order_by(AccessibleFormatRequest.due_on, AccessibleFormatRequest.id)
-        )
-        if casework
-        else Section(),
+        callbacks=_section(open_callbacks()) if casework else Section(),
+        formats=_section(open_format_requests()) if casework else Section(),
     )

@@ -24,12 +24,19 @@ from reviews.extensions import db
 from reviews.models import OutboxMessage, ReviewRequest, StaffUser, TimelineEntry, utc_now
 from reviews.rules import format_date, format_month
 
-# The same strings as staff.access: the domain does not import the staff blueprint (which
-# imports this module), and a unit test keeps the two in step.
+# Staff roles: defined here, in the domain, and imported by the staff blueprint (staff.access).
 CASEWORKER = "caseworker"
 TEAM_LEADER = "team-leader"
 ADMIN = "admin"
 AUDITOR = "auditor"
+ROLES = {
+    CASEWORKER: "Caseworker",
+    TEAM_LEADER: "Team leader",
+    ADMIN: "Admin",
+    AUDITOR: "Auditor",
+}
+# Who may open a request's page; who may change a request is decided per action.
+CAN_READ_REQUESTS = frozenset(ROLES)
 CASEWORK = frozenset({CASEWORKER, TEAM_LEADER})
 _ROLE_PLURALS = {
     CASEWORKER: "caseworkers",

@@ -36,8 +36,9 @@ from wtforms.validators import StopValidation
 
 from portal.fields import DateParts
 from reviews import workflow
+from reviews.casework import case_handlers
 from reviews.extensions import db
-from reviews.models import AuditEvent, ReviewRequest, StaffUser
+from reviews.models import AuditEvent, ReviewRequest
 from reviews.references import format_reference
 from reviews.rules import format_date, london_today
 from reviews.submission import update_recipients
@@ -155,12 +156,9 @@ def _form_class(action_name: str) -> type[ActionForm]:
 
 def _caseworkers() -> dict[str, str]:
     """Who a request can go to: active caseworkers and team leaders."""
-    users = db.session.scalars(
-        select(StaffUser)
-        .where(StaffUser.role.in_(workflow.CASEWORK), StaffUser.active.is_(True))
-        .order_by(StaffUser.name, StaffUser.id)
-    )
-    return {str(user.id): f"{user.name} ({user.role.replace('-', ' ')})" for user in users}
+    return {
+        str(user.id): f"{user.name} ({user.role.replace('-', ' ')})" for user in case_handlers()
+    }
 
 
 def action_form(action: Action) -> ActionForm:

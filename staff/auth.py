@@ -489,6 +489,17 @@ def account():
     )
 
 
+def _current_password_refused(form: CurrentPasswordForm, outcome: Outcome) -> Response | None:
+    """After a wrong current password on an account page: the failure is kept, and a lock ends
+    this session (the redirect returned); otherwise the field says so (None returned)."""
+    db.session.commit()
+    if outcome is Outcome.LOCKED:
+        _end_session("locked")
+        return redirect(url_for("staff.sign_in"))
+    form.current_password.errors.append("Your current password is not right")
+    return None
+
+
 @staff.route("/account/password", methods=["GET", "POST"])
 @role_required(*ROLES)
 def change_password():
@@ -506,11 +517,8 @@ def change_password():
                 "Your password has been changed. You are signed out everywhere else."
             )
             return redirect(url_for("staff.account"))
-        db.session.commit()
-        if outcome is Outcome.LOCKED:
-            _end_session("locked")
-            return redirect(url_for("staff.sign_in"))
-        form.current_password.errors.append("Your current password is not right")
+        if refused := _current_password_refused(form, outcome):
+            return refused
     return render_template("staff/auth/change_password.html", form=form)
 
 
@@ -528,11 +536,8 @@ def new_recovery_codes_page():
             session[NEW_RECOVERY_CODES] = codes
             session[AFTER_RECOVERY_CODES] = url_for("staff.account")
             return redirect(url_for("staff.recovery_codes"))
-        db.session.commit()
-        if outcome is Outcome.LOCKED:
-            _end_session("locked")
-            return redirect(url_for("staff.sign_in"))
-        form.current_password.errors.append("Your current password is not right")
+        if refused := _current_password_refused(form, outcome):
+            return refused
     return render_template(
         "staff/auth/new_recovery_codes.html", form=form, codes_total=RECOVERY_CODE_COUNT
     )

@@ -18,7 +18,8 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
 
@@ -30,8 +31,12 @@ from reviews.casework import (
     OWNER_NOBODY,
     SORTS,
     Filters,
+    callbacks_for,
     can_view,
+    case_handlers,
+    format_requests_for,
     queue,
+    viewers,
     work_to_do,
 )
 from reviews.extensions import db
@@ -44,15 +49,7 @@ from reviews.letters import (
     letter_pdf,
     wants_large_print,
 )
-from reviews.models import (
-    AccessibleFormatRequest,
-    AuditEvent,
-    CallbackRequest,
-    Document,
-    InternalNote,
-    ReviewRequest,
-    StaffUser,
-)
+from reviews.models import Document, InternalNote, ReviewRequest
 from reviews.notes import render_note
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month, london_today
@@ -184,15 +181,8 @@ def requests_queue():
     filters = _filters(search)
     today = london_today()
     result = queue(current_user, filters, today)
-    if current_user.role == CASEWORKER:
-        # Caseworkers see only their own cases and unallocated ones: no one else to filter on.
-        owners = []
-    else:
-        owners = db.session.scalars(
-            select(StaffUser)
-            .where(StaffUser.role.in_(CASEWORK), StaffUser.active.is_(True))
-            .order_by(StaffUser.name)
-        ).all()
+    # Caseworkers see only their own cases and unallocated ones: no one else to filter on.
+    owners = [] if current_user.role == CASEWORKER else case_handlers()
     return render_template(
         "staff/requests.html",
         form=form,
@@ -211,8 +201,9 @@ def requests_queue():
     )
 
 
-def request_for_current_user(request_id: int) -> ReviewRequest:
-    review_request = db.session.get(ReviewRequest, request_id)
+def request_for_current_user(request_id: int, *options: ORMOption) -> ReviewRequest:
+    """The request, if this person may see it (404 or 403 if not), loaded with `options`."""
+    review_request = db.session.get(ReviewRequest, request_id, options=options)
     if review_request is None:
         abort(404)
     if not can_view(current_user, review_request):
@@ -239,7 +230,10 @@ def _banner_for(review_request: ReviewRequest) -> dict | None:
 @staff.route("/requests/<int:request_id>", methods=["GET", "POST"])
 @role_required(*CAN_READ_REQUESTS)
 def request_page(request_id: int):
-    review_request = request_for_current_user(request_id)
+    # Each note names its author: loaded together, not one query per note.
+    review_request = request_for_current_user(
+        request_id, selectinload(ReviewRequest.notes).joinedload(InternalNote.author)
+    )
     form = NoteForm()
     banner = None
     if request.method == "POST":
@@ -258,37 +252,18 @@ def request_page(request_id: int):
         banner = _banner_for(review_request)
         record_audit("viewed-request", staff_user=current_user, review_request=review_request)
         db.session.commit()
-    # Who has opened this page, most recent first: each person once, with their latest visit.
-    viewers = db.session.execute(
-        select(StaffUser.name, func.max(AuditEvent.at).label("last"), func.count())
-        .join(AuditEvent, AuditEvent.staff_user_id == StaffUser.id)
-        .where(
-            AuditEvent.review_request_id == review_request.id,
-            AuditEvent.action == "viewed-request",
-        )
-        .group_by(StaffUser.id, StaffUser.name)
-        .order_by(func.max(AuditEvent.at).desc())
-    ).all()
     return render_template(
         "staff/request.html",
         review_request=review_request,
-        callbacks=db.session.scalars(
-            select(CallbackRequest)
-            .where(CallbackRequest.review_request_id == review_request.id)
-            .order_by(CallbackRequest.id)
-        ).all(),
-        format_requests=db.session.scalars(
-            select(AccessibleFormatRequest)
-            .where(AccessibleFormatRequest.review_request_id == review_request.id)
-            .order_by(AccessibleFormatRequest.id)
-        ).all(),
+        callbacks=callbacks_for(review_request),
+        format_requests=format_requests_for(review_request),
         formats=FORMATS,
         large_print=wants_large_print(review_request),
         reference=format_reference(review_request.reference),
         form=form,
         banner=banner,
         actions=available_actions(review_request, current_user),
-        viewers=viewers,
+        viewers=viewers(review_request),
         adjustments=ADJUSTMENTS,
         status_labels=STATUS_LABELS,
         validity_reasons=VALIDITY_REASONS,

@@ -13,14 +13,14 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
-from sqlalchemy import select
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 
 from portal.fields import Chosen, MaxLength, Required
 from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
-from reviews.casework import can_view
+from reviews.casework import DONE, OPEN, can_view, open_callbacks, open_format_requests
 from reviews.extensions import db
 from reviews.models import (
     AccessibleFormatRequest,
@@ -34,9 +34,6 @@ from reviews.references import format_reference
 from reviews.rules import format_date, london_today
 from staff import staff
 from staff.access import CASEWORK, role_required
-
-OPEN = "open"
-DONE = "done"
 
 # What happened on one try.
 CALL_RESULTS = {
@@ -107,7 +104,12 @@ class FormatDoneForm(FlaskForm):
 
 
 def _callback_or_404(callback_id: int) -> CallbackRequest:
-    callback = db.session.get(CallbackRequest, callback_id)
+    # With its tries and who made each: the callback's page lists them.
+    callback = db.session.get(
+        CallbackRequest,
+        callback_id,
+        options=[selectinload(CallbackRequest.attempts).joinedload(CallbackAttempt.staff_user)],
+    )
     if callback is None:
         abort(404)
     return callback
@@ -122,22 +124,22 @@ def _audit_callback(action: str, callback: CallbackRequest, **detail: object) ->
     )
 
 
+def _open_list(template: str, query: Select, **context: object) -> str:
+    """A queue page: the open items, soonest due first."""
+    return render_template(
+        template,
+        rows=db.session.scalars(query).all(),
+        today=london_today(),
+        format_date=format_date,
+        **context,
+    )
+
+
 @staff.get("/callbacks")
 @role_required(*CASEWORK)
 def callbacks():
-    rows = db.session.scalars(
-        select(CallbackRequest)
-        .where(CallbackRequest.status == OPEN)
-        .options(selectinload(CallbackRequest.attempts))
-        .order_by(CallbackRequest.due_on, CallbackRequest.id)
-    ).all()
-    return render_template(
-        "staff/callbacks.html",
-        rows=rows,
-        sources=SOURCES,
-        today=london_today(),
-        format_date=format_date,
-    )
+    query = open_callbacks().options(selectinload(CallbackRequest.attempts))
+    return _open_list("staff/callbacks.html", query, sources=SOURCES)
 
 
 @staff.route("/callbacks/<int:callback_id>", methods=["GET", "POST"])
@@ -196,18 +198,7 @@ def close_callback(callback_id: int):
 @staff.get("/formats")
 @role_required(*CASEWORK)
 def formats():
-    rows = db.session.scalars(
-        select(AccessibleFormatRequest)
-        .where(AccessibleFormatRequest.status == OPEN)
-        .order_by(AccessibleFormatRequest.due_on, AccessibleFormatRequest.id)
-    ).all()
-    return render_template(
-        "staff/formats.html",
-        rows=rows,
-        formats=FORMATS,
-        today=london_today(),
-        format_date=format_date,
-    )
+    return _open_list("staff/formats.html", open_format_requests(), formats=FORMATS)
 
 
 @staff.route("/formats/<int:format_id>", methods=["GET", "POST"])

@@ -16,7 +16,14 @@ from sqlalchemy import event, select
 from reviews.accessibility import request_callback, send_format_request
 from reviews.casework import PAGE_SIZE
 from reviews.extensions import db
-from reviews.models import AuditEvent, Document, OutboxMessage, ReviewRequest, StaffUser
+from reviews.models import (
+    AuditEvent,
+    Document,
+    InternalNote,
+    OutboxMessage,
+    ReviewRequest,
+    StaffUser,
+)
 from reviews.references import format_reference
 from reviews.rules import format_date, london_today
 from reviews.workflow import Status
@@ -370,6 +377,31 @@ def test_queries_per_page_do_not_grow_with_the_rows(app, path, team_leader):
     add_requests(27)
     with_30 = count_queries(app, client, path)
     assert with_3 == with_30
+
+
+def test_a_request_page_loads_its_notes_authors_together(app, team_leader):
+    client = sign_in(app.test_client(), team_leader)
+    review_request = add(app)
+    path = f"/staff/requests/{review_request.id}"
+
+    def add_notes(how_many: int) -> None:
+        # Each by its own author, so that loading authors one by one would show.
+        for _ in range(how_many):
+            author = make_staff(app, CASEWORKER, f"{secrets.token_hex(4)}@example.org")
+            with app.app_context():
+                db.session.add(
+                    InternalNote(
+                        review_request_id=review_request.id, author_id=author.id, body="A note"
+                    )
+                )
+                db.session.commit()
+
+    add_notes(2)
+    client.get(path)  # the first page of a session may do one-off work
+    with_2 = count_queries(app, client, path)
+    add_notes(5)
+    with_7 = count_queries(app, client, path)
+    assert with_2 == with_7
 
 
 # Who may see a request, and its documents -------------------------------------------------------
