@@ -5,9 +5,11 @@ import json
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
 from accessibility.forms import CallbackForm, FormatRequestForm
+from portal.confirmations import date_page, remember_date
+from portal.fields import strip_text
 from reviews.accessibility import send_callback_request, send_format_request
 from reviews.extensions import limiter
 from reviews.rules import format_date, london_today
@@ -35,7 +37,7 @@ def statement():
         "accessibility/statement.html",
         results=results,
         checks=results["checks"],
-        tested_on=_date_text(results["date"]),
+        tested_on=format_date(date.fromisoformat(results["date"])),
     )
 
 
@@ -49,23 +51,22 @@ def ask_for_a_call():
             form.submission_key.data,
             name=form.full_name.data.strip(),
             phone=form.phone.data,
-            best_times=(form.best_times.data or "").strip() or None,
+            best_times=strip_text(form.best_times.data),
             safe_to_leave_message="leave-message" in form.safe.data,
             safe_to_say_who_is_calling="say-who" in form.safe.data,
-            about=(form.about.data or "").strip() or None,
+            about=strip_text(form.about.data),
             reference_given=form.reference.data,
         )
-        session["callback_due"] = callback.due_on.isoformat()
+        remember_date("callback_due", callback.due_on)
         return redirect(url_for("accessibility.call_requested"))
     return render_template("accessibility/ask_for_a_call.html", form=form)
 
 
 @accessibility.get("/ask-for-a-call/sent")
 def call_requested():
-    due = session.get("callback_due")
-    if due is None:
-        return redirect(url_for("accessibility.ask_for_a_call"))
-    return render_template("accessibility/call_requested.html", due=_date_text(due))
+    return date_page(
+        "callback_due", "accessibility/call_requested.html", "due", "accessibility.ask_for_a_call"
+    )
 
 
 @accessibility.route("/ask-for-another-format", methods=["GET", "POST"])
@@ -80,26 +81,24 @@ def ask_for_another_format():
             document=form.document.data.strip(),
             format=form.format.data,
             format_detail=form.language.data.strip() if form.format.data == "language" else None,
-            assistive_technology=(form.assistive_technology.data or "").strip() or None,
+            assistive_technology=strip_text(form.assistive_technology.data),
             name=form.full_name.data.strip(),
             preferred_contact=contact,
             email=form.email.data or None,
             phone=form.phone.data or None,
-            address=(form.address.data or "").strip() or None,
+            address=strip_text(form.address.data),
             reference_given=form.reference.data,
         )
-        session["format_due"] = format_request.due_on.isoformat()
+        remember_date("format_due", format_request.due_on)
         return redirect(url_for("accessibility.format_requested"))
     return render_template("accessibility/ask_for_another_format.html", form=form)
 
 
 @accessibility.get("/ask-for-another-format/sent")
 def format_requested():
-    due = session.get("format_due")
-    if due is None:
-        return redirect(url_for("accessibility.ask_for_another_format"))
-    return render_template("accessibility/format_requested.html", due=_date_text(due))
-
-
-def _date_text(iso_date: str) -> str:
-    return format_date(date.fromisoformat(iso_date))
+    return date_page(
+        "format_due",
+        "accessibility/format_requested.html",
+        "due",
+        "accessibility.ask_for_another_format",
+    )

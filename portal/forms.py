@@ -3,9 +3,11 @@ what was entered into answers to save (dates as ISO strings, blanks as None)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
+from flask import request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -64,6 +66,12 @@ class StepForm(FlaskForm):
         """What the page shows before it is sent: its saved answers, else what earlier answers
         already tell us (so nothing is asked twice)."""
         return saved or {}
+
+    @classmethod
+    def prefilled(cls, data: Mapping[str, Any]) -> Self:
+        """The form as sent; or, before it is sent, showing `data`. A sent form never gets
+        `data`: it would fill in any box the browser leaves out, such as a cleared checkbox."""
+        return cls(data=None if request.method == "POST" else data)
 
     def to_answers(self) -> dict[str, Any]:
         answers: dict[str, Any] = {}

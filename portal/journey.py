@@ -3,8 +3,6 @@ check answers, send, confirmation. Rules about which page comes next live in rev
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     abort,
     current_app,
@@ -18,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from portal import portal
 from portal.answers_summary import summary_sections
+from portal.confirmations import date_page, remember_date
 from portal.forms import FORMS, ContinueForm, SaveForm, UploadForm
 from reviews.drafts import (
     add_document,
@@ -29,7 +28,6 @@ from reviews.drafts import (
     save_answers,
     start_draft,
 )
-from reviews.drafts import save_for_later as save_for_later_domain
 from reviews.extensions import db, limiter
 from reviews.journey import (
     EXIT_PAGES,
@@ -43,10 +41,12 @@ from reviews.journey import (
     previous_page,
 )
 from reviews.models import Draft
-from reviews.notifications import queue_email, send_queued
+from reviews.notifications import send_queued
 from reviews.references import format_reference
+from reviews.reminders import send_resume_link
 from reviews.rules import deadline_message, format_date, london_today
 from reviews.submission import DraftIncomplete, submit_draft
+from reviews.timeouts import kept_alive
 from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
 
 # Upload pages and the kind of document each one collects.
@@ -108,9 +108,7 @@ def journey_keep_alive() -> Response | tuple[str, int]:
     keep_draft(draft)
     session.modified = True
     db.session.commit()
-    if request.accept_mimetypes.best == "text/html":
-        return redirect(_page_url(furthest_allowed(draft.answers, london_today())))
-    return "", 204
+    return kept_alive(_page_url(furthest_allowed(draft.answers, london_today())))
 
 
 @portal.get("/request/timed-out")
@@ -152,10 +150,7 @@ def journey_step(slug: str):
         return _upload_step(slug, draft, answers, today, changing)
 
     form_class = FORMS[slug]
-    if request.method == "POST":
-        form = form_class()
-    else:
-        form = form_class(data=form_class.initial_data(answers.get(slug), answers))
+    form = form_class.prefilled(form_class.initial_data(answers.get(slug), answers))
     form.answers = answers
     if form.validate_on_submit():
         draft = _draft_for_writing()
@@ -349,19 +344,14 @@ def save_for_later():
     if request.method == "GET":
         form.email.data = draft.resume_email or answer(draft.answers, "contact-details", "email")
     if form.validate_on_submit():
-        token = save_for_later_domain(draft, form.email.data)
-        queue_email(
-            f"draft-saved:{draft.resume_token_hash}",
-            "draft_saved",
+        send_resume_link(
+            draft,
             form.email.data,
-            {
-                "link": url_for("portal.resume", token=token, _external=True),
-                "until": format_date(draft.resume_token_expires_at.date()),
-            },
+            lambda token: url_for("portal.resume", token=token, _external=True),
         )
         db.session.commit()
         _send_after_commit(None)
-        session["saved_until"] = draft.resume_token_expires_at.date().isoformat()
+        remember_date("saved_until", draft.resume_token_expires_at.date())
         return redirect(url_for("portal.saved"))
     return render_template(
         "portal/journey/save.html", form=form, back_url=url_for("portal.journey_start")
@@ -370,12 +360,7 @@ def save_for_later():
 
 @portal.get("/request/saved")
 def saved():
-    until = session.get("saved_until")
-    if until is None:
-        return redirect(url_for("portal.journey_start"))
-    return render_template(
-        "portal/journey/saved.html", until=format_date(date.fromisoformat(until))
-    )
+    return date_page("saved_until", "portal/journey/saved.html", "until", "portal.journey_start")
 
 
 @portal.route("/request/resume/<token>", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from werkzeug.wrappers import Response
 
 from portal import portal
+from portal.fields import strip_text
 from portal.forms import UploadForm
 from portal.journey import UPLOAD_LIMIT, sends_no_files
 from portal.tracker_forms import (
@@ -20,13 +21,12 @@ from portal.tracker_forms import (
     MessageForm,
     WithdrawForm,
 )
-from reviews.accessibility import request_callback
 from reviews.extensions import db, limiter
 from reviews.journey import ADJUSTMENTS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
 from reviews.rules import format_date, london_today
-from reviews.submission import join_address, split_address
+from reviews.timeouts import kept_alive
 from reviews.tracking import (
     add_documents,
     add_message,
@@ -35,6 +35,8 @@ from reviews.tracking import (
     find_request,
     needed_from_you,
     public_timeline,
+    update_adjustments,
+    update_contact_details,
     withdraw,
 )
 from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
@@ -113,9 +115,7 @@ def track_sign_out() -> Response:
 @tracked
 def track_keep_alive(review_request: ReviewRequest):
     """The time-out warning's 'Stay signed in': being here has already restarted the clock."""
-    if request.accept_mimetypes.best == "text/html":
-        return redirect(url_for("portal.your_request"))
-    return "", 204
+    return kept_alive(url_for("portal.your_request"))
 
 
 @portal.context_processor
@@ -206,23 +206,9 @@ def upload_documents(review_request: ReviewRequest):
 @portal.route("/track/contact-details", methods=["GET", "POST"])
 @tracked
 def change_contact_details(review_request: ReviewRequest):
-    if request.method == "POST":
-        form = ContactUpdateForm()
-    else:
-        form = ContactUpdateForm(
-            data={
-                "preferred_contact": review_request.preferred_contact,
-                "email": review_request.requester_email,
-                "phone": review_request.requester_phone,
-                **split_address(review_request.requester_address),
-            }
-        )
+    form = ContactUpdateForm.for_request(review_request)
     if form.validate_on_submit():
-        details = form.to_answers()
-        review_request.preferred_contact = form.preferred_contact.data
-        review_request.requester_email = details["email"]
-        review_request.requester_phone = details["phone"]
-        review_request.requester_address = join_address(details)
+        update_contact_details(review_request, form.to_answers())
         db.session.commit()
         return _done("We have updated your contact details.")
     return render_template("portal/tracker/contact_details.html", form=form)
@@ -231,41 +217,9 @@ def change_contact_details(review_request: ReviewRequest):
 @portal.route("/track/help", methods=["GET", "POST"])
 @tracked
 def change_adjustments(review_request: ReviewRequest):
-    if request.method == "POST":
-        form = HelpUpdateForm()
-    else:
-        form = HelpUpdateForm(
-            data={
-                "adjustments": review_request.adjustments,
-                "callback_phone": review_request.requester_phone,
-                "callback_times": review_request.callback_times,
-                "interpreter_language": review_request.interpreter_language,
-                "other_adjustment": review_request.other_adjustment,
-            }
-        )
+    form = HelpUpdateForm.for_request(review_request)
     if form.validate_on_submit():
-        chosen = form.adjustments.data or []
-        newly_asked_for_a_call = (
-            "callback" in chosen and "callback" not in review_request.adjustments
-        )
-        review_request.adjustments = [code for code in ADJUSTMENTS if code in chosen]
-        review_request.callback_times = form.callback_times.data if "callback" in chosen else None
-        review_request.interpreter_language = (
-            form.interpreter_language.data if "interpreter" in chosen else None
-        )
-        review_request.other_adjustment = form.other_adjustment.data if "other" in chosen else None
-        if newly_asked_for_a_call:
-            request_callback(
-                london_today(),
-                review_request_id=review_request.id,
-                source="review-request",
-                name=review_request.requester_name,
-                phone=form.callback_phone.data,
-                best_times=review_request.callback_times,
-                safe_to_leave_message=review_request.safe_to_leave_message,
-                safe_to_say_who_is_calling=review_request.safe_to_say_who_is_calling,
-                reference_given=review_request.reference,
-            )
+        update_adjustments(review_request, form.to_answers(), london_today())
         db.session.commit()
         return _done("We have updated the help you need.")
     return render_template("portal/tracker/help.html", form=form)
@@ -278,7 +232,7 @@ def withdraw_request(review_request: ReviewRequest):
         return redirect(url_for("portal.your_request"))
     form = WithdrawForm()
     if form.validate_on_submit():
-        withdraw(review_request, (form.reason.data or "").strip() or None)
+        withdraw(review_request, strip_text(form.reason.data))
         db.session.commit()
         return _done("You have withdrawn your request.")
     return render_template(

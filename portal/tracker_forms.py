@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
@@ -17,6 +19,8 @@ from portal.forms import (
     adjustments_field,
     preferred_contact_field,
 )
+from reviews.models import ReviewRequest
+from reviews.submission import split_address
 
 
 class LookupForm(FlaskForm):
@@ -55,7 +59,19 @@ class MessageForm(FlaskForm):
 class ContactUpdateForm(ContactDetailsForm):
     """The journey's contact details, with the way to contact on the same page."""
 
+    fields_to_save = (*ContactDetailsForm.fields_to_save, "preferred_contact")
     preferred_contact = preferred_contact_field()
+
+    @classmethod
+    def for_request(cls, review_request: ReviewRequest) -> Self:
+        return cls.prefilled(
+            {
+                "preferred_contact": review_request.preferred_contact,
+                "email": review_request.requester_email,
+                "phone": review_request.requester_phone,
+                **split_address(review_request.requester_address),
+            }
+        )
 
     def contact_method(self) -> str | None:
         return self.preferred_contact.data
@@ -67,6 +83,18 @@ class HelpUpdateForm(AdjustmentsForm):
     adjustments = adjustments_field(
         "Select all that apply. If you no longer need any help, clear every box."
     )
+
+    @classmethod
+    def for_request(cls, review_request: ReviewRequest) -> Self:
+        return cls.prefilled(
+            {
+                "adjustments": review_request.adjustments,
+                "callback_phone": review_request.requester_phone,
+                "callback_times": review_request.callback_times,
+                "interpreter_language": review_request.interpreter_language,
+                "other_adjustment": review_request.other_adjustment,
+            }
+        )
 
 
 class WithdrawForm(FlaskForm):

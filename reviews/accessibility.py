@@ -41,6 +41,24 @@ def request_callback(asked_on: date, **details) -> CallbackRequest:
     return callback
 
 
+def request_callback_for(
+    review_request: ReviewRequest, asked_on: date, phone: str | None
+) -> CallbackRequest:
+    """Queue the phone call a review request asks for, with what the request says about when
+    to call and what is safe, in the caller's transaction."""
+    return request_callback(
+        asked_on,
+        review_request_id=review_request.id,
+        source="review-request",
+        name=review_request.requester_name,
+        phone=phone,
+        best_times=review_request.callback_times,
+        safe_to_leave_message=review_request.safe_to_leave_message,
+        safe_to_say_who_is_calling=review_request.safe_to_say_who_is_calling,
+        reference_given=review_request.reference,
+    )
+
+
 def _linked_request_id(reference_given: str | None) -> int | None:
     """The review request a reference given on these forms names, so that staff see the need
     on that request. Nobody proved they own it: staff check the name before acting on it."""

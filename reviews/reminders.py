@@ -1,15 +1,31 @@
-"""Reminding people who saved a draft that their 28 days are nearly over."""
+"""Emails with a link back to a saved draft: when it is saved, and again when its 28 days are
+nearly over."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from reviews.drafts import drafts_to_remind, save_for_later
 from reviews.extensions import db
-from reviews.models import utc_now
+from reviews.models import Draft, utc_now
 from reviews.notifications import queue_email
 from reviews.rules import format_date
+
+
+def _fresh_link(draft: Draft, email: str, link_for: Callable[[str], str]) -> dict[str, Any]:
+    """Keep the draft for 30 days with a new single-use link (`link_for(token)`), and what an
+    email about it says."""
+    token = save_for_later(draft, email)
+    return {"link": link_for(token), "until": format_date(draft.resume_token_expires_at.date())}
+
+
+def send_resume_link(draft: Draft, email: str, link_for: Callable[[str], str]) -> None:
+    """Save the draft for later and queue the email with its link, in the caller's
+    transaction."""
+    personalisation = _fresh_link(draft, email, link_for)
+    queue_email(f"draft-saved:{draft.resume_token_hash}", "draft_saved", email, personalisation)
 
 
 def queue_deadline_reminders(today: date, link_for: Callable[[str], str]) -> int:
@@ -18,14 +34,12 @@ def queue_deadline_reminders(today: date, link_for: Callable[[str], str]) -> int
     one was kept, so it cannot be sent again. Returns how many were queued."""
     queued = 0
     for draft, deadline in drafts_to_remind(today):
-        token = save_for_later(draft, draft.resume_email)
         queue_email(
             f"draft-reminder:{draft.id}",
             "draft_reminder",
             draft.resume_email,
             {
-                "link": link_for(token),
-                "until": format_date(draft.resume_token_expires_at.date()),
+                **_fresh_link(draft, draft.resume_email, link_for),
                 "last_day": format_date(deadline.last_day),
             },
         )

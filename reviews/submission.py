@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
 
-from reviews.accessibility import request_callback
+from reviews.accessibility import request_callback_for
 from reviews.extensions import db
-from reviews.journey import Answers, answer, first_unanswered, is_late, relevant_answers
+from reviews.journey import (
+    ADJUSTMENTS,
+    Answers,
+    answer,
+    first_unanswered,
+    is_late,
+    relevant_answers,
+)
 from reviews.models import Draft, ReviewRequest
 from reviews.notifications import queue_email
 from reviews.references import format_reference, new_reference
@@ -30,7 +38,7 @@ def _optional_date(value: str | None) -> date | None:
 ADDRESS_PARTS = ("address_line_1", "address_line_2", "town", "postcode")
 
 
-def join_address(details: dict[str, Any]) -> str | None:
+def join_address(details: Mapping[str, Any]) -> str | None:
     """The four address boxes as four lines (blank where empty), so they can be split back
     into the same boxes when the person changes them; None when all are empty."""
     lines = [(details.get(part) or "").strip() for part in ADDRESS_PARTS]
@@ -42,6 +50,20 @@ def split_address(address: str | None) -> dict[str, str]:
     return dict(zip(ADDRESS_PARTS, [*lines, "", "", "", ""][: len(ADDRESS_PARTS)], strict=True))
 
 
+def adjustment_fields(details: Mapping[str, Any]) -> dict[str, Any]:
+    """The request's fields for the help asked for on the adjustments page: each detail is
+    kept only while the help it belongs to is chosen."""
+    chosen = details.get("adjustments") or []
+    return {
+        "adjustments": [code for code in ADJUSTMENTS if code in chosen],
+        "callback_times": details.get("callback_times") if "callback" in chosen else None,
+        "interpreter_language": details.get("interpreter_language")
+        if "interpreter" in chosen
+        else None,
+        "other_adjustment": details.get("other_adjustment") if "other" in chosen else None,
+    }
+
+
 def build_request(answers: Answers, today: date) -> ReviewRequest:
     """A ReviewRequest from the answers to every step that applies."""
     given = relevant_answers(answers, today)
@@ -50,7 +72,6 @@ def build_request(answers: Answers, today: date) -> ReviewRequest:
     contact = given["contact-details"]
     complainant = given.get("complainant-details", {})
     safe = answer(given, "contact-safety", "safe") or []
-    adjustments = answer(given, "adjustments", "adjustments") or []
     complaint_date = _optional_date(answer(given, "complaint-date", "complaint_date"))
     letter_upload = given["letter-upload"]
     return ReviewRequest(
@@ -83,16 +104,7 @@ def build_request(answers: Answers, today: date) -> ReviewRequest:
         why_unhappy=answer(given, "why-unhappy", "why_unhappy"),
         desired_outcome=answer(given, "desired-outcome", "desired_outcome"),
         letter_to_follow=bool(letter_upload.get("letter_to_follow")),
-        adjustments=adjustments,
-        interpreter_language=answer(given, "adjustments", "interpreter_language")
-        if "interpreter" in adjustments
-        else None,
-        other_adjustment=answer(given, "adjustments", "other_adjustment")
-        if "other" in adjustments
-        else None,
-        callback_times=answer(given, "adjustments", "callback_times")
-        if "callback" in adjustments
-        else None,
+        **adjustment_fields(given.get("adjustments", {})),
     )
 
 
@@ -136,16 +148,8 @@ def _record_request(draft: Draft, today: date) -> ReviewRequest:
         document.draft = None
         document.review_request = review_request
     if "callback" in review_request.adjustments:
-        request_callback(
-            today,
-            review_request_id=review_request.id,
-            source="review-request",
-            name=review_request.requester_name,
-            phone=answer(draft.answers, "adjustments", "callback_phone"),
-            best_times=review_request.callback_times,
-            safe_to_leave_message=review_request.safe_to_leave_message,
-            safe_to_say_who_is_calling=review_request.safe_to_say_who_is_calling,
-            reference_given=review_request.reference,
+        request_callback_for(
+            review_request, today, answer(draft.answers, "adjustments", "callback_phone")
         )
     notify_requester(review_request, "request-received", "request_received")
     draft.review_request = review_request

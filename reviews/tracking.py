@@ -7,17 +7,20 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
+from reviews.accessibility import request_callback_for
 from reviews.drafts import document_from
 from reviews.extensions import db
 from reviews.models import RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.references import parse_reference
 from reviews.rules import format_month
-from reviews.submission import notify_requester
+from reviews.submission import adjustment_fields, join_address, notify_requester
 from reviews.uploads import CheckedUpload
 from reviews.workflow import WITHDRAWABLE as WORKFLOW_WITHDRAWABLE
 from reviews.workflow import Status, record_status
@@ -299,3 +302,26 @@ def add_message(review_request: ReviewRequest, body: str) -> RequesterMessage:
     message = RequesterMessage(review_request=review_request, body=body)
     db.session.add(message)
     return message
+
+
+def update_contact_details(review_request: ReviewRequest, details: Mapping[str, Any]) -> None:
+    """Record how to contact the requester now, given as on the journey's contact pages, in
+    the caller's transaction."""
+    review_request.preferred_contact = details["preferred_contact"]
+    review_request.requester_email = details.get("email")
+    review_request.requester_phone = details.get("phone")
+    review_request.requester_address = join_address(details)
+
+
+def update_adjustments(
+    review_request: ReviewRequest, details: Mapping[str, Any], today: date
+) -> None:
+    """Record the help the requester needs now, given as on the journey's adjustments page, in
+    the caller's transaction. A phone call newly asked for goes on the staff queue."""
+    newly_asked_for_a_call = "callback" in (details.get("adjustments") or []) and (
+        "callback" not in review_request.adjustments
+    )
+    for name, value in adjustment_fields(details).items():
+        setattr(review_request, name, value)
+    if newly_asked_for_a_call:
+        request_callback_for(review_request, today, details.get("callback_phone"))

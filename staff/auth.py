@@ -44,6 +44,7 @@ from reviews.staff_auth import (
     start_two_factor_set_up,
     user_for_set_password_token,
 )
+from reviews.timeouts import kept_alive
 from staff import staff
 from staff.access import ROLES, role_required
 
@@ -59,17 +60,6 @@ NEW_RECOVERY_CODES = "staff_new_recovery_codes"
 AFTER_RECOVERY_CODES = "staff_after_recovery_codes"
 PASSWORD_TOKEN = "staff_password_token"  # noqa: S105 (a session key)
 ACCOUNT_DONE = "staff_account_done"
-
-# Pages anyone may open: the way in, and the way out.
-PUBLIC_ENDPOINTS = frozenset(
-    {
-        "staff.sign_in",
-        "staff.two_factor",
-        "staff.set_up_two_factor",
-        "staff.set_password",
-        "staff.sign_out",
-    }
-)
 
 NOTICES = {
     "idle": "You were signed out because you did nothing for 30 minutes. Sign in again to carry "
@@ -465,9 +455,7 @@ def _you() -> StaffUser:
 @role_required(*ROLES)
 def keep_alive() -> Response | tuple[str, int]:
     """The time-out warning's 'Stay signed in': end_stale_sessions has restarted the clock."""
-    if request.accept_mimetypes.best == "text/html":
-        return redirect(home_url())
-    return "", 204
+    return kept_alive(home_url())
 
 
 @staff.context_processor
