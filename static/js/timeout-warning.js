@@ -43,13 +43,17 @@ export function initTimeoutWarnings(root = document) {
           method: "POST",
           body: new FormData(form),
           credentials: "same-origin",
+          // Not followed: the page it leads to would take the server's note of why the session
+          // ended, which the ended URL below should show.
+          redirect: "manual",
         });
       } catch {
         // The network failed: send the form the ordinary way, as without JavaScript.
         form.submit();
         return;
       }
-      if (!response.ok) {
+      // Only 204 means "still signed in": an ended session answers with a redirect.
+      if (response.status !== 204) {
         window.location.href = element.dataset.endedUrl;
         return;
       }

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from portal import tracker
 from reviews.extensions import db
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
@@ -340,3 +341,18 @@ def test_escape_closes_the_time_out_warning_and_keeps_you_signed_in(page, refere
     # A round trip to the server gives a sign-out redirect time to start, if there were one.
     still_here = "async () => { await fetch('/track/your-request'); return location.pathname; }"
     assert page.evaluate(still_here) == "/track/your-request"
+
+
+def test_stay_signed_in_after_the_session_has_ended_says_so(page, reference, monkeypatch):
+    page.clock.install()
+    look_up(page, reference)
+    dialog = page.locator("dialog.app-timeout-warning")
+    page.clock.run_for("28:00")
+    expect(dialog).to_be_visible()
+    # The server has ended the session meanwhile, so the keep-alive is redirected: that must
+    # not read as "still signed in".
+    monkeypatch.setattr(tracker, "IDLE_SECONDS", -1)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Stay signed in").click()
+    expect(page.get_by_text("we closed your request's page after 30 minutes")).to_be_visible()
+    assert path_of(page) == "/track"
