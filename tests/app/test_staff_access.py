@@ -2,7 +2,8 @@
 
 The test walks the URL map, so a page added later is checked without anyone remembering to: it
 must be wrapped in `role_required` (which records `allowed_roles` on the view), or be one of the
-few pages that are the way in and out.
+few pages that are the way in and out. Every method each address takes is tried (POST-only
+actions, file downloads and letters included), and a route the walk cannot check fails it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, url_for
 from werkzeug.routing import Rule
 
-from staff.access import ROLES
+from staff.access import ROLES, role_required
 from tests.staff_helpers import csrf_token, make_staff, sign_in
 
 # Pages for people who are not signed in yet (or are leaving).
@@ -23,11 +24,16 @@ PUBLIC_ENDPOINTS = {
 }
 
 
+def is_staff(rule: Rule) -> bool:
+    """By blueprint or by address: a staff page registered elsewhere is still a staff page."""
+    return rule.endpoint.startswith("staff.") or rule.rule.startswith("/staff")
+
+
 def staff_rules(app: Flask) -> list[Rule]:
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("staff.") and rule.endpoint not in PUBLIC_ENDPOINTS
+        if is_staff(rule) and rule.endpoint not in PUBLIC_ENDPOINTS
     ]
 
 
@@ -37,14 +43,15 @@ def url_with_dummy_ids(app: Flask, rule: Rule) -> str:
 
 
 def methods(rule: Rule) -> list[str]:
-    return sorted(rule.methods & {"GET", "POST"})
+    """Every method the address takes (Flask adds HEAD to GET, and OPTIONS, itself)."""
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
 
 
 def request(client, method: str, url: str, token_page: str):
     if method == "GET":
         return client.get(url)
     # A real token, so that it is the access check answering and not the CSRF check.
-    return client.post(url, data={"csrf_token": csrf_token(client, token_page)})
+    return client.open(url, method=method, data={"csrf_token": csrf_token(client, token_page)})
 
 
 def to_sign_in(response) -> bool:
@@ -61,7 +68,9 @@ def test_every_staff_page_says_who_may_use_it(app):
     assert set(app.view_functions) >= PUBLIC_ENDPOINTS, "a public staff page has gone"
 
 
-def test_staff_pages_refuse_the_anonymous_and_other_roles(app):
+def access_problems(app: Flask) -> tuple[list[str], set[tuple[str, str]]]:
+    """Each staff route, by every method, as the anonymous and as each role: what answered
+    wrongly, and which (method, endpoint) pairs were tried."""
     # Made first, so that it has id 1, the dummy id in every address: admin actions on "user
     # 1" change this account, not the ones signed in below.
     target = make_staff(app, "caseworker", "target@example.org")
@@ -77,13 +86,18 @@ def test_staff_pages_refuse_the_anonymous_and_other_roles(app):
         clients[role] = sign_in(client, user, app)
 
     problems = []
+    tried = set()
     for rule in staff_rules(app):
         allowed = getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
         if not allowed:
             problems.append(f"{rule.endpoint}: no role_required")
             continue
+        if not allowed <= set(ROLES):
+            problems.append(f"{rule.endpoint}: roles that do not exist {allowed - set(ROLES)}")
+            continue
         url = url_with_dummy_ids(app, rule)
         for method in methods(rule):
+            tried.add((method, rule.endpoint))
             response = request(anonymous, method, url, "/staff/sign-in")
             if not to_sign_in(response):
                 problems.append(f"{method} {url} anonymous: {response.status_code}")
@@ -95,7 +109,48 @@ def test_staff_pages_refuse_the_anonymous_and_other_roles(app):
                 response = request(clients[role], method, url, "/staff/account")
                 if response.status_code in (403, 500) or to_sign_in(response):
                     problems.append(f"{method} {url} as allowed {role}: {response.status_code}")
+    return problems, tried
+
+
+def test_staff_pages_refuse_the_anonymous_and_other_roles(app):
+    problems, tried = access_problems(app)
     assert not problems, "\n".join(problems)
+    # POST-only actions, files and letters are walked like any page.
+    assert {
+        ("POST", "staff.keep_alive"),
+        ("POST", "staff.bounce_dealt_with"),
+        ("POST", "staff.action_page"),
+        ("POST", "staff.deactivate_user"),
+        ("GET", "staff.download_document"),
+        ("GET", "staff.audit_export"),
+        ("GET", "staff.letter"),
+    } <= tried
+
+
+def test_the_walk_fails_a_route_it_cannot_check(app):
+    """A staff route without `role_required`, one with a role that does not exist, one under
+    /staff outside the staff blueprint, and a method other than GET and POST: none is passed
+    over in silence."""
+
+    @app.get("/staff/_test/unguarded")
+    def unguarded():
+        return "open to all"
+
+    @app.get("/staff/_test/misspelt")
+    @role_required("team_leader")
+    def misspelt():
+        return "for nobody"
+
+    @app.delete("/staff/_test/delete/<int:thing_id>", endpoint="staff_test_delete")
+    @role_required("admin")
+    def delete(thing_id):
+        return "", 204
+
+    problems, tried = access_problems(app)
+    assert "unguarded: no role_required" in problems
+    assert "misspelt: roles that do not exist frozenset({'team_leader'})" in problems
+    assert ("DELETE", "staff_test_delete") in tried
+    assert not [problem for problem in problems if "/staff/_test/delete" in problem]
 
 
 def test_public_staff_pages_show_nothing_to_the_anonymous(client):

@@ -34,8 +34,11 @@ CHROMIUM_ARGS = [
 # (which the statement shows) is rewritten.
 REPORT_DIRECTORY = os.environ.get("ACCESSIBILITY_REPORT")
 LATEST_RESULTS = ROOT / "accessibility" / "latest_results.json"
-# The Nu HTML Checker runs once over every page state the session kept, so it goes last.
+# Run last, over every page state the session kept: that no page was left unchecked, and the
+# Nu HTML Checker once over them all.
+COVERAGE_CHECK = "tests/browser/test_wcag_proof.py::test_every_page_was_checked"
 HTML_CHECK = "tests/browser/test_wcag_proof.py::test_every_page_state_is_valid_html"
+LAST = [COVERAGE_CHECK, HTML_CHECK]
 # A request carrying this header finds the database unreachable (the real 503 page).
 DATABASE_DOWN_HEADER = "X-Test-Database-Down"
 
@@ -44,7 +47,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: item.nodeid == HTML_CHECK)
+    items.sort(key=lambda item: LAST.index(item.nodeid) + 1 if item.nodeid in LAST else 0)
 
 
 def pytest_runtest_logreport(report):

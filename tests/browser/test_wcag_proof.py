@@ -11,13 +11,16 @@ of every state kept.
 from __future__ import annotations
 
 import importlib
+from contextlib import suppress
 from itertools import product
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from flask import url_for
 from playwright.sync_api import expect
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from reviews.accessibility import send_callback_request, send_format_request
 from reviews.extensions import db
@@ -29,7 +32,7 @@ from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
 from staff.access import ROLES
 from tests.app.test_journey import Journey
-from tests.app.test_pages import public_pages_without_arguments
+from tests.app.test_pages import PUBLIC_BLUEPRINTS, public_pages_without_arguments
 from tests.app.test_staff_access import PUBLIC_ENDPOINTS
 from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations
 from tests.browser.proof import PROOF, PROOF_TESTS
@@ -42,6 +45,8 @@ from tests.staff_helpers import make_staff, next_code
 FORCED_ERRORS = [400, 403, 404, 405, 413, 429, 500, 503]
 # Staff addresses that send a file, not a page.
 FILES = {"staff.download_document", "staff.audit_export"}
+# Addresses that only ever send the browser on to another page.
+REDIRECTS = {"portal.journey_start"}
 SURNAME = "Example"
 
 
@@ -61,9 +66,22 @@ def submit(page, button: str) -> None:
         page.get_by_role("button", name=button, exact=True).click()
 
 
+def pages_a_new_visitor_can_open(live_app) -> list[str]:
+    """Every public address without arguments that answers with its own page to someone who
+    has sent nothing yet (the rest send them to the start of their journey or the tracker)."""
+    return sorted(
+        rule.rule
+        for rule in live_app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
+        and "GET" in rule.methods
+        and not rule.arguments
+        and live_app.test_client().get(rule.rule).status_code == 200
+    )
+
+
 def test_every_public_page_and_error_page(live_app, page, axe):
-    pages = public_pages_without_arguments(live_app)
-    assert "/" in pages
+    pages = pages_a_new_visitor_can_open(live_app)
+    assert set(pages) >= {"/", "/request/timed-out", *public_pages_without_arguments(live_app)}
     for path in pages:
         response = page.goto(path)
         assert response.status == 200, path
@@ -255,6 +273,21 @@ def test_the_staff_sign_in_pages(live_app, page, axe):
     submit(page, "Continue")
     assert_no_axe_violations(axe, page)
 
+    # The second step, with a code from the app or a recovery code, each sent empty too.
+    enrolled = make_staff(live_app, "caseworker", "enrolled@example.org")
+    page.get_by_label("Email address").fill(enrolled.email)
+    page.locator("#password").fill(enrolled.password)
+    submit(page, "Continue")
+    assert path_of(page) == "/staff/two-factor"
+    for address in ("/staff/two-factor", "/staff/two-factor?use=recovery-code"):
+        page.goto(address)
+        assert_no_axe_violations(axe, page)
+        submit(page, "Sign in")
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+        assert_no_axe_violations(axe, page)
+    page.context.clear_cookies()
+    page.goto("/staff/sign-in")
+
     user = make_staff(live_app, "caseworker", enrolled=False)
     page.get_by_label("Email address").fill(user.email)
     page.locator("#password").fill(user.password)
@@ -291,6 +324,57 @@ def test_every_staff_page_for_each_role(live_app, page, axe, staff_arguments, ro
     if "/staff/users" not in pages:
         assert page.goto("/staff/users").status == 403
         assert_no_axe_violations(axe, page, "status 403, not for this role")
+
+
+def test_a_password_set_from_a_link(live_app, live_server, browser, page, axe):
+    """An admin resets a password and sees the link; the colleague opens it in a browser of
+    their own and sends the form empty; a spoilt link shows that it has expired."""
+    colleague = make_staff(live_app, "caseworker", "colleague@example.org")
+    sign_in(page, live_app, "admin")
+    page.goto(f"/staff/users/{colleague.id}")
+    submit(page, "Reset password")
+    assert path_of(page) == f"/staff/users/{colleague.id}/set-password-link"
+    assert_no_axe_violations(axe, page)
+    link = page.locator("main code").inner_text()
+
+    PROOF.current_role = None
+    theirs = browser.new_context(base_url=live_server).new_page()
+    theirs.set_default_timeout(5000)
+    theirs.console_errors = []
+    try:
+        theirs.goto(link)
+        assert path_of(theirs) == "/staff/set-password"
+        assert_no_axe_violations(axe, theirs)
+        submit(theirs, "Set password")
+        expect(theirs.locator(".govuk-error-summary")).to_be_visible()
+        assert_no_axe_violations(axe, theirs)
+        theirs.context.clear_cookies()
+        assert theirs.goto(link + "spoilt").status == 404
+        assert_no_axe_violations(axe, theirs, "link used or expired")
+    finally:
+        theirs.context.close()
+    assert page.console_errors == []
+
+
+def test_every_page_was_checked(request, live_app):
+    """Runs after every other browser test (conftest): each page of the URL map, public and
+    staff, was checked in at least one state. Only a run of the whole browser suite can tell."""
+    collected = {item.nodeid.split("::")[0] for item in request.session.items}
+    every_file = {f"tests/browser/{path.name}" for path in Path(__file__).parent.glob("test_*.py")}
+    if not every_file <= collected:
+        pytest.skip("only a run of every browser test reaches every page")
+    adapter = live_app.url_map.bind("localhost")
+    checked = set()
+    for record in PROOF.states.values():
+        # An address that is not a page (the 404 and forced error pages) matches nothing.
+        with suppress(HTTPException):
+            checked.add(adapter.match(record.path, method="GET")[0])
+    pages = {
+        rule.endpoint
+        for rule in live_app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in {*PUBLIC_BLUEPRINTS, "staff"} and "GET" in rule.methods
+    }
+    assert pages - checked == FILES | REDIRECTS, f"never checked: {pages - checked - FILES}"
 
 
 def test_the_proof_tests_are_still_there():
