@@ -1,5 +1,5 @@
 """Entry point for gunicorn (`gunicorn wsgi:app`) and `flask --app wsgi`."""
 
-from reviews import create_app
+from web import create_app
 
 app = create_app()

@@ -8,11 +8,11 @@ from pathlib import Path
 from flask import Blueprint, redirect, render_template, url_for
 
 from accessibility.forms import CallbackForm, FormatRequestForm
-from portal.confirmations import date_page, remember_date
-from portal.fields import strip_text
 from reviews.accessibility import send_callback_request, send_format_request
-from reviews.extensions import limiter
 from reviews.rules import format_date, london_today
+from web.extensions import limiter
+from web.forms.confirmations import date_page, remember_date
+from web.forms.fields import strip_text
 
 accessibility = Blueprint("accessibility", __name__, url_prefix="/accessibility")
 

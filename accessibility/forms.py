@@ -18,7 +18,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
-from portal.fields import (
+from reviews.accessibility import FORMATS
+from reviews.references import parse_reference
+from web.forms.fields import (
     Chosen,
     MaxLength,
     Required,
@@ -26,10 +28,8 @@ from portal.fields import (
     email_field,
     name_field,
     phone_field,
+    preferred_contact_field,
 )
-from portal.forms import preferred_contact_field
-from reviews.accessibility import FORMATS
-from reviews.references import parse_reference
 
 SAFE_CHOICES = {
     "leave-message": "leave a voicemail or message",

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template
 
-from portal.rendering import date_input_params, heading_field
+from web.forms.rendering import date_input_params, heading_field
 
 portal = Blueprint("portal", __name__)
 

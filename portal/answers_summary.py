@@ -10,11 +10,11 @@ from flask import url_for
 from markupsafe import Markup, escape
 from wtforms import Field, RadioField, SelectMultipleField
 
-from portal.fields import DateParts
 from portal.forms import FORMS
 from reviews.journey import applicable_steps
 from reviews.models import Draft
 from reviews.rules import format_date, format_month
+from web.forms.fields import DateParts
 
 SECTION_TITLES = {
     "eligibility": "Your complaint and outcome letter",

@@ -29,7 +29,15 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation
 
-from portal.fields import (
+from reviews.journey import ADJUSTMENTS, Answers, answer
+from reviews.rules import (
+    COMPLAINTS_SCHEME_START,
+    MPS_REFERENCE_HINT,
+    format_date,
+    london_today,
+    normalise_mps_reference,
+)
+from web.forms.fields import (
     Chosen,
     DateParts,
     MaxLength,
@@ -38,15 +46,8 @@ from portal.fields import (
     email_field,
     name_field,
     phone_field,
+    preferred_contact_field,
     strip_text,
-)
-from reviews.journey import ADJUSTMENTS, Answers, answer
-from reviews.rules import (
-    COMPLAINTS_SCHEME_START,
-    MPS_REFERENCE_HINT,
-    format_date,
-    london_today,
-    normalise_mps_reference,
 )
 
 YES_NO = {"yes": "Yes", "no": "No"}
@@ -356,16 +357,6 @@ class DesiredOutcomeForm(StepForm):
         None,
         "What you would like to happen",
         "For example, an apology, an explanation, or for the Met to look at your complaint again.",
-    )
-
-
-def preferred_contact_field() -> RadioField:
-    return RadioField(
-        "How should we contact you?",
-        choices={"email": "Email", "phone": "Phone", "post": "Post"},
-        validate_choice=False,
-        validators=[Chosen("Select how we should contact you")],
-        widget=GovRadioInput(),
     )
 
 

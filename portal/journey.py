@@ -16,8 +16,8 @@ from werkzeug.wrappers import Response
 
 from portal import portal
 from portal.answers_summary import summary_sections
-from portal.confirmations import date_page, remember_date
 from portal.forms import FORMS, ContinueForm, SaveForm, UploadForm
+from reviews.database import db
 from reviews.drafts import (
     add_document,
     documents_of_kind,
@@ -28,7 +28,6 @@ from reviews.drafts import (
     save_answers,
     start_draft,
 )
-from reviews.extensions import db, limiter
 from reviews.journey import (
     EXIT_PAGES,
     STEPS,
@@ -46,8 +45,10 @@ from reviews.references import format_reference
 from reviews.reminders import send_resume_link
 from reviews.rules import deadline_message, format_date, london_today
 from reviews.submission import DraftIncomplete, submit_draft
-from reviews.timeouts import kept_alive
 from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
+from web.extensions import limiter
+from web.forms.confirmations import date_page, remember_date
+from web.forms.timeouts import kept_alive
 
 # Upload pages and the kind of document each one collects.
 UPLOAD_STEPS = {

@@ -11,7 +11,6 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from werkzeug.wrappers import Response
 
 from portal import portal
-from portal.fields import strip_text
 from portal.forms import UploadForm
 from portal.journey import UPLOAD_LIMIT, sends_no_files
 from portal.tracker_forms import (
@@ -21,12 +20,11 @@ from portal.tracker_forms import (
     MessageForm,
     WithdrawForm,
 )
-from reviews.extensions import db, limiter
+from reviews.database import db
 from reviews.journey import ADJUSTMENTS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
 from reviews.rules import format_date, london_today
-from reviews.timeouts import kept_alive
 from reviews.tracking import (
     add_documents,
     add_message,
@@ -40,6 +38,9 @@ from reviews.tracking import (
     withdraw,
 )
 from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
+from web.extensions import limiter
+from web.forms.fields import strip_text
+from web.forms.timeouts import kept_alive
 
 IDLE_SECONDS = 30 * 60
 

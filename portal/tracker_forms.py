@@ -11,16 +11,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import StringField, TextAreaField
 
-from portal.fields import MaxLength, Required
 from portal.forms import (
     LONG_ANSWER_LIMIT,
     AdjustmentsForm,
     ContactDetailsForm,
     adjustments_field,
-    preferred_contact_field,
 )
 from reviews.models import ReviewRequest
 from reviews.submission import split_address
+from web.forms.fields import MaxLength, Required, preferred_contact_field
 
 
 class LookupForm(FlaskForm):

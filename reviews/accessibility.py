@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest
 from reviews.rules import add_working_days
 from reviews.transactions import commit_once

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import has_request_context, request
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AuditEvent, ReviewRequest, StaffUser
 
 

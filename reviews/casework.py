@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import (
     AccessibleFormatRequest,
     AuditEvent,

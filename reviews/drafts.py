@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.journey import deadline
 from reviews.models import Document, Draft, utc_now
 from reviews.rules import Deadline

@@ -21,11 +21,11 @@ from flask import current_app, render_template, url_for
 from PIL import ImageFile
 from sqlalchemy import select
 
-from reviews.config import PROJECT_ROOT
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AccessibleFormatRequest, ReviewRequest
 from reviews.references import format_reference
 from reviews.rules import LONDON, format_date, format_month, london_today
+from web.config import PROJECT_ROOT
 
 # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would let
 # cut-off images through the damaged-file check in reviews.uploads. Letters embed no images, so

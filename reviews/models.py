@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from reviews.extensions import db
+from reviews.database import db
 
 
 def utc_now() -> datetime:

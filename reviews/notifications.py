@@ -49,9 +49,9 @@ from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from reviews.config import check_email_settings
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import OutboxMessage, ReviewRequest, utc_now
+from web.config import check_email_settings
 
 logger = logging.getLogger("reviews.notifications")
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from reviews.database import db
 from reviews.drafts import drafts_to_remind, save_for_later
-from reviews.extensions import db
 from reviews.models import Draft, utc_now
 from reviews.notifications import queue_email
 from reviews.rules import format_date

@@ -10,7 +10,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from reviews.accessibility import request_callback_for
-from reviews.extensions import db
+from reviews.database import db
 from reviews.journey import (
     ADJUSTMENTS,
     Answers,

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from reviews.accessibility import request_callback_for
+from reviews.database import db
 from reviews.drafts import document_from
-from reviews.extensions import db
 from reviews.models import RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.references import parse_reference
 from reviews.rules import format_month

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from reviews.extensions import db
+from reviews.database import db
 
 Saved = TypeVar("Saved")
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from reviews.audit import record_audit
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import OutboxMessage, ReviewRequest, StaffUser, TimelineEntry, utc_now
 from reviews.rules import format_date, format_month
 

@@ -22,12 +22,12 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, select
 
-from reviews import create_app
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import ReviewRequest, utc_now
 from reviews.references import new_reference
 from reviews.rules import london_today
-from reviews.staff_auth import create_staff_user, current_totp_step, new_totp_secret, totp_code
+from reviews.staff_accounts import create_staff_user, current_totp_step, new_totp_secret, totp_code
+from web import create_app
 
 ROUNDS = 200
 REQUESTS_IN_DATABASE = 2000

@@ -8,7 +8,7 @@ from functools import wraps
 from flask import abort, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import StaffUser
 from reviews.workflow import (  # noqa: F401 - the roles, re-exported for the staff blueprint
     ADMIN,

@@ -34,10 +34,9 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation
 
-from portal.fields import DateParts
 from reviews import workflow
 from reviews.casework import case_handlers
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AuditEvent, ReviewRequest
 from reviews.references import format_reference
 from reviews.rules import format_date, london_today
@@ -55,6 +54,7 @@ from reviews.workflow import (
 from staff import staff
 from staff.access import role_required
 from staff.casework import back_to_request, request_for_current_user
+from web.forms.fields import DateParts
 
 # Anyone who may take at least one action; each action then checks its own roles.
 ACTING_ROLES = frozenset().union(*(action.roles for action in ACTIONS.values()))

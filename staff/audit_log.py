@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from reviews.audit import record_audit
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AuditEvent, StaffUser
 from reviews.rules import LONDON
 from staff import staff

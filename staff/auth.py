@@ -22,12 +22,11 @@ from werkzeug.wrappers import Response
 from wtforms import Field, PasswordField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
-from portal.fields import Required
 from reviews.audit import record_audit
-from reviews.extensions import db, limiter
+from reviews.database import db
 from reviews.models import StaffUser
 from reviews.rules import LONDON, format_date
-from reviews.staff_auth import (
+from reviews.staff_accounts import (
     RECOVERY_CODE_COUNT,
     Outcome,
     can_sign_in,
@@ -44,9 +43,11 @@ from reviews.staff_auth import (
     start_two_factor_set_up,
     user_for_set_password_token,
 )
-from reviews.timeouts import kept_alive
 from staff import staff
 from staff.access import ROLES, role_required
+from web.extensions import limiter
+from web.forms.fields import Required
+from web.forms.timeouts import kept_alive
 
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
@@ -415,7 +416,7 @@ def sign_out():
     return redirect(url_for("staff.sign_in"))
 
 
-# Named apart from reviews.staff_auth.set_password, which it calls; the endpoint keeps the name.
+# Named apart from reviews.staff_accounts.set_password, which it calls; the endpoint keeps the name.
 @staff.route("/set-password", methods=["GET", "POST"], endpoint="set_password")
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
 def set_password_page():

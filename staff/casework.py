@@ -23,7 +23,6 @@ from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
 
-from portal.fields import MaxLength, Required
 from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
 from reviews.casework import (
@@ -39,7 +38,7 @@ from reviews.casework import (
     viewers,
     work_to_do,
 )
-from reviews.extensions import db
+from reviews.database import db
 from reviews.journey import ADJUSTMENTS
 from reviews.letters import (
     LetterError,
@@ -56,6 +55,7 @@ from reviews.rules import format_date, format_month, london_today
 from reviews.workflow import RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, available_actions
 from staff import staff
 from staff.access import CAN_READ_REQUESTS, CASEWORK, CASEWORKER, role_required
+from web.forms.fields import MaxLength, Required
 
 
 class NoteForm(FlaskForm):

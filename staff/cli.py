@@ -12,9 +12,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from reviews.audit import record_audit
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import StaffUser
-from reviews.staff_auth import (
+from reviews.staff_accounts import (
     create_staff_user,
     find_staff_user,
     password_problem,

@@ -17,11 +17,10 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 
-from portal.fields import Chosen, MaxLength, Required
 from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
 from reviews.casework import DONE, OPEN, can_view, open_callbacks, open_format_requests
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import (
     AccessibleFormatRequest,
     CallbackAttempt,
@@ -34,6 +33,7 @@ from reviews.references import format_reference
 from reviews.rules import format_date, london_today
 from staff import staff
 from staff.access import CASEWORK, role_required
+from web.forms.fields import Chosen, MaxLength, Required
 
 # What happened on one try.
 CALL_RESULTS = {

@@ -21,11 +21,10 @@ from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField
 from wtforms.validators import ValidationError
 
-from portal.fields import Chosen, Required, check_email, name_field
 from reviews.audit import record_audit
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import SignInAttempt, StaffUser
-from reviews.staff_auth import (
+from reviews.staff_accounts import (
     LOCK_AFTER_FAILURES,
     RECOVERY,
     SET_PASSWORD_LINK_MAX_AGE,
@@ -40,6 +39,7 @@ from reviews.staff_auth import (
 )
 from staff import staff
 from staff.access import ADMIN, ROLES, role_required
+from web.forms.fields import Chosen, Required, check_email, name_field
 
 NEW_LINK = "staff_new_password_link"
 USER_DONE = "staff_user_done"

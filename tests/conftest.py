@@ -16,9 +16,10 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from reviews import create_app
-from reviews.extensions import db, limiter
+from reviews.database import db
 from tests.pagecheck import check_page
+from web import create_app
+from web.extensions import limiter
 
 
 class PageCheckingClient(FlaskClient):

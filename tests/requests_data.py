@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import ReviewRequest
 from reviews.references import new_reference
 from reviews.rules import acknowledgement_due, london_today

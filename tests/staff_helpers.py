@@ -9,8 +9,8 @@ from functools import cache
 from flask import Flask
 from flask.testing import FlaskClient
 
-from reviews import staff_auth
-from reviews.extensions import db
+from reviews import staff_accounts as staff_auth
+from reviews.database import db
 from reviews.models import StaffUser
 
 PASSWORD = "a long staff password for tests"

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import func, select
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.letters import wants_large_print
 from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest
 from reviews.references import format_reference, new_reference

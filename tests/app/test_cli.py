@@ -1,4 +1,4 @@
-from reviews.cli import _hide_password
+from web.cli import _hide_password
 
 
 def test_config_command_hides_secrets(app, monkeypatch):

@@ -4,9 +4,9 @@ import pytest
 from flask import abort, request
 from sqlalchemy.exc import OperationalError
 
-from reviews.extensions import csrf
 from tests.app.test_security import assert_security_headers
 from tests.conftest import make_test_app
+from web.extensions import csrf
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.extensions import db
 from reviews.models import (
     CallbackRequest,
     Document,

@@ -17,8 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 import reviews.letters as letters
-from reviews.config import PROJECT_ROOT
-from reviews.extensions import db
+from reviews.database import db
 from reviews.letters import (
     LetterError,
     LetterKind,
@@ -31,6 +30,7 @@ from reviews.models import ReviewRequest
 from reviews.references import format_reference
 from tests.journey_data import complainant_steps
 from tests.pagecheck import check_page
+from web.config import PROJECT_ROOT
 
 REASONS = (
     "The Met did not look at the body-worn video.\n"

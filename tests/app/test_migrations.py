@@ -1,7 +1,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from reviews.extensions import db
+from reviews.database import db
 
 
 def test_migrations_build_exactly_the_models(app):

@@ -28,9 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 import reviews.notifications as notifications
-from reviews import create_app
-from reviews.config import DEFAULT_EMAIL_FROM, ConfigError, load_config
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import OutboxMessage, utc_now
 from reviews.notifications import (
     MAX_ATTEMPTS,
@@ -42,6 +40,8 @@ from reviews.notifications import (
 )
 from tests.conftest import empty_all_tables, make_test_app
 from tests.journey_data import complainant_steps
+from web import create_app
+from web.config import DEFAULT_EMAIL_FROM, ConfigError, load_config
 
 RECIPIENT = "sam@example.com"
 PERSONALISATION = {
@@ -577,7 +577,7 @@ def test_the_sender_loops_until_told_to_stop(make_app, smtp_server, monkeypatch)
             os.kill(os.getpid(), signal.SIGTERM)
         return counts
 
-    monkeypatch.setattr("reviews.cli.send_due_messages", counted)
+    monkeypatch.setattr("web.cli.send_due_messages", counted)
     handler_before = signal.getsignal(signal.SIGTERM)
     result = app.test_cli_runner().invoke(
         args=["reviews", "send-notifications", "--loop", "--interval", "0.1"]

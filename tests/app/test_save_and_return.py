@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.extensions import db
 from reviews.models import Draft, OutboxMessage, utc_now
 from reviews.reminders import queue_deadline_reminders
 from reviews.rules import london_today

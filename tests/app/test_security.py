@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from reviews import static_url
 from tests.conftest import make_test_app
 from tests.staff_helpers import signed_in_client
+from web import static_url
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
 from reviews.workflow import ACTIONS, Status, perform
 from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER

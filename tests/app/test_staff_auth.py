@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import select
 
-from reviews import staff_auth
-from reviews.extensions import db
+from reviews import staff_accounts as staff_auth
+from reviews.database import db
 from reviews.models import AuditEvent, SignInAttempt, StaffUser
 from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
 from staff.auth import safe_next
@@ -43,7 +43,7 @@ def stored_user(app: Flask, user: StaffAccount) -> StaffUser:
 
 
 def move_clock(monkeypatch, clock: str, seconds: float) -> None:
-    """Move one module's clock only (`staff.auth.clock`, `reviews.staff_auth.now`): the session
+    """Move one module's clock only (`staff.auth.clock`, `reviews.staff_accounts.now`): the session
     cookie's own signature keeps real time."""
     later = time.time() + seconds
     monkeypatch.setattr(clock, lambda: later)
@@ -290,7 +290,7 @@ def test_failures_older_than_an_hour_do_not_count(app, caseworker, monkeypatch):
     client = app.test_client()
     for _ in range(9):
         submit_password(client, caseworker, "wrong password, wrong")
-    move_clock(monkeypatch, "reviews.staff_auth.now", 61 * 60)
+    move_clock(monkeypatch, "reviews.staff_accounts.now", 61 * 60)
     submit_password(client, caseworker, "wrong password, wrong")
     assert stored_user(app, caseworker).locked_at is None
 

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from reviews.accessibility import request_callback, send_format_request
 from reviews.casework import PAGE_SIZE
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import (
     AuditEvent,
     Document,

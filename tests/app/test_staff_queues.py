@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from reviews.accessibility import format_reply_due, request_callback, send_format_request
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AccessibleFormatRequest, AuditEvent, CallbackAttempt, CallbackRequest
 from reviews.rules import format_date, london_today
 from staff.access import CASEWORKER

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import (
     CallbackRequest,
     OutboxMessage,

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
 from reviews.notifications import render_email
 from reviews.references import format_reference

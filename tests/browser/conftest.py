@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from reviews.extensions import db
+from reviews.database import db
 from tests.browser.proof import PROOF, ROOT, versions
 from tests.conftest import empty_all_tables, make_test_app
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import FormData, expect
 from sqlalchemy import select
 
-from reviews.extensions import db
+from reviews.database import db
 from reviews.journey import EXIT_PAGES, STEPS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal import tracker
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
 from tests.app.test_journey import Journey

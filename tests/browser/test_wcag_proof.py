@@ -23,11 +23,11 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from reviews.accessibility import send_callback_request, send_format_request
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import ReviewRequest, StaffUser
 from reviews.references import format_reference
 from reviews.rules import london_today
-from reviews.staff_auth import current_totp_step, totp_code
+from reviews.staff_accounts import current_totp_step, totp_code
 from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
 from staff.access import ROLES

@@ -1,6 +1,6 @@
 import pytest
 
-from reviews.config import ConfigError, load_config
+from web.config import ConfigError, load_config
 
 
 @pytest.fixture(autouse=True)

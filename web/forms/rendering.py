@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from markupsafe import Markup
 from wtforms import Field
 
-from portal.fields import DateParts, MaxLength
+from web.forms.fields import DateParts, MaxLength
 
 ITERABLE_FIELDS = ("RadioField", "SelectMultipleField")
 

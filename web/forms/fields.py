@@ -9,8 +9,8 @@ from datetime import date
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
-from wtforms import Field, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from wtforms import Field, RadioField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 
@@ -198,4 +198,14 @@ def best_times_field(label: str) -> StringField:
         description="For example, weekday mornings or after 4pm",
         validators=[MaxLength(200, "Best days and times must be 200 characters or fewer")],
         widget=GovTextInput(),
+    )
+
+
+def preferred_contact_field() -> RadioField:
+    return RadioField(
+        "How should we contact you?",
+        choices={"email": "Email", "phone": "Phone", "post": "Post"},
+        validate_choice=False,
+        validators=[Chosen("Select how we should contact you")],
+        widget=GovRadioInput(),
     )

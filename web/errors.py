@@ -16,7 +16,7 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 )
 
-logger = logging.getLogger("reviews.errors")
+logger = logging.getLogger("web.errors")
 
 
 @dataclass(frozen=True)

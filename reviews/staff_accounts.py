@@ -39,7 +39,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from reviews.audit import record_audit
-from reviews.extensions import db
+from reviews.database import db
 from reviews.models import SignInAttempt, StaffUser
 
 PASSWORD_MIN_LENGTH = 12

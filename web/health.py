@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from reviews.extensions import db, limiter
+from reviews.database import db
+from web.extensions import limiter
 
 health = Blueprint("health", __name__)
 

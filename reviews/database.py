@@ -1,11 +1,6 @@
-"""Flask extensions, created unbound so that create_app can bind them to each app."""
+"""The database handle and the declarative base every model shares."""
 
-from flask import current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -24,11 +19,3 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
-csrf = CSRFProtect()
-# The default limit is read per request, so that every app in a process (tests make many) keeps
-# its own configured value rather than the first app's.
-limiter = Limiter(
-    key_func=get_remote_address,
-    default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]],
-)

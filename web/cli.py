@@ -11,8 +11,8 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.extensions import db
 from reviews.notifications import SendCounts, send_due_messages
 from reviews.reminders import queue_deadline_reminders
 from reviews.rules import london_today

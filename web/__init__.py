@@ -1,0 +1,111 @@
+"""The domain of review requests, and the app factory that serves it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, url_for
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from reviews.database import db
+from web.config import PROJECT_ROOT, load_config
+from web.errors import init_errors, log_exception_safely
+from web.extensions import csrf, limiter, migrate
+from web.request_log import init_request_log
+from web.security import init_security
+
+SERVICE_NAME = "Police complaint reviews"
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the app: configuration from the environment, then `config` on top (tests use it)."""
+    settings = load_config(str(config["APP_ENV"]) if config and "APP_ENV" in config else None)
+    settings.update(config or {})
+
+    app = Flask(
+        __name__,
+        instance_path=str(settings["INSTANCE_PATH"]),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(settings)
+    app.log_exception = log_exception_safely  # type: ignore[method-assign]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _trust_proxies(app)
+    _init_templates(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_security(app)
+    init_request_log(app)
+    init_errors(app)
+    _register_blueprints(app)
+    return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    hops = {
+        name: int(app.config[f"PROXY_FIX_X_{name.upper()}"]) for name in ("for", "proto", "host")
+    }
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"]
+        )
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["service_name"] = SERVICE_NAME
+
+    @app.context_processor
+    def contact_links() -> dict[str, object]:
+        contact_email = app.config["CONTACT_EMAIL"]
+        feedback = app.config["FEEDBACK_URL"] or f"mailto:{contact_email}?subject=Feedback"
+        return {"contact_email": contact_email, "feedback_url": feedback}
+
+
+@cache
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a content fingerprint, so browsers can cache it for long."""
+    return url_for("static", filename=filename, v=_fingerprint(PROJECT_ROOT / "static" / filename))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from accessibility import accessibility
+    from portal import portal
+    from staff import init_staff
+    from staff.cli import staff_cli
+    from web.cli import reviews_cli
+    from web.health import health
+
+    app.register_blueprint(health)
+    app.register_blueprint(portal)
+    app.register_blueprint(accessibility)
+    init_staff(app)
+    app.cli.add_command(reviews_cli)
+    app.cli.add_command(staff_cli)

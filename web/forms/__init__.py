@@ -1,0 +1,1 @@
+"""The GOV.UK form kit every blueprint builds its forms from."""
