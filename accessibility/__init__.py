@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import Blueprint, redirect, render_template, url_for
 
 from accessibility.forms import CallbackForm, FormatRequestForm
+from reviews import clock
 from reviews.accessibility import send_callback_request, send_format_request
-from reviews.rules import format_date, london_today
+from reviews.rules import format_date
 from web.extensions import limiter
 from web.forms.confirmations import date_page, remember_date
 from web.forms.fields import strip_text
@@ -47,7 +48,7 @@ def ask_for_a_call():
     form = CallbackForm()
     if form.validate_on_submit():
         callback = send_callback_request(
-            london_today(),
+            clock.today(),
             form.submission_key.data,
             name=form.full_name.data.strip(),
             phone=form.phone.data,
@@ -76,7 +77,7 @@ def ask_for_another_format():
     if form.validate_on_submit():
         contact = form.preferred_contact.data
         format_request = send_format_request(
-            london_today(),
+            clock.today(),
             form.submission_key.data,
             document=form.document.data.strip(),
             format=form.format.data,

@@ -29,12 +29,12 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation
 
+from reviews import clock
 from reviews.journey import ADJUSTMENTS, Answers, answer
 from reviews.rules import (
     COMPLAINTS_SCHEME_START,
     MPS_REFERENCE_HINT,
     format_date,
-    london_today,
     normalise_mps_reference,
 )
 from web.forms.fields import (
@@ -105,13 +105,13 @@ def yes_no_form(field: str, question: str, error: str) -> type[StepForm]:
 
 
 def _not_in_future(found: date) -> str | None:
-    if found > london_today():
+    if found > clock.today():
         return "The date on your outcome letter must be today or in the past"
     return None
 
 
 def _complaint_month(found: date) -> str | None:
-    if found > london_today():
+    if found > clock.today():
         return "The date you made your complaint must be in the past"
     if found < date(1990, 1, 1):
         return "The date you made your complaint must be after 1990"
@@ -173,7 +173,7 @@ class LetterReceivedForm(StepForm):
     def validate_letter_received_on(self, field: Field) -> None:
         if field.data is None:
             return
-        if field.data > london_today():
+        if field.data > clock.today():
             raise StopValidation("The date the letter reached you must be today or in the past")
         letter_date = answer(self.answers, "letter-date", "letter_date")
         if letter_date and field.data < date.fromisoformat(letter_date):

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from portal import portal
 from portal.answers_summary import summary_sections
 from portal.forms import FORMS, ContinueForm, SaveForm, UploadForm
+from reviews import clock
 from reviews.database import db
 from reviews.drafts import (
     add_document,
@@ -43,7 +44,7 @@ from reviews.models import Draft
 from reviews.notifications import send_queued
 from reviews.references import format_reference
 from reviews.reminders import send_resume_link
-from reviews.rules import deadline_message, format_date, london_today
+from reviews.rules import deadline_message, format_date
 from reviews.submission import DraftIncomplete, submit_draft
 from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
 from web.extensions import limiter
@@ -96,7 +97,7 @@ def journey_start() -> Response:
         draft = None
     first = STEPS[0].slug
     if draft is not None:
-        first = furthest_allowed(draft.answers, london_today())
+        first = furthest_allowed(draft.answers, clock.today())
     return redirect(_page_url(first))
 
 
@@ -109,7 +110,7 @@ def journey_keep_alive() -> Response | tuple[str, int]:
     keep_draft(draft)
     session.modified = True
     db.session.commit()
-    return kept_alive(_page_url(furthest_allowed(draft.answers, london_today())))
+    return kept_alive(_page_url(furthest_allowed(draft.answers, clock.today())))
 
 
 @portal.get("/request/timed-out")
@@ -143,7 +144,7 @@ def journey_step(slug: str):
     if draft is not None and draft.review_request is not None:
         return redirect(url_for("portal.sent"))
     answers = draft.answers if draft else {}
-    today = london_today()
+    today = clock.today()
     if not may_visit(slug, answers, today):
         return redirect(_page_url(furthest_allowed(answers, today)))
     changing = bool(request.args.get("change"))
@@ -293,7 +294,7 @@ def check_answers():
     if draft is not None and draft.review_request is not None:
         return redirect(url_for("portal.sent"))
     answers = draft.answers if draft else {}
-    today = london_today()
+    today = clock.today()
     unanswered = first_unanswered(answers, today)
     if draft is None or unanswered is not None:
         return redirect(_page_url(furthest_allowed(answers, today)))
@@ -376,5 +377,5 @@ def resume(token: str):
         db.session.commit()
         session.clear()
         session["draft_id"] = draft.id
-        return redirect(_page_url(furthest_allowed(draft.answers, london_today())))
+        return redirect(_page_url(furthest_allowed(draft.answers, clock.today())))
     return render_template("portal/journey/resume.html", form=form)

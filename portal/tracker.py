@@ -3,7 +3,6 @@ what is the requester's to change. A look-up opens a session for that one reques
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -20,11 +19,12 @@ from portal.tracker_forms import (
     MessageForm,
     WithdrawForm,
 )
+from reviews import clock
 from reviews.database import db
 from reviews.journey import ADJUSTMENTS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
-from reviews.rules import format_date, london_today
+from reviews.rules import format_date
 from reviews.tracking import (
     add_documents,
     add_message,
@@ -65,7 +65,7 @@ def tracked(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         tracking = session.get("tracking")
-        now = time.time()
+        now = clock.timestamp()
         if not tracking:
             return redirect(url_for("portal.track"))
         if now - tracking["seen"] > IDLE_SECONDS:
@@ -94,7 +94,7 @@ def track():
         if review_request is not None:
             # A fresh session for this request alone: nothing from before carries over.
             session.clear()
-            session["tracking"] = {"id": review_request.id, "seen": time.time()}
+            session["tracking"] = {"id": review_request.id, "seen": clock.timestamp()}
             return redirect(url_for("portal.your_request"))
         g.lookup_failed = True
         not_found = True
@@ -220,7 +220,7 @@ def change_contact_details(review_request: ReviewRequest):
 def change_adjustments(review_request: ReviewRequest):
     form = HelpUpdateForm.for_request(review_request)
     if form.validate_on_submit():
-        update_adjustments(review_request, form.to_answers(), london_today())
+        update_adjustments(review_request, form.to_answers(), clock.today())
         db.session.commit()
         return _done("We have updated the help you need.")
     return render_template("portal/tracker/help.html", form=form)

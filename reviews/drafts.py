@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from reviews import clock
 from reviews.database import db
 from reviews.journey import deadline
-from reviews.models import Document, Draft, utc_now
+from reviews.models import Document, Draft
 from reviews.rules import Deadline
 from reviews.uploads import CheckedUpload
 
@@ -21,7 +22,7 @@ DRAFT_LIFETIME = timedelta(hours=48)
 
 
 def start_draft() -> Draft:
-    now = utc_now()
+    now = clock.now()
     draft = Draft(
         id=secrets.token_urlsafe(32), answers={}, created_at=now, expires_at=now + DRAFT_LIFETIME
     )
@@ -34,7 +35,7 @@ def find_draft(draft_id: str | None, now: datetime | None = None) -> Draft | Non
     if not draft_id:
         return None
     draft = db.session.get(Draft, draft_id)
-    if draft is None or draft.expires_at <= (now or utc_now()):
+    if draft is None or draft.expires_at <= (now or clock.now()):
         return None
     return draft
 
@@ -42,7 +43,7 @@ def find_draft(draft_id: str | None, now: datetime | None = None) -> Draft | Non
 def keep_draft(draft: Draft) -> None:
     """Someone is still working on it: keep it for another DRAFT_LIFETIME, never shortening the
     30 days a saved draft was promised."""
-    draft.expires_at = max(draft.expires_at, utc_now() + DRAFT_LIFETIME)
+    draft.expires_at = max(draft.expires_at, clock.now() + DRAFT_LIFETIME)
 
 
 def save_answers(draft: Draft, slug: str, answers: dict[str, Any]) -> None:
@@ -86,7 +87,7 @@ def remove_document(draft: Draft, document_id: int) -> bool:
 def purge_expired_drafts(now: datetime | None = None) -> int:
     """Delete drafts past their expiry, with their files. Sent drafts hold no answers or files
     (sending moved them to the request), so they go too. Returns how many were deleted."""
-    expired = select(Draft.id).where(Draft.expires_at <= (now or utc_now()))
+    expired = select(Draft.id).where(Draft.expires_at <= (now or clock.now()))
     db.session.execute(delete(Document).where(Document.draft_id.in_(expired)))
     result = db.session.execute(delete(Draft).where(Draft.id.in_(expired)))
     return result.rowcount
@@ -106,7 +107,7 @@ def save_for_later(draft: Draft, email: str) -> str:
     """Keep the draft for 30 days and return a new single-use token for its link. Only the
     token's hash is stored, so a copy of the database cannot be used to resume anyone's draft."""
     token = secrets.token_urlsafe(32)
-    now = utc_now()
+    now = clock.now()
     draft.resume_email = email
     draft.resume_token_hash = _token_hash(token)
     draft.resume_token_expires_at = now + SAVED_DRAFT_LIFETIME
@@ -116,7 +117,7 @@ def save_for_later(draft: Draft, email: str) -> str:
 
 def resume_draft(token: str, now: datetime | None = None) -> Draft | None:
     """The draft this link is for, once: the token is used up by resuming."""
-    now = now or utc_now()
+    now = now or clock.now()
     draft = db.session.scalar(select(Draft).where(Draft.resume_token_hash == _token_hash(token)))
     if (
         draft is None
@@ -134,7 +135,7 @@ def resume_draft(token: str, now: datetime | None = None) -> Draft | None:
 
 def drafts_to_remind(today: date, now: datetime | None = None) -> list[tuple[Draft, Deadline]]:
     """Saved, unsent drafts whose 28 days end within REMINDER_DAYS_LEFT, not yet reminded."""
-    now = now or utc_now()
+    now = now or clock.now()
     saved = db.session.scalars(
         select(Draft).where(
             Draft.resume_email.is_not(None),

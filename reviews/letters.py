@@ -21,10 +21,12 @@ from flask import current_app, render_template, url_for
 from PIL import ImageFile
 from sqlalchemy import select
 
+from reviews import clock
+from reviews.clock import LONDON
 from reviews.database import db
 from reviews.models import AccessibleFormatRequest, ReviewRequest
 from reviews.references import format_reference
-from reviews.rules import LONDON, format_date, format_month, london_today
+from reviews.rules import format_date, format_month
 from web.config import PROJECT_ROOT
 
 # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would let
@@ -186,9 +188,9 @@ def _letter(
         reasons = _paragraphs(review_request.decision_reasons or "")
         if upheld:
             recommendations = _recommendations(review_request, person)
-        dated = review_request.decision_issued_on or london_today()
+        dated = review_request.decision_issued_on or clock.today()
     else:
-        dated = review_request.acknowledged_on or london_today()
+        dated = review_request.acknowledged_on or clock.today()
 
     return Letter(
         kind=kind,

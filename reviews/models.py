@@ -23,11 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from reviews import clock
 from reviews.database import db
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -59,8 +56,8 @@ class Draft(db.Model):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, onupdate=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     review_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("review_requests.id", ondelete="SET NULL")
@@ -88,7 +85,7 @@ class ReviewRequest(db.Model):
     # request even when two arrive at once.
     draft_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(40), index=True)
-    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     acknowledgement_due: Mapped[date] = mapped_column(Date)
 
     # Eligibility, as the person answered it.
@@ -202,7 +199,7 @@ class Document(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     # Deferred: lists of documents never load the files themselves.
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     draft: Mapped[Draft | None] = relationship(back_populates="documents")
     review_request: Mapped[ReviewRequest | None] = relationship(back_populates="documents")
@@ -216,7 +213,7 @@ class TimelineEntry(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     review_request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
     status: Mapped[str] = mapped_column(String(40))
-    happened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    happened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     # Shown to the requester on the tracker, so written for them.
     public_note: Mapped[str | None] = mapped_column(Text)
     # Who made the change: None for the requester or the service itself.
@@ -233,7 +230,7 @@ class RequesterMessage(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     review_request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
-    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     review_request: Mapped[ReviewRequest] = relationship(back_populates="messages")
 
@@ -258,7 +255,7 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Retries back off: a failed message waits until then before the next try.
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
     # A failed message is a staff task until someone has reached the person another way.
@@ -288,7 +285,7 @@ class CallbackRequest(db.Model):
     # What the call is about, and the tracking reference the person gave, both optional.
     about: Mapped[str | None] = mapped_column(Text)
     reference_given: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open / done
     # How it ended (codes in staff.queues.CLOSING_OUTCOMES), when, and anything staff added.
@@ -310,7 +307,7 @@ class CallbackAttempt(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     callback_request_id: Mapped[int] = mapped_column(ForeignKey("callback_requests.id"), index=True)
     staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     result: Mapped[str] = mapped_column(String(20))  # codes in staff.queues.CALL_RESULTS
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -334,7 +331,7 @@ class AccessibleFormatRequest(db.Model):
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -367,7 +364,7 @@ class StaffUser(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Changed when the password or two-factor changes, to end every session signed in before.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
 
 class SignInAttempt(db.Model):
@@ -380,7 +377,7 @@ class SignInAttempt(db.Model):
     succeeded: Mapped[bool] = mapped_column(Boolean)
     stage: Mapped[str] = mapped_column(String(10))  # password / totp / recovery
     ip_address: Mapped[str | None] = mapped_column(String(45))
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
 
 
 class AuditEvent(db.Model):
@@ -389,7 +386,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)
     review_request_id: Mapped[int | None] = mapped_column(
@@ -410,7 +407,7 @@ class InternalNote(db.Model):
     review_request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     review_request: Mapped[ReviewRequest] = relationship(back_populates="notes")
     author: Mapped[StaffUser] = relationship()

@@ -49,8 +49,9 @@ from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from reviews import clock
 from reviews.database import db
-from reviews.models import OutboxMessage, ReviewRequest, utc_now
+from reviews.models import OutboxMessage, ReviewRequest
 from web.config import check_email_settings
 
 logger = logging.getLogger("reviews.notifications")
@@ -229,7 +230,7 @@ def send_due_messages(
 ) -> SendCounts:
     """Send queued messages never tried or whose retry is due at `now` (default: the current
     time), only `review_request_id`'s if given. `should_stop` is asked between messages."""
-    now = now or utc_now()
+    now = now or clock.now()
     backend = email_backend()
     due = (
         OutboxMessage.status == "queued",
@@ -303,7 +304,7 @@ def _send(message: OutboxMessage, backend: EmailBackend, now: datetime, counts: 
         logger.warning("email %s not sent: %s", message.id, message.last_error)
         return False
     message.status = "sent"
-    message.sent_at = utc_now()
+    message.sent_at = clock.now()
     message.next_attempt_at = None
     counts.sent += 1
     return True
@@ -324,7 +325,7 @@ def _commit_outcome(message_id: int, sent: bool) -> None:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued")
-            .values(status="sent", sent_at=utc_now(), next_attempt_at=None)
+            .values(status="sent", sent_at=clock.now(), next_attempt_at=None)
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
@@ -359,5 +360,5 @@ def failed_messages(limit: int = 200) -> list[OutboxMessage]:
 
 def mark_dealt_with(message: OutboxMessage, staff_user_id: int) -> None:
     """Someone reached the person another way: the failed message is no longer a task."""
-    message.dealt_with_at = utc_now()
+    message.dealt_with_at = clock.now()
     message.dealt_with_by_id = staff_user_id

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from reviews import clock
 from reviews.database import db
 from reviews.drafts import drafts_to_remind, save_for_later
-from reviews.models import Draft, utc_now
+from reviews.models import Draft
 from reviews.notifications import queue_email
 from reviews.rules import format_date
 
@@ -43,7 +44,7 @@ def queue_deadline_reminders(today: date, link_for: Callable[[str], str]) -> int
                 "last_day": format_date(deadline.last_day),
             },
         )
-        draft.deadline_reminder_sent_at = utc_now()
+        draft.deadline_reminder_sent_at = clock.now()
         db.session.commit()
         queued += 1
     return queued

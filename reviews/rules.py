@@ -1,7 +1,7 @@
 """Rules about dates and references that the public form and the back office share.
 
-Pure functions with no Flask or database. Only london_today reads the clock, and only when it is
-not given a time.
+Pure functions with no Flask or database. They read the clock (reviews.clock) only where a
+default is "today".
 """
 
 from __future__ import annotations
@@ -9,12 +9,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import holidays
-
-LONDON = ZoneInfo("Europe/London")
 
 # PCMR 2020 reg 29(2): 28 days starting with the day after the outcome information was given.
 # In practice the date on the outcome letter stands in for that day.
@@ -44,15 +41,6 @@ _MONTH_NAMES = (
 )
 
 _MPS_REFERENCE = re.compile(r"[A-Za-z0-9/.\-]{4,30}")
-
-
-def london_today(now: datetime | None = None) -> date:
-    """Today's date in London; `now` (default: the current time) must be timezone-aware."""
-    if now is None:
-        now = datetime.now(UTC)
-    elif now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
-    return now.astimezone(LONDON).date()
 
 
 def deadline_for(letter_date: date) -> date:

@@ -21,10 +21,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -38,6 +37,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
 from reviews.models import SignInAttempt, StaffUser
@@ -67,15 +67,6 @@ COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 # Unambiguous letters and digits (no 0/o, 1/l/i) for recovery codes: 10 of them is 50 bits.
 _RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 _RECOVERY_CODE_LENGTH = 10
-
-
-def now() -> float:
-    """Seconds since the epoch: the clock codes are checked against (tests move it)."""
-    return time.time()
-
-
-def utc_now() -> datetime:
-    return datetime.fromtimestamp(now(), UTC)
 
 
 # Passwords ------------------------------------------------------------------------------------
@@ -204,7 +195,7 @@ def _totp(secret: str) -> pyotp.TOTP:
 
 
 def current_totp_step() -> int:
-    return int(now()) // TOTP_INTERVAL
+    return int(clock.timestamp()) // TOTP_INTERVAL
 
 
 def totp_code(secret: str, step: int) -> str:
@@ -390,7 +381,7 @@ def confirm_two_factor_set_up(
     codes, to be shown once, or None if the code is wrong. Setting up completes a sign-in."""
     if not can_sign_in(user) or user.totp_secret is None or not verify_totp(user, code):
         return None
-    user.totp_enrolled_at = utc_now()
+    user.totp_enrolled_at = clock.now()
     codes = new_recovery_codes(user)
     _record_attempt(user, TOTP, True, ip_address)
     record_audit("set-up-two-factor", staff_user=user)
@@ -407,7 +398,7 @@ def _record_attempt(
             stage=stage,
             succeeded=succeeded,
             ip_address=ip_address,
-            at=utc_now(),
+            at=clock.now(),
         )
     )
 
@@ -421,14 +412,14 @@ def _refuse(user: StaffUser | None, stage: str, ip_address: str | None) -> Outco
     db.session.flush()
     if recent_failures(user) < LOCK_AFTER_FAILURES:
         return Outcome.REFUSED
-    user.locked_at = utc_now()
+    user.locked_at = clock.now()
     record_audit("locked-account", staff_user=user, detail={"failures": LOCK_AFTER_FAILURES})
     return Outcome.LOCKED
 
 
 def recent_failures(user: StaffUser) -> int:
     """Failed attempts in the last hour, since the last full sign-in or unlock."""
-    since = utc_now() - LOCK_WINDOW
+    since = clock.now() - LOCK_WINDOW
     restarted = db.session.scalar(
         select(func.max(SignInAttempt.at)).where(
             SignInAttempt.staff_user_id == user.id,

@@ -19,9 +19,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
-from reviews.models import OutboxMessage, ReviewRequest, StaffUser, TimelineEntry, utc_now
+from reviews.models import OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
 from reviews.rules import format_date, format_month
 
 # Staff roles: defined here, in the domain, and imported by the staff blueprint (staff.access).
@@ -635,7 +636,7 @@ def record_status(
     review_request.status = status
     entry = TimelineEntry(
         status=status,
-        happened_at=utc_now(),
+        happened_at=clock.now(),
         public_note=public_note,
         staff_user_id=staff_user.id if staff_user is not None else None,
     )

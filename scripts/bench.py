@@ -22,10 +22,10 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, select
 
+from reviews import clock
 from reviews.database import db
-from reviews.models import ReviewRequest, utc_now
+from reviews.models import ReviewRequest
 from reviews.references import new_reference
-from reviews.rules import london_today
 from reviews.staff_accounts import create_staff_user, current_totp_step, new_totp_secret, totp_code
 from web import create_app
 
@@ -35,13 +35,13 @@ TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def seed(count: int) -> None:
-    today = london_today()
+    today = clock.today()
     for number in range(count):
         db.session.add(
             ReviewRequest(
                 reference=new_reference(),
                 status="received",
-                submitted_at=utc_now() - timedelta(hours=number),
+                submitted_at=clock.now() - timedelta(hours=number),
                 acknowledgement_due=today,
                 made_on_or_after_scheme_start="yes",
                 review_body_named="mopac",
@@ -72,7 +72,7 @@ def signed_in_team_leader(app: Flask) -> FlaskClient:
             email="leader@example.org", name="Team Leader", role="team-leader", password=password
         )
         user.totp_secret = new_totp_secret()
-        user.totp_enrolled_at = utc_now()
+        user.totp_enrolled_at = clock.now()
         db.session.commit()
         secret = user.totp_secret
     client = app.test_client()

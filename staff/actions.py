@@ -34,12 +34,12 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation
 
-from reviews import workflow
+from reviews import clock, workflow
 from reviews.casework import case_handlers
 from reviews.database import db
 from reviews.models import AuditEvent, ReviewRequest
 from reviews.references import format_reference
-from reviews.rules import format_date, london_today
+from reviews.rules import format_date
 from reviews.submission import update_recipients
 from reviews.workflow import (
     ACTIONS,
@@ -215,7 +215,7 @@ def action_page(request_id: int, action_name: str):
     elif form.validate():
         details = {spec.name: form[spec.name].data for spec in action.form}
         try:
-            perform(review_request, action.name, staff_user, london_today(), **details)
+            perform(review_request, action.name, staff_user, clock.today(), **details)
         except TransitionRefused as refused:
             # A rule across answers (a recommendation for a reasonable outcome, say). Nothing
             # was written; the message goes against the answer at fault, else the first one.

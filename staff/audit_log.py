@@ -13,9 +13,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from reviews.audit import record_audit
+from reviews.clock import LONDON
 from reviews.database import db
 from reviews.models import AuditEvent, StaffUser
-from reviews.rules import LONDON
 from staff import staff
 from staff.access import ADMIN, AUDITOR, role_required
 

@@ -10,7 +10,6 @@ after 30 minutes without a request, or 12 hours after sign-in, whichever comes f
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -22,10 +21,12 @@ from werkzeug.wrappers import Response
 from wtforms import Field, PasswordField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
+from reviews import clock
 from reviews.audit import record_audit
+from reviews.clock import LONDON
 from reviews.database import db
 from reviews.models import StaffUser
-from reviews.rules import LONDON, format_date
+from reviews.rules import format_date
 from reviews.staff_accounts import (
     RECOVERY_CODE_COUNT,
     Outcome,
@@ -88,11 +89,6 @@ NAVIGATION = (
     ("Audit", "staff.audit_log"),
     ("Users", "staff.users"),
 )
-
-
-def clock() -> float:
-    """Seconds since the epoch, for session times (tests move it; the cookie keeps real time)."""
-    return time.time()
 
 
 # Forms ----------------------------------------------------------------------------------------
@@ -214,7 +210,7 @@ def _pending_user() -> StaffUser | None:
     pending = session.get(PENDING)
     if not isinstance(pending, dict):
         return None
-    if clock() - float(pending.get("at", 0)) > PENDING_SECONDS:
+    if clock.timestamp() - float(pending.get("at", 0)) > PENDING_SECONDS:
         session.pop(PENDING)
         session[NOTICE] = "slow"
         return None
@@ -231,7 +227,7 @@ def _complete_sign_in(user: StaffUser) -> str:
     session.clear()
     login_user(user)
     session["staff_session_version"] = user.session_version
-    session["staff_signed_in_at"] = session["staff_last_seen"] = clock()
+    session["staff_signed_in_at"] = session["staff_last_seen"] = clock.timestamp()
     return next_url
 
 
@@ -241,7 +237,7 @@ def end_stale_sessions() -> Response | None:
     account; otherwise note that it was seen now."""
     if "_user_id" not in session:
         return None
-    now = clock()
+    now = clock.timestamp()
     signed_in_at = session.get("staff_signed_in_at")
     last_seen = session.get("staff_last_seen")
     if not isinstance(signed_in_at, int | float) or not isinstance(last_seen, int | float):
@@ -324,7 +320,7 @@ def sign_in():
             session[PENDING] = {
                 "user": user.id,
                 "version": user.session_version,
-                "at": clock(),
+                "at": clock.timestamp(),
                 "next": safe_next(request.args.get("next")),
             }
             return redirect(url_for("staff.two_factor" if enrolled else "staff.set_up_two_factor"))

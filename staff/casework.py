@@ -23,6 +23,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
 
+from reviews import clock
 from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
 from reviews.casework import (
@@ -51,7 +52,7 @@ from reviews.letters import (
 from reviews.models import Document, InternalNote, ReviewRequest
 from reviews.notes import render_note
 from reviews.references import format_reference
-from reviews.rules import format_date, format_month, london_today
+from reviews.rules import format_date, format_month
 from reviews.workflow import RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, available_actions
 from staff import staff
 from staff.access import CAN_READ_REQUESTS, CASEWORK, CASEWORKER, role_required
@@ -73,7 +74,7 @@ class NoteForm(FlaskForm):
 @staff.get("/")
 @role_required(*CAN_READ_REQUESTS)
 def dashboard():
-    today = london_today()
+    today = clock.today()
     return render_template(
         "staff/dashboard.html",
         work=work_to_do(current_user, today),
@@ -179,7 +180,7 @@ def requests_queue():
     if request.method == "GET":
         form.search.data = search
     filters = _filters(search)
-    today = london_today()
+    today = clock.today()
     result = queue(current_user, filters, today)
     # Caseworkers see only their own cases and unallocated ones: no one else to filter on.
     owners = [] if current_user.role == CASEWORKER else case_handlers()

@@ -17,6 +17,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 
+from reviews import clock
 from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
 from reviews.casework import DONE, OPEN, can_view, open_callbacks, open_format_requests
@@ -26,11 +27,10 @@ from reviews.models import (
     CallbackAttempt,
     CallbackRequest,
     OutboxMessage,
-    utc_now,
 )
 from reviews.notifications import mark_dealt_with
 from reviews.references import format_reference
-from reviews.rules import format_date, london_today
+from reviews.rules import format_date
 from staff import staff
 from staff.access import CASEWORK, role_required
 from web.forms.fields import Chosen, MaxLength, Required
@@ -129,7 +129,7 @@ def _open_list(template: str, query: Select, **context: object) -> str:
     return render_template(
         template,
         rows=db.session.scalars(query).all(),
-        today=london_today(),
+        today=clock.today(),
         format_date=format_date,
         **context,
     )
@@ -171,7 +171,7 @@ def callback_attempt(callback_id: int):
         call_results=CALL_RESULTS,
         closing_outcomes=CLOSING_OUTCOMES,
         sources=SOURCES,
-        today=london_today(),
+        today=clock.today(),
         format_date=format_date,
         format_reference=format_reference,
     )
@@ -187,7 +187,7 @@ def close_callback(callback_id: int):
     if form.validate_on_submit():
         callback.status = DONE
         callback.closed_outcome = form.outcome.data
-        callback.closed_at = utc_now()
+        callback.closed_at = clock.now()
         callback.closing_note = form.note.data or None
         _audit_callback("closed-callback", callback, outcome=form.outcome.data)
         db.session.commit()
@@ -211,7 +211,7 @@ def format_done(format_id: int):
     form = FormatDoneForm()
     if format_request.status == OPEN and form.validate_on_submit():
         format_request.status = DONE
-        format_request.completed_at = utc_now()
+        format_request.completed_at = clock.now()
         format_request.response_note = form.response_note.data
         record_audit(
             "answered-format-request",
@@ -232,7 +232,7 @@ def format_done(format_id: int):
         item=format_request,
         form=form if format_request.status == OPEN else None,
         formats=FORMATS,
-        today=london_today(),
+        today=clock.today(),
         format_date=format_date,
     )
 

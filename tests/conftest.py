@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,25 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
+from reviews import clock
 from reviews.database import db
 from tests.pagecheck import check_page
 from web import create_app
 from web.extensions import limiter
+
+# Every test runs on the same day, whatever day it is run: the clock is set to this instant (a
+# weekday, 10:00 in London) before any test module is imported, so module-level dates agree, and
+# again before each test. The clock runs on from there, so events in a test keep their order.
+TEST_INSTANT = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
+clock.set_to(TEST_INSTANT)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """The one clock fixture: each test starts at TEST_INSTANT and may `clock.advance`."""
+    clock.set_to(TEST_INSTANT)
+    yield clock
+    clock.set_to(TEST_INSTANT)
 
 
 class PageCheckingClient(FlaskClient):

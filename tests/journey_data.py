@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from pypdf import PdfWriter
 
-from reviews.rules import london_today
+from reviews import clock
 
 
 def pdf_bytes() -> bytes:
@@ -29,7 +29,7 @@ def date_parts(name: str, value: date) -> dict[str, str]:
 def complainant_steps(letter_date: date | None = None) -> list[tuple[str, dict]]:
     """(step, form data) for a complainant in time, by email, with no adjustments.
     Upload steps are left to the caller: `letter-upload` needs a file or 'send later'."""
-    letter_date = letter_date or london_today() - timedelta(days=5)
+    letter_date = letter_date or clock.today() - timedelta(days=5)
     return [
         ("about-the-met", {"about_met": "yes"}),
         ("about-the-commissioner", {"about_commissioner": "no"}),

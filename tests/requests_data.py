@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from reviews import clock
 from reviews.database import db
 from reviews.models import ReviewRequest
 from reviews.references import new_reference
-from reviews.rules import acknowledgement_due, london_today
+from reviews.rules import acknowledgement_due
 from reviews.workflow import Status, record_status
 
-TODAY = london_today()
+TODAY = clock.today()
 
 
 def make_request(**overrides) -> ReviewRequest:

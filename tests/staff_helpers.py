@@ -9,6 +9,7 @@ from functools import cache
 from flask import Flask
 from flask.testing import FlaskClient
 
+from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
 from reviews.models import StaffUser
@@ -53,7 +54,7 @@ def make_staff(
             role=role,
             password_hash=_password_hash(),
             totp_secret=staff_auth.new_totp_secret() if enrolled else None,
-            totp_enrolled_at=staff_auth.utc_now() if enrolled else None,
+            totp_enrolled_at=clock.now() if enrolled else None,
             recovery_code_hashes=[],
             active=True,
             session_version=1,

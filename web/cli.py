@@ -11,11 +11,11 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from reviews import clock
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
 from reviews.notifications import SendCounts, send_due_messages
 from reviews.reminders import queue_deadline_reminders
-from reviews.rules import london_today
 
 reviews_cli = AppGroup("reviews", help="Operate the police complaint reviews service.")
 
@@ -125,6 +125,6 @@ def send_reminders() -> None:
     # Links are built as a web request to the public address would build them.
     with current_app.test_request_context(base_url=base_url):
         queued = queue_deadline_reminders(
-            london_today(), lambda token: url_for("portal.resume", token=token, _external=True)
+            clock.today(), lambda token: url_for("portal.resume", token=token, _external=True)
         )
     click.echo(f"Queued {queued} reminders.")

@@ -4,11 +4,12 @@ import re
 
 from sqlalchemy import func, select
 
+from reviews import clock
 from reviews.database import db
 from reviews.letters import wants_large_print
 from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest
 from reviews.references import format_reference, new_reference
-from reviews.rules import add_working_days, format_date, london_today
+from reviews.rules import add_working_days, format_date
 from tests.requests_data import make_request
 from tests.staff_helpers import signed_in_client
 
@@ -43,7 +44,7 @@ def test_callback_request_reaches_the_staff_queue_once(app, client):
     second = client.post("/accessibility/ask-for-a-call", data=data)
     assert first.status_code == second.status_code == 302
     confirmation = client.get(first.location).text
-    due = add_working_days(london_today(), 2)
+    due = add_working_days(clock.today(), 2)
     assert f"By {format_date(due)}" in confirmation
     with app.app_context():
         assert count(CallbackRequest) == 1
@@ -81,7 +82,7 @@ def test_format_request_gives_a_due_date_five_working_days_away(app, client):
     }
     response = client.post("/accessibility/ask-for-another-format", data=data)
     client.post("/accessibility/ask-for-another-format", data=data)
-    due = add_working_days(london_today(), 5)
+    due = add_working_days(clock.today(), 5)
     assert f"We will reply by {format_date(due)}" in client.get(response.location).text
     with app.app_context():
         assert count(AccessibleFormatRequest) == 1

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from reviews import clock
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
 from reviews.models import (
@@ -20,10 +21,9 @@ from reviews.models import (
     OutboxMessage,
     ReviewRequest,
     TimelineEntry,
-    utc_now,
 )
 from reviews.references import format_reference
-from reviews.rules import acknowledgement_due, add_working_days, format_date, london_today
+from reviews.rules import acknowledgement_due, add_working_days, format_date
 from reviews.submission import submit_draft
 from tests.journey_data import (
     complainant_steps,
@@ -94,7 +94,7 @@ def test_complainant_sends_a_request_and_gets_a_reference(app, journey):
         assert review_request.is_late is False
         assert review_request.safe_to_leave_message is True
         assert review_request.safe_to_say_who_is_calling is False
-        assert review_request.acknowledgement_due == acknowledgement_due(london_today())
+        assert review_request.acknowledgement_due == acknowledgement_due(clock.today())
         assert [entry.status for entry in review_request.timeline] == ["received"]
         reference = format_reference(review_request.reference)
         message = db.session.scalar(select(OutboxMessage))
@@ -102,7 +102,7 @@ def test_complainant_sends_a_request_and_gets_a_reference(app, journey):
         assert message.personalisation["reference"] == reference
         assert db.session.scalar(select(Draft)).answers == {}
     assert reference in sent.text
-    assert format_date(acknowledgement_due(london_today())) in sent.text
+    assert format_date(acknowledgement_due(clock.today())) in sent.text
 
 
 def test_confirmation_email_holds_the_reference_and_link_but_no_complaint_details(
@@ -132,7 +132,7 @@ def test_sending_twice_gives_one_request_and_the_same_reference(app, journey):
 def test_two_sends_racing_give_one_request(app, journey):
     """Both load the unsent draft before either commits, as a double click can."""
     journey.walk(complainant_steps())
-    today = london_today()
+    today = clock.today()
     both_loaded = threading.Barrier(2)
     references = []
 
@@ -215,7 +215,7 @@ def test_not_sure_answers_carry_on(app, journey):
             "Year must include 4 numbers",
         ),
         (
-            date_parts("letter_date", london_today() + timedelta(days=1)),
+            date_parts("letter_date", clock.today() + timedelta(days=1)),
             "The date on your outcome letter must be today or in the past",
         ),
     ],
@@ -229,7 +229,7 @@ def test_letter_date_errors(journey, data, message):
 
 
 def test_deadline_is_explained_after_the_letter_date(journey):
-    letter_date = london_today() - timedelta(days=22)
+    letter_date = clock.today() - timedelta(days=22)
     journey.walk(complainant_steps(letter_date)[:6])
     page = journey.client.get("/request/letter-received").text
     assert f"Your letter is dated {format_date(letter_date)}." in page
@@ -238,7 +238,7 @@ def test_deadline_is_explained_after_the_letter_date(journey):
 
 
 def test_late_request_asks_why_and_is_never_refused(app, journey):
-    letter_date = london_today() - timedelta(days=40)
+    letter_date = clock.today() - timedelta(days=40)
     steps = complainant_steps(letter_date)
     journey.walk(steps[:7])
     page = journey.client.get("/request/late-reason")
@@ -399,7 +399,7 @@ def test_callback_adjustment_becomes_a_staff_item(app, journey):
         assert callback.phone == "07700 900982"
         assert callback.best_times == "Weekday mornings"
         assert callback.review_request_id == review_request.id
-        assert callback.due_on == add_working_days(london_today(), 2)
+        assert callback.due_on == add_working_days(clock.today(), 2)
 
 
 def test_change_link_returns_to_check_answers(journey):
@@ -438,7 +438,7 @@ def test_expired_drafts_are_purged_with_their_files(app, journey):
     upload(journey, "letter-upload", [(io.BytesIO(pdf_bytes()), "letter.pdf")])
     with app.app_context():
         assert purge_expired_drafts() == 0
-        assert purge_expired_drafts(utc_now() + timedelta(hours=49)) == 1
+        assert purge_expired_drafts(clock.now() + timedelta(hours=49)) == 1
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(Document)) == 0
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
@@ -472,13 +472,13 @@ def test_keep_alive_keeps_the_draft(app, journey):
     journey.walk(complainant_steps()[:1])
     with app.app_context():
         draft = db.session.scalar(select(Draft))
-        draft.expires_at = utc_now() + timedelta(minutes=5)
+        draft.expires_at = clock.now() + timedelta(minutes=5)
         db.session.commit()
     kept = journey.post("/request/keep-alive", headers={"Accept": "*/*"})
     assert kept.status_code == 204
     assert "Set-Cookie" in kept.headers  # the session cookie's 24 hours start again
     with app.app_context():
-        assert db.session.scalar(select(Draft.expires_at)) > utc_now() + timedelta(hours=47)
+        assert db.session.scalar(select(Draft.expires_at)) > clock.now() + timedelta(hours=47)
     # Without JavaScript the button is an ordinary form: back to where they were.
     back = journey.post("/request/keep-alive", headers={"Accept": "text/html"})
     assert back.location.endswith("/request/about-the-commissioner")

@@ -28,8 +28,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 import reviews.notifications as notifications
+from reviews import clock
 from reviews.database import db
-from reviews.models import OutboxMessage, utc_now
+from reviews.models import OutboxMessage
 from reviews.notifications import (
     MAX_ATTEMPTS,
     SmtpBackend,
@@ -243,13 +244,13 @@ def test_smtp_server_down_backs_off_then_retries(make_app, closed_port, smtp_ser
     app = smtp_app(make_app, closed_port)
     with app.app_context():
         queue()
-        before = utc_now()
+        before = clock.now()
         assert send_queued() == 0
         message = the_message()
         assert message.status == "queued" and message.attempts == 1
         assert message.last_error == "ConnectionRefusedError"
         first_retry = message.next_attempt_at
-        assert before + timedelta(minutes=1) <= first_retry <= utc_now() + timedelta(minutes=1)
+        assert before + timedelta(minutes=1) <= first_retry <= clock.now() + timedelta(minutes=1)
 
         # Not due yet: an immediate second run leaves it alone.
         assert send_queued() == 0
@@ -273,7 +274,7 @@ def test_a_message_is_failed_after_the_last_attempt(make_app, closed_port):
     app = smtp_app(make_app, closed_port)
     with app.app_context():
         queue()
-        now = utc_now()
+        now = clock.now()
         for _ in range(MAX_ATTEMPTS):
             send_queued(now=now)
             now += timedelta(days=1)
@@ -553,8 +554,7 @@ def test_a_confirmation_that_failed_after_commit_is_retried_once_due(
 
     runner = app.test_cli_runner()
     assert "Sent: 0." in runner.invoke(args=["reviews", "send-notifications"]).output
-    later = utc_now() + timedelta(minutes=2)
-    monkeypatch.setattr(notifications, "utc_now", lambda: later)
+    clock.advance(timedelta(minutes=2))
     assert "Sent: 1." in runner.invoke(args=["reviews", "send-notifications"]).output
     assert "Sent: 0." in runner.invoke(args=["reviews", "send-notifications"]).output
     assert len(smtp_server.messages) == 1
@@ -594,7 +594,7 @@ def test_the_sender_loops_until_told_to_stop(make_app, smtp_server, monkeypatch)
 
 def test_failed_messages_newest_first(app):
     with app.app_context():
-        now = utc_now()
+        now = clock.now()
         for number, status in enumerate(["failed", "sent", "failed", "queued"]):
             db.session.add(
                 OutboxMessage(

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from reviews import clock
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.models import Draft, OutboxMessage, utc_now
+from reviews.models import Draft, OutboxMessage
 from reviews.reminders import queue_deadline_reminders
-from reviews.rules import london_today
 from tests.journey_data import complainant_steps
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -76,8 +76,8 @@ def test_saved_drafts_are_kept_for_30_days(app, journey):
     # Answering again after saving must not cut the 30 days short.
     journey.walk(steps[3:4])
     with app.app_context():
-        assert purge_expired_drafts(utc_now() + timedelta(days=3)) == 0
-        assert purge_expired_drafts(utc_now() + timedelta(days=31)) == 1
+        assert purge_expired_drafts(clock.now() + timedelta(days=3)) == 0
+        assert purge_expired_drafts(clock.now() + timedelta(days=31)) == 1
         db.session.commit()
 
 
@@ -87,7 +87,7 @@ def test_an_expired_link_is_refused(app, journey):
     link = link_from_outbox(app)
     with app.app_context():
         draft = db.session.scalar(select(Draft))
-        draft.resume_token_expires_at = utc_now() - timedelta(minutes=1)
+        draft.resume_token_expires_at = clock.now() - timedelta(minutes=1)
         db.session.commit()
     assert resume(app.test_client(), link).status_code == 410
 
@@ -99,15 +99,15 @@ def test_save_needs_an_email_address(journey):
 
 
 def test_one_reminder_when_three_days_are_left(app, journey):
-    letter_date = london_today() - timedelta(days=25)
+    letter_date = clock.today() - timedelta(days=25)
     journey.walk(complainant_steps(letter_date)[:9])
     save(journey)
     with app.test_request_context():
         assert (
-            queue_deadline_reminders(london_today(), lambda token: f"/request/resume/{token}") == 1
+            queue_deadline_reminders(clock.today(), lambda token: f"/request/resume/{token}") == 1
         )
         assert (
-            queue_deadline_reminders(london_today(), lambda token: f"/request/resume/{token}") == 0
+            queue_deadline_reminders(clock.today(), lambda token: f"/request/resume/{token}") == 0
         )
     reminder_link = link_from_outbox(app, "draft_reminder")
     # The reminder's link replaces the first one.
@@ -116,7 +116,7 @@ def test_one_reminder_when_three_days_are_left(app, journey):
 
 
 def test_no_reminder_while_there_is_time(app, journey):
-    journey.walk(complainant_steps(london_today() - timedelta(days=5))[:9])
+    journey.walk(complainant_steps(clock.today() - timedelta(days=5))[:9])
     save(journey)
     with app.test_request_context():
-        assert queue_deadline_reminders(london_today(), link_to) == 0
+        assert queue_deadline_reminders(clock.today(), link_to) == 0

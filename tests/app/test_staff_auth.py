@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import time
+from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import select
 
+from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
 from reviews.models import AuditEvent, SignInAttempt, StaffUser
@@ -40,13 +41,6 @@ def stored_user(app: Flask, user: StaffAccount) -> StaffUser:
         found = db.session.get(StaffUser, user.id)
         db.session.expunge(found)
         return found
-
-
-def move_clock(monkeypatch, clock: str, seconds: float) -> None:
-    """Move one module's clock only (`staff.auth.clock`, `reviews.staff_accounts.now`): the session
-    cookie's own signature keeps real time."""
-    later = time.time() + seconds
-    monkeypatch.setattr(clock, lambda: later)
 
 
 def without_nonces(response) -> str:
@@ -290,7 +284,7 @@ def test_failures_older_than_an_hour_do_not_count(app, caseworker, monkeypatch):
     client = app.test_client()
     for _ in range(9):
         submit_password(client, caseworker, "wrong password, wrong")
-    move_clock(monkeypatch, "reviews.staff_accounts.now", 61 * 60)
+    clock.advance(timedelta(minutes=61))
     submit_password(client, caseworker, "wrong password, wrong")
     assert stored_user(app, caseworker).locked_at is None
 
@@ -316,12 +310,12 @@ def test_sign_in_is_rate_limited_per_address(client):
 
 def test_session_ends_after_30_minutes_idle(app, client, caseworker, monkeypatch):
     sign_in(client, caseworker)
-    move_clock(monkeypatch, "staff.auth.clock", 29 * 60)
+    clock.advance(timedelta(minutes=29))
     assert client.get("/staff/requests").status_code == 200
     # 29 minutes after that request, still in; 31 minutes after it, out.
-    move_clock(monkeypatch, "staff.auth.clock", 58 * 60)
+    clock.advance(timedelta(minutes=29))
     assert client.get("/staff/requests").status_code == 200
-    move_clock(monkeypatch, "staff.auth.clock", 89 * 60 + 30)
+    clock.advance(timedelta(minutes=31, seconds=30))
     response = client.get("/staff/requests?status=received")
     assert response.location == "/staff/sign-in?next=/staff/requests?status%3Dreceived"
     assert "you did nothing for 30 minutes" in client.get("/staff/sign-in").text
@@ -332,12 +326,12 @@ def test_session_ends_after_30_minutes_idle(app, client, caseworker, monkeypatch
 def test_session_ends_12_hours_after_sign_in(app, client, caseworker, monkeypatch):
     sign_in(client, caseworker)
     twelve_hours = 12 * 60 * 60
-    move_clock(monkeypatch, "staff.auth.clock", twelve_hours - 60)
+    clock.advance(timedelta(seconds=twelve_hours - 60))
     with client.session_transaction() as session:
         # Busy all day: seen a minute ago.
-        session["staff_last_seen"] = time.time() + twelve_hours - 120
+        session["staff_last_seen"] = clock.timestamp() - 60
     assert client.get("/staff/").status_code == 200
-    move_clock(monkeypatch, "staff.auth.clock", twelve_hours + 60)
+    clock.advance(timedelta(seconds=120))
     assert client.get("/staff/").location.startswith("/staff/sign-in")
     assert "signed in for 12 hours" in client.get("/staff/sign-in").text
 
@@ -429,7 +423,7 @@ def test_sign_in_does_not_go_elsewhere(app, client, caseworker):
 
 def test_the_second_step_must_follow_soon(app, client, caseworker, monkeypatch):
     submit_password(client, caseworker)
-    move_clock(monkeypatch, "staff.auth.clock", 11 * 60)
+    clock.advance(timedelta(minutes=11))
     assert client.get("/staff/two-factor").location.endswith("/staff/sign-in")
     assert "more than 10 minutes" in client.get("/staff/sign-in").text
 
@@ -513,7 +507,7 @@ def test_staff_create_refuses_weak_passwords_and_duplicates(app):
 
 def test_staff_unlock_and_reset_commands(app, caseworker):
     with app.app_context():
-        db.session.get(StaffUser, caseworker.id).locked_at = staff_auth.utc_now()
+        db.session.get(StaffUser, caseworker.id).locked_at = clock.now()
         db.session.commit()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["staff", "unlock", "--email", caseworker.email]).exit_code == 0

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, select
 
+from reviews import clock
 from reviews.accessibility import request_callback, send_format_request
 from reviews.casework import PAGE_SIZE
 from reviews.database import db
@@ -25,13 +26,13 @@ from reviews.models import (
     StaffUser,
 )
 from reviews.references import format_reference
-from reviews.rules import format_date, london_today
+from reviews.rules import format_date
 from reviews.workflow import Status
 from staff.access import AUDITOR, CASEWORKER, TEAM_LEADER
 from tests.requests_data import make_request
 from tests.staff_helpers import StaffAccount, csrf_token, make_staff, sign_in
 
-TODAY = london_today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -10,16 +10,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from reviews import clock
 from reviews.accessibility import format_reply_due, request_callback, send_format_request
 from reviews.database import db
 from reviews.models import AccessibleFormatRequest, AuditEvent, CallbackAttempt, CallbackRequest
-from reviews.rules import format_date, london_today
+from reviews.rules import format_date
 from staff.access import CASEWORKER
 from tests.app.test_accessibility_forms import form_keys
 from tests.journey_data import complainant_steps, replace_step
 from tests.staff_helpers import csrf_token, make_staff, sign_in
 
-TODAY = london_today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-import time
-from types import SimpleNamespace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from reviews import clock
 from reviews.database import db
 from reviews.models import (
     CallbackRequest,
@@ -19,7 +19,6 @@ from reviews.models import (
     StaffUser,
 )
 from reviews.references import format_reference, new_reference
-from reviews.rules import london_today
 from reviews.tracking import NOTHING_NEEDED, needed_from_you
 from reviews.workflow import Status, perform
 from tests.app.test_journey import Journey
@@ -94,9 +93,8 @@ def test_tracker_pages_need_a_look_up(client):
 
 
 def test_session_ends_after_30_minutes_idle(tracked, monkeypatch):
-    later = time.time() + 31 * 60
-    # Only the tracker's clock moves: the session cookie itself is still valid.
-    monkeypatch.setattr("portal.tracker.time", SimpleNamespace(time=lambda: later))
+    # The service's clock moves; the session cookie itself (real time) is still valid.
+    clock.advance(timedelta(minutes=31))
     response = tracked.get("/track/your-request")
     assert response.location.endswith("/track")
     assert "after 30 minutes without activity" in tracked.get("/track").text
@@ -210,7 +208,7 @@ def test_the_tracker_says_what_we_asked_the_requester_for(app, tracked):
     with app.test_request_context():
         review_request = db.session.scalar(select(ReviewRequest))
         caseworker = db.session.get(StaffUser, staff_account.id)
-        today = london_today()
+        today = clock.today()
         perform(review_request, "acknowledge", caseworker, today)
         perform(
             review_request,

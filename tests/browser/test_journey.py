@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import FormData, expect
 from sqlalchemy import select
 
+from reviews import clock
 from reviews.database import db
 from reviews.journey import EXIT_PAGES, STEPS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
-from reviews.rules import london_today
 from tests.browser.conftest import assert_no_axe_violations
 from tests.journey_data import (
     complainant_steps,
@@ -63,7 +63,7 @@ def path_of(page) -> str:
 
 
 def late_steps(days_ago: int = 40) -> list[tuple[str, dict]]:
-    steps = complainant_steps(london_today() - timedelta(days=days_ago))
+    steps = complainant_steps(clock.today() - timedelta(days=days_ago))
     return replace_step(
         steps, "late-reason", {"late_reason": "I was in hospital."}, after="letter-received"
     )

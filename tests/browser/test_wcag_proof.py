@@ -22,11 +22,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from reviews import clock
 from reviews.accessibility import send_callback_request, send_format_request
 from reviews.database import db
 from reviews.models import ReviewRequest, StaffUser
 from reviews.references import format_reference
-from reviews.rules import london_today
 from reviews.staff_accounts import current_totp_step, totp_code
 from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
@@ -170,7 +170,7 @@ def test_each_stage_the_tracker_shows(live_app, page, axe):
 @pytest.fixture
 def staff_arguments(live_app) -> dict[str, list]:
     request_id, _reference = sent_request(live_app)
-    today = london_today()
+    today = clock.today()
     with live_app.app_context():
         callback = send_callback_request(
             today,

@@ -1,11 +1,10 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reviews.rules import (
-    LONDON,
     acknowledgement_due,
     add_working_days,
     deadline_for,
@@ -13,7 +12,6 @@ from reviews.rules import (
     deadline_on,
     format_date,
     is_working_day,
-    london_today,
     made_before_scheme,
     normalise_mps_reference,
 )
@@ -105,46 +103,6 @@ def test_deadline_properties(letter_date, days_since_letter):
 
 
 # Dates in London
-
-
-@pytest.mark.parametrize(
-    ("utc_time", "london_date"),
-    [
-        # 30 minutes before the clocks go forward at 01:00 UTC
-        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), date(2026, 3, 29)),
-        # 00:30 BST, 30 minutes before the clocks go back
-        (datetime(2026, 10, 24, 23, 30, tzinfo=UTC), date(2026, 10, 25)),
-        (datetime(2026, 6, 30, 23, 30, tzinfo=UTC), date(2026, 7, 1)),
-        # Winter: London is on UTC
-        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), date(2026, 12, 31)),
-    ],
-)
-def test_london_today_follows_british_summer_time(utc_time, london_date):
-    assert london_today(utc_time) == london_date
-
-
-def test_london_today_defaults_to_now():
-    before = datetime.now(UTC).date()
-    today = london_today()
-    after = datetime.now(UTC).date()
-    assert before <= today <= after + timedelta(days=1)
-
-
-def test_london_today_refuses_a_naive_time():
-    with pytest.raises(ValueError, match="timezone-aware"):
-        london_today(datetime(2026, 3, 29, 0, 30))
-
-
-@given(
-    now=st.datetimes(
-        min_value=datetime(1972, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.timezones()
-    )
-)
-def test_london_today_is_the_date_in_london(now):
-    assert london_today(now) == now.astimezone(LONDON).date()
-    # Since 1972 London has been on UTC in winter and one hour ahead in summer.
-    utc_now = now.astimezone(UTC)
-    assert london_today(now) in {utc_now.date(), (utc_now + timedelta(hours=1)).date()}
 
 
 # Formatting
