@@ -43,7 +43,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import Protocol
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import or_, select, update
@@ -52,6 +52,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from reviews import clock
 from reviews.database import db
 from reviews.models import OutboxMessage, ReviewRequest
+from reviews.references import format_reference
+from reviews.rules import format_date
 from web.config import check_email_settings
 
 logger = logging.getLogger("reviews.notifications")
@@ -194,6 +196,39 @@ def queue_email(
     )
     db.session.add(message)
     return message
+
+
+def update_recipients(review_request: ReviewRequest) -> list[str]:
+    """Who gets email about the request: by email only when that is how they asked to be
+    contacted, and the complainant too when a representative asked for that."""
+    recipients = []
+    if (
+        review_request.preferred_contact == "email"
+        and review_request.requester_email
+        and review_request.updates_to in ("requester", "both")
+    ):
+        recipients.append(review_request.requester_email)
+    if review_request.updates_to in ("complainant", "both") and review_request.complainant_email:
+        recipients.append(review_request.complainant_email)
+    return recipients
+
+
+def notify_requester(review_request: ReviewRequest, event: str, template: str) -> None:
+    """Queue an email about `event` to everyone who gets updates, in the caller's transaction.
+    It holds the reference and a link to the tracker, never what the complaint is about."""
+    personalisation = {
+        "reference": format_reference(review_request.reference),
+        "acknowledgement_due": format_date(review_request.acknowledgement_due),
+        "link": url_for("portal.track", _external=True),
+    }
+    for index, recipient in enumerate(update_recipients(review_request)):
+        queue_email(
+            f"{event}:{review_request.reference}:{index}",
+            template,
+            recipient,
+            personalisation,
+            review_request,
+        )
 
 
 def render_email(message: OutboxMessage) -> tuple[str, str]:

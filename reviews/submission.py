@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import select
 
 from reviews.accessibility import request_callback_for
@@ -20,9 +19,9 @@ from reviews.journey import (
     relevant_answers,
 )
 from reviews.models import Draft, ReviewRequest
-from reviews.notifications import queue_email
-from reviews.references import format_reference, new_reference
-from reviews.rules import acknowledgement_due, format_date
+from reviews.notifications import notify_requester
+from reviews.references import new_reference
+from reviews.rules import acknowledgement_due
 from reviews.transactions import commit_once
 from reviews.workflow import Status, record_status
 
@@ -155,36 +154,3 @@ def _record_request(draft: Draft, today: date) -> ReviewRequest:
     draft.review_request = review_request
     draft.answers = {}
     return review_request
-
-
-def update_recipients(review_request: ReviewRequest) -> list[str]:
-    """Who gets email about the request: by email only when that is how they asked to be
-    contacted, and the complainant too when a representative asked for that."""
-    recipients = []
-    if (
-        review_request.preferred_contact == "email"
-        and review_request.requester_email
-        and review_request.updates_to in ("requester", "both")
-    ):
-        recipients.append(review_request.requester_email)
-    if review_request.updates_to in ("complainant", "both") and review_request.complainant_email:
-        recipients.append(review_request.complainant_email)
-    return recipients
-
-
-def notify_requester(review_request: ReviewRequest, event: str, template: str) -> None:
-    """Queue an email about `event` to everyone who gets updates, in the caller's transaction.
-    It holds the reference and a link to the tracker, never what the complaint is about."""
-    personalisation = {
-        "reference": format_reference(review_request.reference),
-        "acknowledgement_due": format_date(review_request.acknowledgement_due),
-        "link": url_for("portal.track", _external=True),
-    }
-    for index, recipient in enumerate(update_recipients(review_request)):
-        queue_email(
-            f"{event}:{review_request.reference}:{index}",
-            template,
-            recipient,
-            personalisation,
-            review_request,
-        )

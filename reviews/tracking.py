@@ -18,9 +18,10 @@ from reviews.accessibility import request_callback_for
 from reviews.database import db
 from reviews.drafts import document_from
 from reviews.models import RequesterMessage, ReviewRequest, TimelineEntry
+from reviews.notifications import notify_requester
 from reviews.references import parse_reference
 from reviews.rules import format_month
-from reviews.submission import adjustment_fields, join_address, notify_requester
+from reviews.submission import adjustment_fields, join_address
 from reviews.uploads import CheckedUpload
 from reviews.workflow import WITHDRAWABLE as WORKFLOW_WITHDRAWABLE
 from reviews.workflow import Status, record_status

@@ -23,6 +23,7 @@ from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
 from reviews.models import OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
+from reviews.notifications import notify_requester
 from reviews.rules import format_date, format_month
 
 # Staff roles: defined here, in the domain, and imported by the staff blueprint (staff.access).
@@ -791,9 +792,6 @@ def _for_audit(value: Any) -> Any:
 
 
 def _email(review_request: ReviewRequest, event: str, template: str, extra: dict[str, str]) -> None:
-    # Imported here: reviews.submission imports this module for Status and record_status.
-    from reviews.submission import notify_requester
-
     notify_requester(review_request, event, template)
     if not extra:
         return

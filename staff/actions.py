@@ -38,9 +38,9 @@ from reviews import clock, workflow
 from reviews.casework import case_handlers
 from reviews.database import db
 from reviews.models import AuditEvent, ReviewRequest
+from reviews.notifications import update_recipients
 from reviews.references import format_reference
 from reviews.rules import format_date
-from reviews.submission import update_recipients
 from reviews.workflow import (
     ACTIONS,
     RECOMMENDATIONS,
