@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from wtforms import Field, RadioField, SelectMultipleField
 
 from portal.forms import FORMS
-from reviews.journey import applicable_steps
+from reviews.journey import STEPS_BY_SLUG, applicable_steps
 from reviews.models import Draft
 from reviews.rules import format_date, format_month
 from web.forms.fields import DateParts
@@ -23,12 +23,6 @@ SECTION_TITLES = {
     "documents": "Documents",
     "contact": "How to contact you",
     "adjustments": "Help you need",
-}
-
-UPLOAD_KINDS = {
-    "consent-upload": ("consent", "Signed permission"),
-    "letter-upload": ("outcome-letter", "Outcome letter"),
-    "other-documents": ("supporting", "Other documents"),
 }
 
 
@@ -67,9 +61,10 @@ def _row(key: str, value: Markup | str, slug: str) -> dict[str, Any]:
 
 
 def _rows_for_step(slug: str, answers: dict[str, Any], draft: Draft) -> list[dict[str, Any]]:
-    if slug in UPLOAD_KINDS:
-        kind, key = UPLOAD_KINDS[slug]
-        names = [escape(d.filename) for d in draft.documents if d.kind == kind]
+    kind = STEPS_BY_SLUG[slug].upload
+    if kind is not None:
+        key = kind.name
+        names = [escape(d.filename) for d in draft.documents if d.kind == kind.code]
         if slug == "letter-upload" and answers.get("letter_to_follow"):
             names.append(escape("I will send it later by email or post"))
         return [_row(key, Markup("<br>").join(names) if names else "None", slug)]

@@ -32,6 +32,8 @@ from reviews.drafts import (
 from reviews.journey import (
     EXIT_PAGES,
     STEPS,
+    STEPS_BY_SLUG,
+    UPLOAD_PAGES,
     answer,
     deadline,
     first_unanswered,
@@ -46,17 +48,11 @@ from reviews.references import format_reference
 from reviews.reminders import send_resume_link
 from reviews.rules import deadline_message, format_date
 from reviews.submission import DraftIncomplete, submit_draft
-from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
+from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT
 from web.extensions import limiter
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
-
-# Upload pages and the kind of document each one collects.
-UPLOAD_STEPS = {
-    "consent-upload": "consent",
-    "letter-upload": "outcome-letter",
-    "other-documents": "supporting",
-}
+from web.forms.uploads import check_chosen_files
 
 
 def _current_draft() -> Draft | None:
@@ -138,7 +134,7 @@ def sends_no_files() -> bool:
 @portal.route("/request/<slug>", methods=["GET", "POST"])
 @limiter.limit(UPLOAD_LIMIT, methods=["POST"], exempt_when=sends_no_files)
 def journey_step(slug: str):
-    if slug not in FORMS and slug not in UPLOAD_STEPS:
+    if slug not in FORMS and slug not in UPLOAD_PAGES:
         abort(404)
     draft = _current_draft()
     if draft is not None and draft.review_request is not None:
@@ -148,7 +144,7 @@ def journey_step(slug: str):
     if not may_visit(slug, answers, today):
         return redirect(_page_url(furthest_allowed(answers, today)))
     changing = bool(request.args.get("change"))
-    if slug in UPLOAD_STEPS:
+    if slug in UPLOAD_PAGES:
         return _upload_step(slug, draft, answers, today, changing)
 
     form_class = FORMS[slug]
@@ -167,29 +163,13 @@ def journey_step(slug: str):
         "deadline": deadline(answers, today),
         "deadline_message": deadline_message,
     }
-    if isinstance(form, ContinueForm) or slug in CUSTOM_TEMPLATES:
+    if STEPS_BY_SLUG[slug].own_page:
         return render_template(f"portal/journey/{slug}.html", **context)
     return render_template("portal/journey/question.html", **context)
 
 
-# Pages whose layout is more than one question rendered as the page heading.
-CUSTOM_TEMPLATES = frozenset(
-    {
-        "letter-date",
-        "letter-received",
-        "late-reason",
-        "about-you",
-        "complainant-details",
-        "complaint-date",
-        "contact-details",
-        "adjustments",
-        "why-unhappy",
-    }
-)
-
-
 def _upload_step(slug: str, draft: Draft | None, answers, today, changing: bool):
-    kind = UPLOAD_STEPS[slug]
+    kind = STEPS_BY_SLUG[slug].upload.code
     form = UploadForm()
     saved = answers.get(slug, {})
     if request.method == "GET":
@@ -232,30 +212,17 @@ def _upload_step(slug: str, draft: Draft | None, answers, today, changing: bool)
 
 def _store_uploads(kind: str, form: UploadForm) -> list[str]:
     """Keep every acceptable file; return an error for each one that is not."""
-    chosen = [upload for upload in form.files.data or [] if upload and upload.filename]
-    if not chosen:
-        return ["Select a file to upload"]
     draft = _draft_for_writing()
-    room = current_app.config["MAX_UPLOAD_FILES"] - len(documents_of_kind(draft, kind))
-    errors = []
-    for upload in chosen:
-        if room <= 0:
-            errors.append(
-                f"You can upload up to {current_app.config['MAX_UPLOAD_FILES']} files here. "
-                "Remove a file to add another"
-            )
-            break
-        try:
-            checked = check_upload(
-                upload.filename, upload.read(), current_app.config["MAX_UPLOAD_FILE_BYTES"]
-            )
-        except UploadRejected as rejected:
-            errors.append(f"{upload.filename}: {rejected.message}")
-            continue
-        add_document(draft, kind, checked)
-        room -= 1
+    most = current_app.config["MAX_UPLOAD_FILES"]
+    checked = check_chosen_files(
+        form.files.data,
+        room=most - len(documents_of_kind(draft, kind)),
+        no_room=f"You can upload up to {most} files here. Remove a file to add another",
+    )
+    for upload in checked.accepted:
+        add_document(draft, kind, upload)
     db.session.commit()
-    return errors
+    return checked.errors
 
 
 def _cannot_continue(slug: str, kind: str, draft: Draft | None, form: UploadForm) -> str | None:
@@ -269,7 +236,7 @@ def _cannot_continue(slug: str, kind: str, draft: Draft | None, form: UploadForm
 
 @portal.post("/request/<slug>/remove/<int:document_id>")
 def remove_upload(slug: str, document_id: int) -> Response:
-    if slug not in UPLOAD_STEPS:
+    if slug not in UPLOAD_PAGES:
         abort(404)
     draft = _current_draft()
     if draft is None or draft.review_request is not None:

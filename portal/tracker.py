@@ -21,6 +21,7 @@ from portal.tracker_forms import (
 )
 from reviews import clock
 from reviews.database import db
+from reviews.documents import DOCUMENT_KINDS
 from reviews.journey import ADJUSTMENTS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
@@ -37,18 +38,14 @@ from reviews.tracking import (
     update_contact_details,
     withdraw,
 )
-from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, check_upload
+from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT
 from web.extensions import limiter
 from web.forms.fields import strip_text
 from web.forms.timeouts import kept_alive
+from web.forms.uploads import check_chosen_files
 
 IDLE_SECONDS = 30 * 60
-
-DOCUMENT_KINDS = {
-    "outcome-letter": "The outcome letter from the Met",
-    "consent": "Signed permission from the person who made the complaint",
-    "supporting": "Something else",
-}
+KIND_CHOICES = {code: kind.description for code, kind in DOCUMENT_KINDS.items()}
 
 
 def _lookup_failed(_response) -> bool:
@@ -165,37 +162,24 @@ def upload_documents(review_request: ReviewRequest):
     kind = request.form.get("kind") if request.method == "POST" else None
     errors: dict[str, str] = {}
     if form.validate_on_submit():
-        chosen = [upload for upload in form.files.data or [] if upload and upload.filename]
         if kind not in DOCUMENT_KINDS:
             errors["kind"] = "Select what you are sending"
-        if not chosen:
-            errors["files"] = "Select a file to upload"
-        elif len(chosen) > current_app.config["MAX_UPLOAD_FILES"]:
-            errors["files"] = (
-                f"Select up to {current_app.config['MAX_UPLOAD_FILES']} files at a time"
-            )
-        checked = []
-        for upload in chosen if not errors else []:
-            try:
-                checked.append(
-                    check_upload(
-                        upload.filename,
-                        upload.read(),
-                        current_app.config["MAX_UPLOAD_FILE_BYTES"],
-                    )
-                )
-            except UploadRejected as rejected:
-                errors["files"] = f"{upload.filename}: {rejected.message}"
-                break
+        most = current_app.config["MAX_UPLOAD_FILES"]
+        checked = check_chosen_files(
+            form.files.data, room=most, no_room=f"Select up to {most} files at a time"
+        )
+        if checked.errors:
+            # All or nothing: the person sends the files again once each can be kept.
+            errors["files"] = checked.errors[0]
         if not errors:
-            add_documents(review_request, kind, checked)
+            add_documents(review_request, kind, checked.accepted)
             db.session.commit()
-            count = len(checked)
+            count = len(checked.accepted)
             return _done(f"We have your {'file' if count == 1 else f'{count} files'}.")
     return render_template(
         "portal/tracker/upload.html",
         form=form,
-        kinds=DOCUMENT_KINDS,
+        kinds=KIND_CHOICES,
         kind=kind,
         errors=errors,
         accept=HTML_ACCEPT,
@@ -251,6 +235,6 @@ def receipt(review_request: ReviewRequest):
         review_request=review_request,
         reference=format_reference(review_request.reference),
         adjustments=ADJUSTMENTS,
-        kinds=DOCUMENT_KINDS,
+        kinds=KIND_CHOICES,
         format_date=format_date,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from reviews.documents import CONSENT, OUTCOME_LETTER, SUPPORTING, DocumentKind
 from reviews.rules import Deadline, deadline_on
 
 Answers = Mapping[str, Mapping[str, Any]]
@@ -60,10 +61,16 @@ class Exit:
 
 @dataclass(frozen=True)
 class Step:
+    """One page of the journey. `own_page`: it has its own layout,
+    templates/portal/journey/<slug>.html (otherwise one question shown as the page heading).
+    `upload`: the kind of document the page collects, on an upload page."""
+
     slug: str
     section: str
     applies: Callable[[Answers, date], bool] = lambda answers, today: True
     exit: Exit | None = None
+    own_page: bool = False
+    upload: DocumentKind | None = None
 
 
 STEPS: tuple[Step, ...] = (
@@ -80,14 +87,29 @@ STEPS: tuple[Step, ...] = (
         exit=Exit("after_scheme_start", "no", "before-february-2020"),
     ),
     Step("review-body", "eligibility", exit=Exit("review_body", "iopc", "send-to-the-iopc")),
-    Step("letter-date", "eligibility"),
-    Step("letter-received", "eligibility"),
-    Step("late-reason", "eligibility", applies=lambda answers, today: is_late(answers, today)),
-    Step("what-we-cannot-do", "eligibility"),
+    Step("letter-date", "eligibility", own_page=True),
+    Step("letter-received", "eligibility", own_page=True),
+    Step(
+        "late-reason",
+        "eligibility",
+        applies=lambda answers, today: is_late(answers, today),
+        own_page=True,
+    ),
+    Step("what-we-cannot-do", "eligibility", own_page=True),
     Step("who-is-asking", "who"),
     Step("your-name", "who", applies=lambda answers, today: not is_representative(answers)),
-    Step("about-you", "who", applies=lambda answers, today: is_representative(answers)),
-    Step("complainant-details", "who", applies=lambda answers, today: is_representative(answers)),
+    Step(
+        "about-you",
+        "who",
+        applies=lambda answers, today: is_representative(answers),
+        own_page=True,
+    ),
+    Step(
+        "complainant-details",
+        "who",
+        applies=lambda answers, today: is_representative(answers),
+        own_page=True,
+    ),
     Step("updates", "who", applies=lambda answers, today: is_representative(answers)),
     Step("consent", "who", applies=lambda answers, today: is_representative(answers)),
     Step(
@@ -96,28 +118,32 @@ STEPS: tuple[Step, ...] = (
         applies=lambda answers, today: (
             is_representative(answers) and answer(answers, "consent", "consent") == "uploaded"
         ),
+        own_page=True,
+        upload=CONSENT,
     ),
     Step("mps-reference", "complaint"),
-    Step("complaint-date", "complaint"),
+    Step("complaint-date", "complaint", own_page=True),
     Step("complaint-summary", "complaint"),
-    Step("why-unhappy", "complaint"),
+    Step("why-unhappy", "complaint", own_page=True),
     Step("desired-outcome", "complaint"),
-    Step("letter-upload", "documents"),
-    Step("other-documents", "documents"),
+    Step("letter-upload", "documents", own_page=True, upload=OUTCOME_LETTER),
+    Step("other-documents", "documents", own_page=True, upload=SUPPORTING),
     Step("how-to-contact", "contact"),
-    Step("contact-details", "contact"),
+    Step("contact-details", "contact", own_page=True),
     Step("contact-safety", "contact"),
     Step("adjustments-needed", "adjustments"),
     Step(
         "adjustments",
         "adjustments",
         applies=lambda answers, today: answer(answers, "adjustments-needed", "needed") == "yes",
+        own_page=True,
     ),
 )
 
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 
 EXIT_PAGES = frozenset(step.exit.page for step in STEPS if step.exit)
+UPLOAD_PAGES = frozenset(step.slug for step in STEPS if step.upload)
 
 
 def applicable_steps(answers: Answers, today: date) -> list[Step]:
