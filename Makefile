@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.test-installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test accessibility lint format assets chromium migration bench
+.PHONY: help run test test-fast accessibility lint format assets chromium migration bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,6 +39,11 @@ test: $(TEST_STAMP) chromium ## Lint, then run the whole test suite, browser tes
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/pytest
+
+test-fast: $(TEST_STAMP) ## The edit loop: lint, then every test but the browser ones (about 3 minutes)
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/pytest tests/unit tests/app
 
 accessibility: $(TEST_STAMP) chromium ## Run the browser checks; write reports/accessibility/ and accessibility/latest_results.json
 	@scripts/ensure-vnu.sh
