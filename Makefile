@@ -34,10 +34,11 @@ run: $(RUNTIME_STAMP) ## Serve the service on http://127.0.0.1:5000 with the emb
 chromium: ## Make sure Debian's Chromium is installed for the browser tests
 	@scripts/ensure-chromium.sh
 
-test: $(TEST_STAMP) chromium ## Lint, then run the whole test suite, browser tests included
+test: $(TEST_STAMP) chromium ## Lint and type-check, then run the whole test suite, browser tests included
 	@scripts/ensure-vnu.sh
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 test-fast: $(TEST_STAMP) ## The edit loop: lint, then every test but the browser ones (about 3 minutes)
@@ -50,9 +51,10 @@ accessibility: $(TEST_STAMP) chromium ## Run the browser checks; write reports/a
 	ACCESSIBILITY_REPORT=reports/accessibility $(BIN)/pytest tests/browser
 	@echo "Report: reports/accessibility/index.html (the statement shows accessibility/latest_results.json)"
 
-lint: $(TEST_STAMP) ## Check the code with ruff
+lint: $(TEST_STAMP) ## Check the code with ruff and its types with mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(TEST_STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -25,6 +27,9 @@ FORMATS = {
     "language": "Another language",
 }
 
+# A request that a form makes once, found again by the form's one-off key.
+Requested = TypeVar("Requested", CallbackRequest, AccessibleFormatRequest)
+
 
 def callback_due(asked_on: date) -> date:
     return add_working_days(asked_on, CALLBACK_WORKING_DAYS)
@@ -34,7 +39,7 @@ def format_reply_due(asked_on: date) -> date:
     return add_working_days(asked_on, FORMAT_REPLY_WORKING_DAYS)
 
 
-def request_callback(asked_on: date, **details) -> CallbackRequest:
+def request_callback(asked_on: date, **details: Any) -> CallbackRequest:
     """Queue a call for staff, in the caller's transaction."""
     callback = CallbackRequest(due_on=callback_due(asked_on), **details)
     db.session.add(callback)
@@ -69,14 +74,14 @@ def _linked_request_id(reference_given: str | None) -> int | None:
     )
 
 
-def _once(model, submission_key: str, write):
+def _once(model: type[Requested], submission_key: str, write: Callable[[], Requested]) -> Requested:
     return commit_once(
         write,
         lambda: db.session.scalar(select(model).where(model.submission_key == submission_key)),
     )
 
 
-def send_callback_request(asked_on: date, submission_key: str, **details) -> CallbackRequest:
+def send_callback_request(asked_on: date, submission_key: str, **details: Any) -> CallbackRequest:
     """Save a callback asked for on the accessibility pages, once per form, and commit."""
     return _once(
         CallbackRequest,
@@ -91,7 +96,9 @@ def send_callback_request(asked_on: date, submission_key: str, **details) -> Cal
     )
 
 
-def send_format_request(asked_on: date, submission_key: str, **details) -> AccessibleFormatRequest:
+def send_format_request(
+    asked_on: date, submission_key: str, **details: Any
+) -> AccessibleFormatRequest:
     """Save an accessible-format request, once per form, and commit."""
 
     def write() -> AccessibleFormatRequest:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -28,6 +28,8 @@ from reviews.workflow import CASEWORK, CASEWORKER, FINISHED, Status
 PAGE_SIZE = 25
 # The dashboard shows the first few of each list; its "see all" link opens the queue.
 DASHBOARD_ROWS = 10
+
+Columns = TypeVarTuple("Columns")
 
 # A callback's or an accessible-format request's status: open until staff close or answer it.
 OPEN = "open"
@@ -72,7 +74,7 @@ def case_handlers() -> list[StaffUser]:
     )
 
 
-def open_callbacks() -> Select:
+def open_callbacks() -> Select[CallbackRequest]:
     """Calls still to make, soonest due first."""
     return (
         select(CallbackRequest)
@@ -81,7 +83,7 @@ def open_callbacks() -> Select:
     )
 
 
-def open_format_requests() -> Select:
+def open_format_requests() -> Select[AccessibleFormatRequest]:
     """Accessible-format requests still to answer, soonest due first."""
     return (
         select(AccessibleFormatRequest)
@@ -130,7 +132,7 @@ def viewers(review_request: ReviewRequest) -> list[Any]:
     )
 
 
-def visible_to(user: StaffUser, query: Select) -> Select:
+def visible_to(user: StaffUser, query: Select[*Columns]) -> Select[*Columns]:
     if user.role == CASEWORKER:
         return query.where(or_(ReviewRequest.owner_id.is_(None), ReviewRequest.owner_id == user.id))
     return query
@@ -159,7 +161,7 @@ class QueuePage:
     pages: int
 
 
-def _search(query: Select, text: str) -> Select:
+def _search(query: Select[ReviewRequest], text: str) -> Select[ReviewRequest]:
     """A tracking reference, an MPS reference, or part of a name or an email address."""
     text = text.strip()
     reference = parse_reference(text)
@@ -188,7 +190,7 @@ def _owner(user: StaffUser, owner: str) -> Any:
     return ReviewRequest.owner_id == int(owner)
 
 
-def filtered(user: StaffUser, filters: Filters, today: date) -> Select:
+def filtered(user: StaffUser, filters: Filters, today: date) -> Select[ReviewRequest]:
     query = visible_to(user, select(ReviewRequest))
     if filters.status == "open":
         query = query.where(_open)
@@ -240,7 +242,7 @@ class Section:
     total: int = 0
 
 
-def _section(query: Select) -> Section:
+def _section(query: Select[*Columns]) -> Section:
     # The window count gives the total in the same query as the rows.
     rows = db.session.execute(
         query.add_columns(func.count().over().label("total")).limit(DASHBOARD_ROWS)
@@ -273,19 +275,23 @@ class WorkToDo:
 def _bounced(user: StaffUser) -> list[Bounce]:
     """Failed emails about requests this person may see. (A failed save-and-return link has no
     request, and no other way to reach its owner, so it is not a task.)"""
-    messages = [message for message in failed_messages() if message.review_request_id]
+    failed = [
+        (message, message.review_request_id)
+        for message in failed_messages()
+        if message.review_request_id
+    ]
     requests = {
         review_request.id: review_request
         for review_request in db.session.scalars(
             select(ReviewRequest).where(
-                ReviewRequest.id.in_({message.review_request_id for message in messages})
+                ReviewRequest.id.in_({request_id for _, request_id in failed})
             )
         )
     }
     return [
-        Bounce(message, requests[message.review_request_id])
-        for message in messages
-        if can_view(user, requests[message.review_request_id])
+        Bounce(message, requests[request_id])
+        for message, request_id in failed
+        if can_view(user, requests[request_id])
     ]
 
 

@@ -1,5 +1,7 @@
 """The database handle and the declarative base every model shares."""
 
+from typing import TYPE_CHECKING
+
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -19,3 +21,10 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Flask-SQLAlchemy builds db.Model at run time, so type checkers cannot see it as a class.
+# They see the declarative base it extends instead; at run time the models use db.Model itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

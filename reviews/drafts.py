@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from reviews import clock
 from reviews.database import db
@@ -89,7 +89,11 @@ def purge_expired_drafts(now: datetime | None = None) -> int:
     (sending moved them to the request), so they go too. Returns how many were deleted."""
     expired = select(Draft.id).where(Draft.expires_at <= (now or clock.now()))
     db.session.execute(delete(Document).where(Document.draft_id.in_(expired)))
-    result = db.session.execute(delete(Draft).where(Draft.id.in_(expired)))
+    # A bulk DELETE runs through a cursor; Session.execute is typed with the plain Result.
+    result = cast(
+        "CursorResult[*tuple[Any, ...]]",
+        db.session.execute(delete(Draft).where(Draft.id.in_(expired))),
+    )
     return result.rowcount
 
 

@@ -35,7 +35,8 @@ def answer(answers: Answers, slug: str, field: str) -> Any:
 
 
 def is_representative(answers: Answers) -> bool:
-    return answer(answers, "who-is-asking", "role") == "representative"
+    role: str | None = answer(answers, "who-is-asking", "role")
+    return role == "representative"
 
 
 def deadline(answers: Answers, today: date) -> Deadline | None:

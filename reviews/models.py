@@ -21,10 +21,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from reviews import clock
-from reviews.database import db
+from reviews.database import Model
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -33,18 +34,18 @@ class UtcDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("timestamps must be timezone-aware")
         return value.astimezone(UTC) if value is not None else None
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
 
 
-class Draft(db.Model):
+class Draft(Model):
     """A review request being written: the answers so far, keyed by journey step.
 
     The browser holds only this row's opaque id, so nothing personal sits in the cookie and
@@ -74,7 +75,7 @@ class Draft(db.Model):
     review_request: Mapped[ReviewRequest | None] = relationship()
 
 
-class ReviewRequest(db.Model):
+class ReviewRequest(Model):
     """A request for MOPAC to review the outcome of a complaint the MPS dealt with."""
 
     __tablename__ = "review_requests"
@@ -180,7 +181,7 @@ class ReviewRequest(db.Model):
     )
 
 
-class Document(db.Model):
+class Document(Model):
     """An uploaded file. Kept in the database so that every app server sees it."""
 
     __tablename__ = "documents"
@@ -205,7 +206,7 @@ class Document(db.Model):
     review_request: Mapped[ReviewRequest | None] = relationship(back_populates="documents")
 
 
-class TimelineEntry(db.Model):
+class TimelineEntry(Model):
     """One change in a request's life, in the order it happened."""
 
     __tablename__ = "timeline_entries"
@@ -222,7 +223,7 @@ class TimelineEntry(db.Model):
     review_request: Mapped[ReviewRequest] = relationship(back_populates="timeline")
 
 
-class RequesterMessage(db.Model):
+class RequesterMessage(Model):
     """More information the requester sent after their request, through the tracker."""
 
     __tablename__ = "requester_messages"
@@ -235,7 +236,7 @@ class RequesterMessage(db.Model):
     review_request: Mapped[ReviewRequest] = relationship(back_populates="messages")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A message to send, written in the same transaction as the change that causes it.
 
     `event_key` is unique, so one event can never queue two messages.
@@ -265,7 +266,7 @@ class OutboxMessage(db.Model):
     review_request: Mapped[ReviewRequest | None] = relationship()
 
 
-class CallbackRequest(db.Model):
+class CallbackRequest(Model):
     """Someone asked us to phone them: an item on the staff callback queue."""
 
     __tablename__ = "callback_requests"
@@ -299,7 +300,7 @@ class CallbackRequest(db.Model):
     )
 
 
-class CallbackAttempt(db.Model):
+class CallbackAttempt(Model):
     """One try at phoning someone who asked for a call, and what happened."""
 
     __tablename__ = "callback_attempts"
@@ -315,7 +316,7 @@ class CallbackAttempt(db.Model):
     staff_user: Mapped[StaffUser] = relationship()
 
 
-class AccessibleFormatRequest(db.Model):
+class AccessibleFormatRequest(Model):
     """Someone asked for a document or page in another format: answered in 5 working days."""
 
     __tablename__ = "accessible_format_requests"
@@ -344,7 +345,7 @@ class AccessibleFormatRequest(db.Model):
     review_request: Mapped[ReviewRequest | None] = relationship()
 
 
-class StaffUser(db.Model):
+class StaffUser(Model):
     """Someone on the Police Complaint Reviews team, signing in with a password and TOTP."""
 
     __tablename__ = "staff_users"
@@ -367,7 +368,7 @@ class StaffUser(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
 
-class SignInAttempt(db.Model):
+class SignInAttempt(Model):
     """Every sign-in attempt, without the password: what the lock-out counts."""
 
     __tablename__ = "sign_in_attempts"
@@ -380,7 +381,7 @@ class SignInAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, index=True)
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Append-only: every staff action, and every view of a request's personal data."""
 
     __tablename__ = "audit_events"
@@ -398,7 +399,7 @@ class AuditEvent(db.Model):
     staff_user: Mapped[StaffUser | None] = relationship()
 
 
-class InternalNote(db.Model):
+class InternalNote(Model):
     """A caseworker's note on a request, in Markdown; never shown to the requester."""
 
     __tablename__ = "internal_notes"

@@ -19,7 +19,9 @@ def _fresh_link(draft: Draft, email: str, link_for: Callable[[str], str]) -> dic
     """Keep the draft for 30 days with a new single-use link (`link_for(token)`), and what an
     email about it says."""
     token = save_for_later(draft, email)
-    return {"link": link_for(token), "until": format_date(draft.resume_token_expires_at.date())}
+    expires_at = draft.resume_token_expires_at
+    assert expires_at is not None  # save_for_later has just set it
+    return {"link": link_for(token), "until": format_date(expires_at.date())}
 
 
 def send_resume_link(draft: Draft, email: str, link_for: Callable[[str], str]) -> None:
@@ -35,12 +37,14 @@ def queue_deadline_reminders(today: date, link_for: Callable[[str], str]) -> int
     one was kept, so it cannot be sent again. Returns how many were queued."""
     queued = 0
     for draft, deadline in drafts_to_remind(today):
+        email = draft.resume_email
+        assert email is not None  # drafts_to_remind picks drafts saved with an email only
         queue_email(
             f"draft-reminder:{draft.id}",
             "draft_reminder",
-            draft.resume_email,
+            email,
             {
-                **_fresh_link(draft, draft.resume_email, link_for),
+                **_fresh_link(draft, email, link_for),
                 "last_day": format_date(deadline.last_day),
             },
         )

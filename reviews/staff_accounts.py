@@ -429,13 +429,14 @@ def recent_failures(user: StaffUser) -> int:
     )
     if restarted is not None and restarted > since:
         since = restarted
-    return db.session.scalar(
+    failures = db.session.scalar(
         select(func.count()).where(
             SignInAttempt.staff_user_id == user.id,
             SignInAttempt.succeeded.is_(False),
             SignInAttempt.at >= since,
         )
     )
+    return failures or 0
 
 
 def unlock(user: StaffUser, *, ip_address: str | None) -> None:

@@ -55,21 +55,29 @@ def check_email_settings(settings: Mapping[str, object]) -> None:
     if backend not in EMAIL_BACKENDS:
         raise ConfigError(f"EMAIL_BACKEND must be log, smtp or notify, not {backend!r}")
     if backend == "smtp":
-        if not settings.get("SMTP_HOST"):
-            raise ConfigError("SMTP_HOST must be set when EMAIL_BACKEND is smtp")
-        if "@" not in parseaddr(str(settings.get("EMAIL_FROM") or ""))[1]:
-            raise ConfigError("EMAIL_FROM must be an email address, optionally with a name")
-        if settings.get("SMTP_USERNAME") and not settings.get("SMTP_PASSWORD"):
-            raise ConfigError("SMTP_PASSWORD must be set when SMTP_USERNAME is")
-        if settings.get("SMTP_USERNAME") and not settings.get("SMTP_USE_TLS"):
-            raise ConfigError("SMTP_USE_TLS must be true when SMTP_USERNAME is set")
+        _check_smtp_settings(settings)
     if backend == "notify":
-        if not settings.get("NOTIFY_API_KEY"):
-            raise ConfigError("NOTIFY_API_KEY must be set when EMAIL_BACKEND is notify")
-        if not _NOTIFY_API_KEY.fullmatch(str(settings["NOTIFY_API_KEY"])):
-            raise ConfigError("NOTIFY_API_KEY is not a GOV.UK Notify API key")
-        if not re.fullmatch(_UUID, str(settings.get("NOTIFY_TEMPLATE_ID") or ""), re.IGNORECASE):
-            raise ConfigError("NOTIFY_TEMPLATE_ID must be the id of the Notify email template")
+        _check_notify_settings(settings)
+
+
+def _check_smtp_settings(settings: Mapping[str, object]) -> None:
+    if not settings.get("SMTP_HOST"):
+        raise ConfigError("SMTP_HOST must be set when EMAIL_BACKEND is smtp")
+    if "@" not in parseaddr(str(settings.get("EMAIL_FROM") or ""))[1]:
+        raise ConfigError("EMAIL_FROM must be an email address, optionally with a name")
+    if settings.get("SMTP_USERNAME") and not settings.get("SMTP_PASSWORD"):
+        raise ConfigError("SMTP_PASSWORD must be set when SMTP_USERNAME is")
+    if settings.get("SMTP_USERNAME") and not settings.get("SMTP_USE_TLS"):
+        raise ConfigError("SMTP_USE_TLS must be true when SMTP_USERNAME is set")
+
+
+def _check_notify_settings(settings: Mapping[str, object]) -> None:
+    if not settings.get("NOTIFY_API_KEY"):
+        raise ConfigError("NOTIFY_API_KEY must be set when EMAIL_BACKEND is notify")
+    if not _NOTIFY_API_KEY.fullmatch(str(settings["NOTIFY_API_KEY"])):
+        raise ConfigError("NOTIFY_API_KEY is not a GOV.UK Notify API key")
+    if not re.fullmatch(_UUID, str(settings.get("NOTIFY_TEMPLATE_ID") or ""), re.IGNORECASE):
+        raise ConfigError("NOTIFY_TEMPLATE_ID must be the id of the Notify email template")
 
 
 def _development_secret(instance_path: Path) -> str:

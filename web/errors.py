@@ -7,6 +7,7 @@ import traceback
 from dataclasses import dataclass
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import (
@@ -75,18 +76,18 @@ SESSION_EXPIRED = ErrorPage(
 )
 
 
-def render_error(status: int, page: ErrorPage | None = None):
+def render_error(status: int, page: ErrorPage | None = None) -> tuple[str, int]:
     page = page or ERROR_PAGES[status]
     return render_template("errors/error.html", page=page, status=status), status
 
 
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def session_expired(_error: CSRFError):
+    def session_expired(_error: CSRFError) -> ResponseReturnValue:
         return render_error(400, SESSION_EXPIRED)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         if status not in ERROR_PAGES:
             status = 500 if status >= 500 else 400
@@ -96,12 +97,12 @@ def init_errors(app: Flask) -> None:
         return body, status
 
     @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError):
+    def database_unavailable(error: OperationalError) -> ResponseReturnValue:
         logger.error("database unavailable: %s", type(error.orig).__name__)
         return render_error(ServiceUnavailable.code)
 
     @app.errorhandler(InternalServerError)
-    def server_error(_error: InternalServerError):
+    def server_error(_error: InternalServerError) -> ResponseReturnValue:
         return render_error(500)
 
 

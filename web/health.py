@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,7 +14,7 @@ health = Blueprint("health", __name__)
 
 @health.get("/healthz")
 @limiter.exempt
-def healthz():
+def healthz() -> Response:
     """The process is up and answering."""
     return jsonify(status="ok")
 
@@ -37,7 +37,7 @@ def _accepts_writes(connection: Connection) -> bool:
 
 @health.get("/readyz")
 @limiter.exempt
-def readyz():
+def readyz() -> tuple[Response, int]:
     """Ready for traffic: the database answers and upload storage takes writes."""
     checks = {"database": False, "upload_storage": False}
     try:

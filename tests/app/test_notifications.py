@@ -111,27 +111,32 @@ class SmtpServer:
                 mail_from = address
                 reply("250 OK")
             elif verb == "RCPT":
-                if address in self.refuse:
-                    reply(f"{self.refuse[address]} refused")
-                else:
-                    recipients.append(address)
-                    reply("250 OK")
+                reply(self._recipient(address, recipients))
             elif verb == "DATA":
                 reply("354 End data with <CR><LF>.<CR><LF>")
-                data = b""
-                while (chunk := rfile.readline()) not in {b".\r\n", b""}:
-                    data += chunk[1:] if chunk.startswith(b"..") else chunk
-                assert data.isascii()  # nothing 8-bit on the wire
-                message = email.message_from_bytes(
-                    data.replace(b"\r\n", b"\n"), policy=email.policy.default
-                )
-                self.messages.append((mail_from, recipients, message))
+                self.messages.append((mail_from, recipients, self._message(rfile)))
                 reply("250 OK queued")
             elif verb == "QUIT":
                 reply("221 Bye")
                 return
             else:
                 reply("502 Command not implemented")
+
+    def _recipient(self, address: str, recipients: list[str]) -> str:
+        """Take or refuse one RCPT TO address: the reply line."""
+        if address in self.refuse:
+            return f"{self.refuse[address]} refused"
+        recipients.append(address)
+        return "250 OK"
+
+    @staticmethod
+    def _message(rfile) -> email.message.EmailMessage:
+        """Read DATA up to the lone dot, undoing dot-stuffing."""
+        data = b""
+        while (chunk := rfile.readline()) not in {b".\r\n", b""}:
+            data += chunk[1:] if chunk.startswith(b"..") else chunk
+        assert data.isascii()  # nothing 8-bit on the wire
+        return email.message_from_bytes(data.replace(b"\r\n", b"\n"), policy=email.policy.default)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ actions, file downloads and letters included), and a route the walk cannot check
 from __future__ import annotations
 
 from flask import Flask, url_for
+from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from staff.access import ROLES, role_required
@@ -75,16 +76,7 @@ def access_problems(app: Flask) -> tuple[list[str], set[tuple[str, str]]]:
     # 1" change this account, not the ones signed in below.
     target = make_staff(app, "caseworker", "target@example.org")
     assert target.id == 1
-    anonymous = app.test_client()
-    anonymous.environ_base["REMOTE_ADDR"] = "192.0.2.1"
-    clients = {}
-    for number, role in enumerate(ROLES, start=2):
-        user = make_staff(app, role, f"{role}@example.org")
-        client = app.test_client()
-        # Each its own address, so that the per-address rate limits are not what answers.
-        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{number}"
-        clients[role] = sign_in(client, user, app)
-
+    anonymous, clients = signed_in_clients(app)
     problems = []
     tried = set()
     for rule in staff_rules(app):
@@ -98,18 +90,46 @@ def access_problems(app: Flask) -> tuple[list[str], set[tuple[str, str]]]:
         url = url_with_dummy_ids(app, rule)
         for method in methods(rule):
             tried.add((method, rule.endpoint))
-            response = request(anonymous, method, url, "/staff/sign-in")
-            if not to_sign_in(response):
-                problems.append(f"{method} {url} anonymous: {response.status_code}")
-            for role in sorted(set(ROLES) - allowed):
-                response = request(clients[role], method, url, "/staff/account")
-                if response.status_code != 403:
-                    problems.append(f"{method} {url} as {role}: {response.status_code}")
-            for role in sorted(allowed):
-                response = request(clients[role], method, url, "/staff/account")
-                if response.status_code in (403, 500) or to_sign_in(response):
-                    problems.append(f"{method} {url} as allowed {role}: {response.status_code}")
+            problems += method_problems(method, url, allowed, anonymous, clients)
     return problems, tried
+
+
+def signed_in_clients(app: Flask) -> tuple[FlaskClient, dict[str, FlaskClient]]:
+    """An anonymous client, and one signed in as each role."""
+    anonymous = app.test_client()
+    anonymous.environ_base["REMOTE_ADDR"] = "192.0.2.1"
+    clients = {}
+    for number, role in enumerate(ROLES, start=2):
+        user = make_staff(app, role, f"{role}@example.org")
+        client = app.test_client()
+        # Each its own address, so that the per-address rate limits are not what answers.
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{number}"
+        clients[role] = sign_in(client, user, app)
+    return anonymous, clients
+
+
+def method_problems(
+    method: str,
+    url: str,
+    allowed: frozenset[str],
+    anonymous: FlaskClient,
+    clients: dict[str, FlaskClient],
+) -> list[str]:
+    """What answered wrongly to one method on one address: the anonymous must be sent to sign
+    in, other roles refused, and the allowed roles let through."""
+    problems = []
+    response = request(anonymous, method, url, "/staff/sign-in")
+    if not to_sign_in(response):
+        problems.append(f"{method} {url} anonymous: {response.status_code}")
+    for role in sorted(set(ROLES) - allowed):
+        response = request(clients[role], method, url, "/staff/account")
+        if response.status_code != 403:
+            problems.append(f"{method} {url} as {role}: {response.status_code}")
+    for role in sorted(allowed):
+        response = request(clients[role], method, url, "/staff/account")
+        if response.status_code in (403, 500) or to_sign_in(response):
+            problems.append(f"{method} {url} as allowed {role}: {response.status_code}")
+    return problems
 
 
 def test_staff_pages_refuse_the_anonymous_and_other_roles(app):
