@@ -41,9 +41,10 @@ test: $(TEST_STAMP) chromium ## Lint and type-check, then run the whole test sui
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-test-fast: $(TEST_STAMP) ## The edit loop: lint, then every test but the browser ones (about 3 minutes)
+test-fast: $(TEST_STAMP) ## The edit loop: lint and types, then every test but the browser ones (about 3 minutes)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
+	$(BIN)/mypy
 	$(BIN)/pytest tests/unit tests/app
 
 accessibility: $(TEST_STAMP) chromium ## Run the browser checks; write reports/accessibility/ and accessibility/latest_results.json

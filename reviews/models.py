@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from flask_login import UserMixin
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -345,8 +346,10 @@ class AccessibleFormatRequest(Model):
     review_request: Mapped[ReviewRequest | None] = relationship()
 
 
-class StaffUser(Model):
-    """Someone on the Police Complaint Reviews team, signing in with a password and TOTP."""
+# Flask-Login ships no type information, so mypy sees its mixin as Any.
+class StaffUser(UserMixin, Model):  # type: ignore[misc]
+    """Someone on the Police Complaint Reviews team, signing in with a password and TOTP.
+    Flask-Login's mixin gives what sign-in asks of a user; only `is_active` is our own."""
 
     __tablename__ = "staff_users"
 
@@ -366,6 +369,11 @@ class StaffUser(Model):
     # Changed when the password or two-factor changes, to end every session signed in before.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated and locked accounts cannot be signed in."""
+        return bool(self.active) and self.locked_at is None
 
 
 class SignInAttempt(Model):

@@ -24,22 +24,6 @@ login_manager = LoginManager()
 login_manager.session_protection = "strong"
 
 
-def _give_staff_users_what_flask_login_asks_for() -> None:
-    """Flask-Login asks the signed-in user for these. StaffUser is a plain model (no UserMixin),
-    so they are added here; a model that gains UserMixin keeps its own."""
-    if hasattr(StaffUser, "get_id"):
-        return
-    StaffUser.is_authenticated = True  # type: ignore[attr-defined]
-    StaffUser.is_anonymous = False  # type: ignore[attr-defined]
-    StaffUser.is_active = property(  # type: ignore[attr-defined]
-        lambda user: bool(user.active) and user.locked_at is None
-    )
-    StaffUser.get_id = lambda user: str(user.id)  # type: ignore[attr-defined]
-
-
-_give_staff_users_what_flask_login_asks_for()
-
-
 @login_manager.user_loader
 def load_staff_user(user_id: str) -> StaffUser | None:
     """The signed-in user, unless deactivated, locked, or their sign-in was made stale by a
