@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -21,7 +22,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
-from flask_login import UserMixin
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
