@@ -19,21 +19,24 @@ The package:
 - actions/: the actions themselves, one module per stage (triage, preparation, review,
   closing), in workflow order.
 
-To add an action, declare it once, in its stage's module, where staff should meet it:
+To add an action, declare it once, in its stage's module, where staff should meet it. The
+decorated function is its effect: it checks what it needs (raising TransitionRefused before
+changing anything), changes the request and returns a `Change`: the new status and the banner,
+the note the requester reads on their tracker. For example, as triage.py declares it:
 
     @actions.declare(
-        "chase_requester",                       # its name (the audit event's action)
-        "Chase the requester",                   # the button label
-        from_statuses=[Status.AWAITING_APPLICANT_INFO],
-        to_statuses=[],                          # empty: it records something, status stays
-        roles=[Role.TEAM_LEADER],                # default: caseworkers and team leaders
-        form=[Field("note", "What did you ask?")],
-        email=None,                              # or templates/emails/<email>.txt
-        guard=None,                              # or (request, staff) -> why not, or None
+        "ask_requester",  # its name, which its audit events carry
+        "Ask the requester for information",  # its button label
+        from_statuses=[Status.ACKNOWLEDGED],
+        to_statuses=[Status.AWAITING_APPLICANT_INFO],  # none when the status stays
+        roles=CASEWORK,  # the default: caseworkers and team leaders
+        form=[Field("information_requested", "What information do you need?")],
+        email="information_needed",  # templates/emails/information_needed.txt
+        guard=None,  # or (request, staff user) -> why they may not, or None
     )
-    def chase_requester(review_request, staff_user, today, details) -> Change:
-        ...                                      # check, then change the request
-        return Change(public_note="...")         # the new status and the tracker's banner
+    def ask_requester(review_request, staff_user, today, details) -> Change:
+        review_request.information_requested = details["information_requested"]
+        return Change(Status.AWAITING_APPLICANT_INFO, "We need more information from you: ...")
 
 A new stage module is added to `STAGES` in actions/__init__.py.
 """
