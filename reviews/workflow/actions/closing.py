@@ -1,0 +1,111 @@
+"""After the decision, and at any time before it: the MPS's response, closing, a written
+withdrawal, and reopening after judicial review."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reviews.models import ReviewRequest, StaffUser
+from reviews.workflow.engine import ActionList, Change, Details, for_audit
+from reviews.workflow.fields import DATE, Field, TransitionRefused
+from reviews.workflow.roles import Role
+from reviews.workflow.statuses import WITHDRAWABLE, Status
+
+actions = ActionList()
+
+
+@actions.declare(
+    "record_mps_response",
+    "Record the MPS response to the recommendations",
+    from_statuses=[Status.UPHELD],
+    to_statuses=[Status.RESPONSE_SHARED],
+    email="mps_response_shared",
+    form=[
+        Field("mps_response", "What did the MPS say?", missing="Enter the MPS response"),
+        Field(
+            "mps_response_received_on",
+            "When did it arrive?",
+            DATE,
+            missing="Enter when the MPS response arrived",
+        ),
+    ],
+)
+def record_mps_response(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    if details["mps_response_received_on"] > today:
+        raise TransitionRefused(
+            "The date the MPS response arrived must be today or earlier",
+            field="mps_response_received_on",
+        )
+    review_request.mps_response = details["mps_response"]
+    review_request.mps_response_received_on = details["mps_response_received_on"]
+    return Change(
+        Status.RESPONSE_SHARED,
+        "The Metropolitan Police have replied to our recommendations. We have sent you a copy.",
+    )
+
+
+@actions.declare(
+    "close",
+    "Close the request",
+    from_statuses=[Status.NOT_UPHELD, Status.RESPONSE_SHARED],
+    to_statuses=[Status.CLOSED],
+)
+def close(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.closed_on = today
+    return Change(Status.CLOSED, "Your review is complete.")
+
+
+@actions.declare(
+    "withdraw",
+    "Record a written withdrawal",
+    from_statuses=WITHDRAWABLE,
+    to_statuses=[Status.WITHDRAWN],
+    email="request_withdrawn",
+    form=[
+        Field(
+            "reason",
+            "How and why did they withdraw?",
+            hint="For example: signed letter received 3 March, the MPS resolved it.",
+            missing="Enter how and why the request was withdrawn",
+        )
+    ],
+)
+def withdraw(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    return Change(
+        Status.WITHDRAWN,
+        "We received your written request to withdraw, so we have stopped work on it.",
+    )
+
+
+@actions.declare(
+    "reopen",
+    "Reopen for a new decision after judicial review",
+    from_statuses=[Status.CLOSED],
+    to_statuses=[Status.UNDER_REVIEW],
+    roles=[Role.ADMIN],
+    form=[Field("reason", "Why is it being reopened?", missing="Enter why it is reopened")],
+)
+def reopen(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    # What the new decision replaces, kept in the audit event (the log is append-only).
+    previous = {
+        "closed_on": review_request.closed_on,
+        "decision_issued_on": review_request.decision_issued_on,
+        "decision_approved_by_id": review_request.decision_approved_by_id,
+        "outcome_reasonable": review_request.outcome_reasonable,
+    }
+    review_request.closed_on = None
+    review_request.decision_issued_on = None
+    review_request.decision_approved_by = None
+    return Change(
+        Status.UNDER_REVIEW,
+        "Reopened for a new decision following judicial review",
+        audit={"previous": {name: for_audit(value) for name, value in previous.items()}},
+    )

@@ -1,0 +1,167 @@
+"""The review: the caseworker's decision, a team leader's check (four eyes) and sending it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reviews.models import ReviewRequest, StaffUser
+from reviews.workflow.engine import ActionList, Change, Details, decision_author_id
+from reviews.workflow.fields import CHOICES, YES_NO, Field, TransitionRefused
+from reviews.workflow.roles import Role
+from reviews.workflow.statuses import Status
+
+actions = ActionList()
+
+# Rule A12: what MOPAC may recommend when an outcome is not reasonable and proportionate.
+RECOMMENDATIONS: dict[str, str] = {
+    "handle-again": "Handle the complaint again",
+    "explanation": "Give a fuller explanation",
+    "apology": "Apologise",
+    "return-property": "Return property",
+    "review-policy": "Review a policy or procedure",
+    "other": "Something else",
+}
+
+
+@actions.declare(
+    "start_review",
+    "Start the review",
+    from_statuses=[Status.ALLOCATED],
+    to_statuses=[Status.UNDER_REVIEW],
+    owner_or_team_leader=True,
+)
+def start_review(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    return Change(Status.UNDER_REVIEW, "Your caseworker has started the review.")
+
+
+@actions.declare(
+    "record_decision",
+    "Record the decision",
+    from_statuses=[Status.UNDER_REVIEW],
+    to_statuses=[Status.DECISION_QA],
+    owner_or_team_leader=True,
+    form=[
+        Field(
+            "outcome_reasonable",
+            "Was the outcome reasonable and proportionate?",
+            YES_NO,
+            missing="Select whether the outcome was reasonable and proportionate",
+        ),
+        Field("decision_reasons", "Reasons", missing="Enter the reasons for the decision"),
+        Field(
+            "recommendations",
+            "Recommendations to the MPS",
+            CHOICES,
+            required=False,
+            hint="Only when the outcome was not reasonable and proportionate.",
+            choices=tuple(RECOMMENDATIONS.items()),
+        ),
+        Field("other_recommendation", "Describe the other recommendation", required=False),
+        Field(
+            "refer_to_iopc",
+            "Refer it to the IOPC?",
+            YES_NO,
+            required=False,
+            hint="Rarely: only the IOPC can direct a reinvestigation.",
+        ),
+        Field("learning_points", "Learning points for the MPS", required=False),
+    ],
+)
+def record_decision(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    reasonable = details["outcome_reasonable"]
+    recommendations = details["recommendations"]
+    if reasonable and (recommendations or details["refer_to_iopc"]):
+        raise TransitionRefused(
+            "When the outcome was reasonable and proportionate, make no recommendations and do "
+            "not refer it to the IOPC",
+            field="recommendations" if recommendations else "refer_to_iopc",
+        )
+    if not reasonable and not recommendations and not details["refer_to_iopc"]:
+        raise TransitionRefused(
+            "When the outcome was not reasonable and proportionate, choose at least one "
+            "recommendation or refer it to the IOPC",
+            field="recommendations",
+        )
+    if "other" in recommendations and not details["other_recommendation"]:
+        raise TransitionRefused("Describe the other recommendation", field="other_recommendation")
+    if "other" not in recommendations and details["other_recommendation"]:
+        raise TransitionRefused(
+            "Select 'Something else' to make the other recommendation, or leave it empty",
+            field="other_recommendation",
+        )
+    review_request.outcome_reasonable = reasonable
+    review_request.decision_reasons = details["decision_reasons"]
+    review_request.recommendations = recommendations
+    review_request.other_recommendation = details["other_recommendation"]
+    review_request.refer_to_iopc = details["refer_to_iopc"]
+    review_request.learning_points = details["learning_points"]
+    return Change(
+        Status.DECISION_QA,
+        "Your caseworker has reached a decision. A team leader is checking it before we send it.",
+    )
+
+
+@actions.declare(
+    "return_for_changes",
+    "Return the decision for changes",
+    from_statuses=[Status.DECISION_QA],
+    to_statuses=[Status.UNDER_REVIEW],
+    roles=[Role.TEAM_LEADER],
+)
+def return_for_changes(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    return Change(Status.UNDER_REVIEW)
+
+
+def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
+    # Four eyes: whoever wrote the decision, or has the request, does not approve it.
+    if staff_user.id in (decision_author_id(review_request), review_request.owner_id):
+        return "Another team leader must approve this decision: you wrote it or have the request."
+    return None
+
+
+@actions.declare(
+    "approve_decision",
+    "Approve the decision",
+    from_statuses=[Status.DECISION_QA],
+    to_statuses=[Status.DECISION_APPROVED],
+    roles=[Role.TEAM_LEADER],
+    guard=_four_eyes,
+)
+def approve_decision(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.decision_approved_by = staff_user
+    return Change(Status.DECISION_APPROVED)
+
+
+@actions.declare(
+    "issue_decision",
+    "Send the decision",
+    from_statuses=[Status.DECISION_APPROVED],
+    to_statuses=[Status.NOT_UPHELD, Status.UPHELD],
+    email="decision_sent",
+)
+def issue_decision(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    if review_request.outcome_reasonable is None:
+        raise TransitionRefused("Record the decision before sending it")
+    review_request.decision_issued_on = today
+    if review_request.outcome_reasonable:
+        return Change(
+            Status.NOT_UPHELD,
+            "We have sent you our decision: the outcome of your complaint was reasonable and "
+            "proportionate.",
+        )
+    return Change(
+        Status.UPHELD,
+        "We have sent you our decision: the outcome of your complaint was not reasonable and "
+        "proportionate. We have made recommendations to the Metropolitan Police, who must "
+        "reply in writing.",
+    )

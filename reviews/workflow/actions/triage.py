@@ -1,0 +1,270 @@
+"""Triage: acknowledging a request and deciding whether MOPAC can review it (late requests,
+no right of review, the IOPC's cases)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reviews.models import ReviewRequest, StaffUser
+from reviews.rules import format_date
+from reviews.workflow.engine import ActionList, Change, Details
+from reviews.workflow.fields import CHOICE, EMAILED, SEEN_BY_REQUESTER, Field
+from reviews.workflow.statuses import Status
+
+actions = ActionList()
+
+_BEFORE_TRIAGE = (Status.ACKNOWLEDGED,)
+
+# Why a request is not valid: `validity` holds "valid" or one of these codes.
+VALIDITY_REASONS: dict[str, str] = {
+    "no-right-of-review": (
+        "No right of review: handled outside Schedule 3, not recorded, or investigated by or "
+        "under the direction of the IOPC"
+    ),
+    "not-mps": "Not about the Metropolitan Police",
+    "before-2020": "Complaint made before 1 February 2020: the appeal scheme applies",
+    "no-final-outcome": "The MPS has not sent a final outcome yet",
+    "withdrawn": "The complaint was withdrawn",
+    "duplicate": "A duplicate of another request",
+}
+# What the requester reads on the tracker for each.
+_VALIDITY_NOTES = {
+    "no-right-of-review": (
+        "We cannot review how your complaint was handled: the law gives no right to a review "
+        "for this kind of complaint."
+    ),
+    "not-mps": (
+        "We cannot review your complaint because it is not about the Metropolitan Police. The "
+        "police and crime commissioner for the police force involved may be able to help."
+    ),
+    "before-2020": (
+        "We cannot review your complaint because it was made before 1 February 2020. "
+        "Complaints made before then have an appeal instead of a review."
+    ),
+    "no-final-outcome": (
+        "We cannot review your complaint yet: the Metropolitan Police have not sent you a final "
+        "outcome. You can ask for a review when they have."
+    ),
+    "withdrawn": "We cannot review your complaint because it was withdrawn.",
+    "duplicate": (
+        "This request is a copy of another request you sent us. We will deal with that one."
+    ),
+}
+
+
+@actions.declare(
+    "acknowledge",
+    "Acknowledge the request",
+    from_statuses=[Status.RECEIVED],
+    to_statuses=[Status.ACKNOWLEDGED],
+    email="request_acknowledged",
+)
+def acknowledge(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.acknowledged_on = today
+    return Change(
+        Status.ACKNOWLEDGED,
+        "We have started work on your request. We are checking that we can review it.",
+    )
+
+
+@actions.declare(
+    "ask_requester",
+    "Ask the requester for information",
+    from_statuses=_BEFORE_TRIAGE,
+    to_statuses=[Status.AWAITING_APPLICANT_INFO],
+    email="information_needed",
+    form=[
+        Field(
+            "information_requested",
+            "What information do you need?",
+            hint=SEEN_BY_REQUESTER,
+            missing="Enter what information you need from the requester",
+        )
+    ],
+)
+def ask_requester(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.information_requested = details["information_requested"]
+    return Change(
+        Status.AWAITING_APPLICANT_INFO,
+        f"We need more information from you: {details['information_requested']}",
+    )
+
+
+@actions.declare(
+    "information_received",
+    "Record that the requester's information has arrived",
+    from_statuses=[Status.AWAITING_APPLICANT_INFO],
+    to_statuses=[Status.ACKNOWLEDGED],
+)
+def information_received(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    return Change(
+        Status.ACKNOWLEDGED,
+        "Thank you: we have the information we asked for and are checking your request again.",
+    )
+
+
+def _only_if_late(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
+    if not review_request.is_late:
+        return "This request arrived within the 28 days, so there is no lateness to consider."
+    return None
+
+
+@actions.declare(
+    "consider_late",
+    "Consider the late request",
+    from_statuses=_BEFORE_TRIAGE,
+    to_statuses=[Status.EXTENSION_CONSIDERED],
+    guard=_only_if_late,
+)
+def consider_late(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    return Change(
+        Status.EXTENSION_CONSIDERED,
+        "Your request arrived after the 28 days. We are deciding whether there are special "
+        "circumstances that mean we should still accept it.",
+    )
+
+
+@actions.declare(
+    "accept_late",
+    "Accept the late request",
+    from_statuses=[Status.EXTENSION_CONSIDERED],
+    to_statuses=[Status.ACCEPTED],
+    form=[
+        Field(
+            "late_decision_reason",
+            "What special circumstances make it just to accept it?",
+            missing="Enter why you are accepting the late request",
+        )
+    ],
+)
+def accept_late(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.late_decision = "accepted"
+    review_request.late_decision_reason = details["late_decision_reason"]
+    review_request.validity = "valid"
+    return Change(
+        Status.ACCEPTED,
+        "We have accepted your request even though it arrived after the 28 days. "
+        "We can review the outcome of your complaint.",
+    )
+
+
+@actions.declare(
+    "refuse_late",
+    "Refuse the late request",
+    from_statuses=[Status.EXTENSION_CONSIDERED],
+    to_statuses=[Status.REFUSED_LATE],
+    email="late_request_refused",
+    form=[
+        Field(
+            "reason",
+            "Why are you refusing it?",
+            hint=SEEN_BY_REQUESTER,
+            missing="Enter why you are refusing the late request",
+        )
+    ],
+)
+def refuse_late(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.late_decision = "refused"
+    review_request.late_decision_reason = details["reason"]
+    review_request.closed_on = today
+    return Change(
+        Status.REFUSED_LATE,
+        "We cannot accept your request because it arrived after the 28 days. "
+        f"Why: {details['reason']}",
+    )
+
+
+@actions.declare(
+    "decide_invalid",
+    "Decide there is no right of review",
+    from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
+    to_statuses=[Status.NO_RIGHT_OF_REVIEW],
+    email="no_right_of_review",
+    form=[
+        Field(
+            "validity",
+            "Why can MOPAC not review it?",
+            CHOICE,
+            choices=tuple(VALIDITY_REASONS.items()),
+            missing="Select why MOPAC cannot review it",
+        ),
+        Field(
+            "validity_reason",
+            "Give the details",
+            missing="Enter the details of why MOPAC cannot review it",
+        ),
+    ],
+)
+def decide_invalid(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.validity = details["validity"]
+    review_request.validity_reason = details["validity_reason"]
+    review_request.closed_on = today
+    return Change(Status.NO_RIGHT_OF_REVIEW, _VALIDITY_NOTES[details["validity"]])
+
+
+@actions.declare(
+    "forward_to_iopc",
+    "Forward to the IOPC",
+    from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
+    to_statuses=[Status.FORWARDED_TO_IOPC],
+    email="forwarded_to_iopc",
+    form=[
+        Field(
+            "shared_with_iopc",
+            "What exactly did you send the IOPC?",
+            hint=EMAILED,
+            missing="Enter exactly what you sent the IOPC",
+        )
+    ],
+)
+def forward_to_iopc(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    shared = details["shared_with_iopc"]
+    review_request.shared_with_iopc = shared
+    review_request.forwarded_to_iopc_on = today
+    # Rule A5: the application now counts as made to the IOPC; MOPAC's part is over.
+    review_request.closed_on = today
+    return Change(
+        Status.FORWARDED_TO_IOPC,
+        f"The IOPC is the right body to review your complaint, so we sent your request to them "
+        f"on {format_date(today)}. We sent them: {shared}",
+        email_details={"shared": shared, "forwarded_on": format_date(today)},
+    )
+
+
+def _late_ones_accepted_first(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
+    if review_request.is_late and review_request.late_decision != "accepted":
+        return (
+            "This request arrived after the 28 days. Consider the late request and accept it "
+            "before deciding it is valid."
+        )
+    return None
+
+
+@actions.declare(
+    "decide_valid",
+    "Decide the request is valid",
+    from_statuses=_BEFORE_TRIAGE,
+    to_statuses=[Status.ACCEPTED],
+    guard=_late_ones_accepted_first,
+)
+def decide_valid(
+    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
+) -> Change:
+    review_request.validity = "valid"
+    return Change(Status.ACCEPTED, "We have checked your request: we can review it.")

@@ -1,0 +1,250 @@
+"""How an action is declared (`Action`, `ActionList.declare`) and carried out: who may do it
+now (`refusal`), and `carry_out`, which changes the request, writes its timeline entry, audit
+event and email in the caller's transaction. It knows no action by name: they live in
+reviews.workflow.actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from reviews import clock
+from reviews.audit import record_audit
+from reviews.database import db
+from reviews.models import OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
+from reviews.notifications import notify_requester
+from reviews.workflow.fields import Field, TransitionRefused
+from reviews.workflow.roles import CASEWORK, CASEWORKER, ROLE_PLURALS, Role
+from reviews.workflow.statuses import STATUS_LABELS, Status
+
+# The cleaned answers to an action's form, by field name.
+Details = dict[str, Any]
+
+
+@dataclass
+class Change:
+    """What an action does beyond its field changes, worked out before anything is written."""
+
+    status: Status | None = None  # the new status; None keeps it
+    # The banner: what the requester reads about it on their tracker's timeline.
+    public_note: str | None = None
+    timeline: bool = False  # an entry even though the status stays (the requester has news)
+    # Details some emails add to the reference, dates and link (what the IOPC was sent).
+    email_details: dict[str, str] = field(default_factory=dict)
+    # Values worth keeping in the audit event that staff did not type (a value replaced, say).
+    audit: dict[str, Any] = field(default_factory=dict)
+
+
+# An action's effect changes the request and says what else happens; it checks what it needs
+# first (raising TransitionRefused), so a refusal leaves the request as it was.
+Effect = Callable[[ReviewRequest, StaffUser, date, Details], Change]
+# A guard says why the action is not open to this staff member on this request, or None.
+Guard = Callable[[ReviewRequest, StaffUser], str | None]
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something staff do to a request. `form` lists the details it needs, in order."""
+
+    name: str
+    label: str
+    from_statuses: frozenset[Status]
+    # Where it can lead: empty for actions that only record something (chasing the MPS, say).
+    to_statuses: frozenset[Status]
+    roles: frozenset[Role]
+    form: tuple[Field, ...] = ()
+    # The email it sends whoever gets updates (templates/emails/<email>.txt), if any.
+    email: str | None = None
+    # Only the request's owner, or a team leader, may do it.
+    owner_or_team_leader: bool = False
+    effect: Effect = field(kw_only=True, compare=False)
+    guard: Guard | None = field(default=None, kw_only=True, compare=False)
+
+    @property
+    def changes_status(self) -> bool:
+        return bool(self.to_statuses)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [spec.name for spec in self.form]
+
+    @property
+    def verb(self) -> str:
+        """The label as it reads inside a sentence: "acknowledge the request"."""
+        return self.label[0].lower() + self.label[1:]
+
+
+class ActionList:
+    """The actions of one stage of the workflow, in the order staff see them."""
+
+    def __init__(self) -> None:
+        self._actions: list[Action] = []
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(self._actions)
+
+    def declare(
+        self,
+        name: str,
+        label: str,
+        *,
+        from_statuses: Iterable[Status],
+        to_statuses: Iterable[Status] = (),
+        roles: Iterable[str] = CASEWORK,
+        form: Iterable[Field] = (),
+        email: str | None = None,
+        owner_or_team_leader: bool = False,
+        guard: Guard | None = None,
+    ) -> Callable[[Effect], Action]:
+        """Declare an action whose effect is the decorated function; the name it is bound to
+        becomes the Action."""
+
+        def declared(effect: Effect) -> Action:
+            action = Action(
+                name,
+                label,
+                frozenset(from_statuses),
+                frozenset(to_statuses),
+                frozenset(Role(role) for role in roles),
+                tuple(form),
+                email,
+                owner_or_team_leader,
+                effect=effect,
+                guard=guard,
+            )
+            self._actions.append(action)
+            return action
+
+        return declared
+
+
+def record_status(
+    review_request: ReviewRequest,
+    status: Status,
+    *,
+    staff_user: StaffUser | None = None,
+    public_note: str | None = None,
+) -> TimelineEntry:
+    """Set the status and add its timeline entry to the caller's transaction."""
+    review_request.status = status
+    entry = TimelineEntry(
+        status=status,
+        happened_at=clock.now(),
+        public_note=public_note,
+        staff_user_id=staff_user.id if staff_user is not None else None,
+    )
+    review_request.timeline.append(entry)
+    db.session.add(entry)
+    return entry
+
+
+def _status_of(review_request: ReviewRequest) -> Status | None:
+    try:
+        return Status(review_request.status)
+    except ValueError:
+        return None
+
+
+def refusal(action: Action, review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
+    """Why `staff_user` cannot do `action` to the request now, or None if they can."""
+    if not staff_user.active:
+        return "Your account is not active."
+    if staff_user.role not in action.roles:
+        who = " and ".join(sorted(ROLE_PLURALS[role] for role in action.roles))
+        return f"Only {who} can {action.verb}."
+    status = _status_of(review_request)
+    if status not in action.from_statuses:
+        current = STATUS_LABELS.get(status, review_request.status) if status else "unknown"
+        return f"You cannot {action.verb} at this stage. The request is: {current}."
+    owned_by_another = review_request.owner_id not in (None, staff_user.id)
+    if staff_user.role == CASEWORKER and (
+        owned_by_another or (action.owner_or_team_leader and review_request.owner_id is None)
+    ):
+        return f"Only the caseworker who has this request, or a team leader, can {action.verb}."
+    return action.guard(review_request, staff_user) if action.guard else None
+
+
+def decision_author_id(review_request: ReviewRequest) -> int | None:
+    """Who recorded the decision being checked: the staff member on its latest timeline entry,
+    or else the owner."""
+    for entry in reversed(review_request.timeline):
+        if entry.status == Status.DECISION_QA and entry.staff_user_id is not None:
+            return entry.staff_user_id
+    return review_request.owner_id
+
+
+def carry_out(
+    action: Action,
+    review_request: ReviewRequest,
+    staff_user: StaffUser,
+    today: date,
+    details: dict[str, Any],
+) -> TimelineEntry | None:
+    """Carry out `action` in the caller's transaction: change the request, add its timeline
+    entry (returned; None when the action only records something), its audit event and any
+    email. Raises TransitionRefused, having changed nothing, when it is not allowed."""
+    refused = refusal(action, review_request, staff_user)
+    if refused:
+        raise TransitionRefused(refused)
+    unknown = set(details) - set(action.field_names)
+    if unknown:
+        raise TransitionRefused(
+            f"{action.label} does not take these details: {', '.join(sorted(unknown))}."
+        )
+    cleaned = {spec.name: spec.clean(details.get(spec.name)) for spec in action.form}
+
+    from_status = review_request.status
+    change = action.effect(review_request, staff_user, today, cleaned)
+    if (change.status is not None) != action.changes_status or (
+        change.status is not None and change.status not in action.to_statuses
+    ):
+        raise RuntimeError(f"{action.name} led to {change.status}, not {action.to_statuses}")
+
+    entry = None
+    if change.status is not None or change.timeline:
+        entry = record_status(
+            review_request,
+            change.status or Status(review_request.status),
+            staff_user=staff_user,
+            public_note=change.public_note,
+        )
+    record_audit(
+        action.name,
+        staff_user=staff_user,
+        review_request=review_request,
+        detail={
+            "from": from_status,
+            "to": review_request.status,
+            **{name: for_audit(value) for name, value in cleaned.items()},
+            **change.audit,
+        },
+    )
+    if action.email:
+        if entry is None:
+            raise RuntimeError(f"{action.name} emails without a timeline entry")
+        db.session.flush()  # the entry's id makes the event key unique
+        _email(review_request, f"{action.name}-{entry.id}", action.email, change.email_details)
+    return entry
+
+
+def for_audit(value: object) -> object:
+    """A detail as JSON: dates as ISO text, a staff member as their id."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, StaffUser):
+        return value.id
+    return value
+
+
+def _email(review_request: ReviewRequest, event: str, template: str, extra: dict[str, str]) -> None:
+    notify_requester(review_request, event, template)
+    if not extra:
+        return
+    # notify_requester fills in the reference, dates and link; some emails also say what was
+    # done (what the IOPC was sent), so those details join the messages it just queued.
+    prefix = f"{event}:{review_request.reference}:"
+    for message in db.session.new:
+        if isinstance(message, OutboxMessage) and message.event_key.startswith(prefix):
+            message.personalisation = {**message.personalisation, **extra}
