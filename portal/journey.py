@@ -41,7 +41,6 @@ from reviews.journey import (
     previous_page,
 )
 from reviews.models import Draft
-from reviews.notifications import send_queued
 from reviews.references import format_reference
 from reviews.reminders import send_resume_link
 from reviews.rules import deadline_message, format_date
@@ -50,6 +49,7 @@ from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT, UploadRejected, ch
 from web.extensions import limiter
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
+from web.outbox import send_queued
 
 # Upload pages and the kind of document each one collects.
 UPLOAD_STEPS = {

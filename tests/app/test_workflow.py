@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from reviews.audit import reset_origin, set_origin
 from reviews.database import db
 from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
-from reviews.notifications import render_email
 from reviews.references import format_reference
 from reviews.tracking import can_withdraw, current_stage, public_timeline
 from reviews.workflow import (
@@ -26,6 +25,7 @@ from tests.app.test_journey import Journey
 from tests.app.test_tracker import look_up, token
 from tests.journey_data import complainant_steps
 from tests.requests_data import TODAY, make_request
+from web.outbox import render_email
 
 # Words from the request that no email may contain.
 PRIVATE = ("Sam Example", "Officers were rude", "body-worn", "CO/01234/25", "Sam@example.com")
