@@ -43,7 +43,6 @@ from reviews.journey import (
     previous_page,
 )
 from reviews.models import Draft
-from reviews.notifications import send_queued
 from reviews.references import format_reference
 from reviews.reminders import send_resume_link
 from reviews.rules import deadline_message, format_date
@@ -53,6 +52,7 @@ from web.extensions import limiter
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files
+from web.outbox import send_queued
 
 
 def _current_draft() -> Draft | None:

@@ -1,14 +1,31 @@
 """The audit log: who did what, to which request, when and from where. Append-only: rows are
-only ever added (the database refuses updates and deletes, see migration 0004)."""
+only ever added (the database refuses updates and deletes, see migration 0004).
+
+"From where" is the origin of the current web request (the client's IP address). The domain
+knows nothing of requests: the web package puts the address in `current_origin` for the length
+of each request (web.audit_origin), and outside a request it is None."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from typing import Any
-
-from flask import has_request_context, request
 
 from reviews.database import db
 from reviews.models import AuditEvent, ReviewRequest, StaffUser
+
+current_origin: ContextVar[str | None] = ContextVar("audit_origin", default=None)
+"""Where the action comes from (an IP address), or None: a command, a job, a test."""
+
+
+def set_origin(origin: str | None) -> Token[str | None]:
+    """Record events from now on as coming from `origin`. Give the token to `reset_origin`
+    when the request is over, so that the next one on this thread does not inherit it."""
+    return current_origin.set(origin)
+
+
+def reset_origin(token: Token[str | None]) -> None:
+    """Put the origin back as it was before `set_origin` returned `token`."""
+    current_origin.reset(token)
 
 
 def record_audit(
@@ -24,7 +41,7 @@ def record_audit(
         staff_user_id=staff_user.id if staff_user is not None else None,
         review_request_id=review_request.id if review_request is not None else None,
         detail=detail or {},
-        ip_address=request.remote_addr if has_request_context() else None,
+        ip_address=current_origin.get(),
     )
     db.session.add(event)
     return event

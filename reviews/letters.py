@@ -1,24 +1,17 @@
-"""Letters to the person who asked for a review: the acknowledgement and the decision letter.
-
-A letter is one HTML template (templates/letters/<kind>.html on the base _letter.html), shown
-in the browser for printing or made into a PDF with WeasyPrint. The browser version links
-static/letters.css, because the Content-Security-Policy refuses inline styles; the PDF version
-inlines that same file, because WeasyPrint here may fetch nothing at all (see `_NoFetching`).
+"""Letters to the person who asked for a review: what the acknowledgement and the decision letter
+say, built from the facts recorded on the request (`build_letter`).
 
 Only what the requester may read goes into a letter: never learning points or internal notes.
-Rendering needs a request context (the tracker link and the stylesheet URL are built with
-`url_for`), which every staff route has.
+Turning a Letter into a page or a PDF is the web package's job (web.letters), which also
+supplies what the domain does not know: the contact email address and the tracker's URL.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from flask import current_app, render_template, url_for
-from PIL import ImageFile
 from sqlalchemy import select
 
 from reviews import clock
@@ -27,19 +20,6 @@ from reviews.database import db
 from reviews.models import AccessibleFormatRequest, ReviewRequest
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month
-from web.config import PROJECT_ROOT
-
-# Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would let
-# cut-off images through the damaged-file check in reviews.uploads. Letters embed no images, so
-# put Pillow's setting back as it was.
-_load_truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
-import weasyprint  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
-
-ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated_images
-
-STYLESHEET = "letters.css"
-"""The stylesheet the browser version links, under /static/."""
 
 LARGE_PRINT = "large-print"
 """The adjustment code (reviews.journey.ADJUSTMENTS) for someone who asked for large print."""
@@ -73,8 +53,6 @@ class Letter:
 
     kind: LetterKind
     large_print: bool
-    for_pdf: bool
-    stylesheet: str
     date: str
     reference: str
     mps_reference: str
@@ -114,30 +92,6 @@ def wants_large_print(review_request: ReviewRequest) -> bool:
     )
 
 
-def letter_html(
-    review_request: ReviewRequest, kind: LetterKind | str, large_print: bool, for_pdf: bool
-) -> str:
-    """The letter as a complete HTML document.
-
-    With `for_pdf` false it links /static/letters.css (for the browser, under the CSP); with it
-    true the stylesheet is inlined, for `letter_pdf`. Raises LetterError for a decision letter
-    when no decision is recorded."""
-    kind = LetterKind(kind)
-    letter = _letter(review_request, kind, large_print=large_print, for_pdf=for_pdf)
-    return render_template(f"letters/{kind.value}.html", letter=letter)
-
-
-def letter_pdf(review_request: ReviewRequest, kind: LetterKind | str, large_print: bool) -> bytes:
-    """The letter as an A4 PDF, tagged for screen readers (PDF/UA-1), with system fonts only."""
-    html = letter_html(review_request, kind, large_print=large_print, for_pdf=True)
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_NoFetching())
-    try:
-        return document.write_pdf(pdf_variant="pdf/ua-1")
-    except FatalURLFetchingError as error:
-        # A BaseException in WeasyPrint, which would get past the app's error handling.
-        raise LetterError(str(error.__cause__ or error)) from None
-
-
 def letter_filename(
     review_request: ReviewRequest, kind: LetterKind | str, large_print: bool
 ) -> str:
@@ -147,30 +101,18 @@ def letter_filename(
     return f"{LetterKind(kind).value}-letter-{reference}{suffix}.pdf"
 
 
-class _NoFetching(URLFetcher):
-    """Refuses every URL, so a letter can never make the server fetch anything: no network, no
-    local files. Failing hard (rather than WeasyPrint's default of logging and going on) turns
-    a stray url() or <img> into an error that tests catch."""
-
-    def __init__(self) -> None:
-        super().__init__(fail_on_errors=True)
-
-    def fetch(self, url, headers=None):
-        raise ValueError(f"letters may not load external resources: {url[:80]}")
-
-
-@functools.cache
-def _stylesheet() -> str:
-    css = (PROJECT_ROOT / "static" / STYLESHEET).read_text(encoding="utf-8")
-    # It goes inside <style> unescaped, so it must not be able to close the element.
-    if "</" in css:
-        raise LetterError(f"static/{STYLESHEET} must not contain '</'")
-    return css
-
-
-def _letter(
-    review_request: ReviewRequest, kind: LetterKind, large_print: bool, for_pdf: bool
+def build_letter(
+    review_request: ReviewRequest,
+    kind: LetterKind | str,
+    *,
+    large_print: bool,
+    contact_email: str,
+    track_url: str,
 ) -> Letter:
+    """What the letter of `kind` says to the requester. `contact_email` is where they can write
+    to the team, `track_url` the tracker's address. Raises LetterError for a decision letter
+    when no decision is recorded, or when a recorded recommendation cannot be put into words."""
+    kind = LetterKind(kind)
     representative = review_request.requester_role == "representative"
     person = review_request.complainant_name if representative else "you"
     the_complaint = (
@@ -195,8 +137,6 @@ def _letter(
     return Letter(
         kind=kind,
         large_print=large_print,
-        for_pdf=for_pdf,
-        stylesheet=_stylesheet() if for_pdf else "",
         date=format_date(dated),
         reference=format_reference(review_request.reference),
         mps_reference=review_request.mps_reference,
@@ -205,9 +145,9 @@ def _letter(
         for_representative=representative,
         complainant_name=review_request.complainant_name,
         the_complaint=the_complaint,
-        contact_email=current_app.config["CONTACT_EMAIL"],
+        contact_email=contact_email,
         received_on=format_date(review_request.submitted_at.astimezone(LONDON).date()),
-        track_url=url_for("portal.track", _external=True),
+        track_url=track_url,
         late=review_request.is_late and review_request.late_decision is None,
         awaited=_awaited(review_request),
         estimated_allocation_month=_month(review_request.estimated_allocation_month),

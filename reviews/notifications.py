@@ -1,182 +1,27 @@
-"""Email through an outbox.
+"""Email through an outbox: what the messages say and to whom, queued with the change that
+causes them. Sending them is the web package's job (web.outbox).
 
 A message is written by `queue_email` in the same transaction as the change that causes it, so
-it exists exactly when the change does. It is then sent after commit (`send_queued` with the
-request's id, straight after a submission) and by `flask reviews send-notifications`, which
-sends whatever is due: messages never tried, and retries whose wait is over.
+it exists exactly when the change does. `event_key` is unique: a second `queue_email` for the
+same event fails with IntegrityError in the caller's transaction instead of queueing a second
+message.
 
-Messages carry the tracking reference and a link, never the details of a complaint.
+Messages carry the tracking reference and a link, never the details of a complaint. The link to
+the tracker is added when a message is sent, from the service's public address.
 
-How many times a message goes out:
-
-- One message per event. `event_key` is unique, so a second `queue_email` for the same event
-  fails with IntegrityError in the caller's transaction instead of queueing a second message.
-- One sender per message. Each message is claimed, sent and marked in its own transaction. On
-  PostgreSQL the claim is `SELECT ... FOR UPDATE SKIP LOCKED`, so another sender passes over a
-  message being sent; a compare-and-set update of `attempts` then takes the write lock on SQLite
-  (where FOR UPDATE does nothing) and matches nothing if another sender got there first. The
-  status change is committed right after the backend accepts the message, so a sent message is
-  never picked again. In normal operation a message is therefore sent once.
-- At least once, not exactly once. An email and a database row cannot share a transaction: if
-  the process dies, or the database goes away, after the backend accepted a message and before
-  the commit, the message is still queued and goes again later. The window is the time one
-  commit takes. The SMTP backend derives the Message-ID from the event key, so mailboxes that
-  collapse duplicates do; Notify gets the event key as its reference, so a duplicate is traceable.
-
-Failures: one that can never succeed (Notify refuses the request as bad, say an invalid
-address; the mail server refuses the recipient permanently) marks the message `failed` at once.
-Anything else (connection refused, timeouts, Notify 5xx or 429) is retried with a growing wait,
-and after MAX_ATTEMPTS the message is `failed`. Failed messages are on the staff task list
-(`failed_messages`): the person must be contacted by post or phone instead.
+A message that cannot be sent is `failed` and on the staff task list (`failed_messages`): the
+person must be contacted by post or phone instead.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import smtplib
-import ssl
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
-from typing import Protocol
-
-from flask import current_app, render_template, url_for
-from notifications_python_client.errors import HTTPError
-from notifications_python_client.notifications import NotificationsAPIClient
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy import select
 
 from reviews import clock
 from reviews.database import db
 from reviews.models import OutboxMessage, ReviewRequest
 from reviews.references import format_reference
 from reviews.rules import format_date
-from web.config import check_email_settings
-
-logger = logging.getLogger("reviews.notifications")
-
-# After this many failed tries a message stops being retried and needs a person.
-MAX_ATTEMPTS = 8
-# Minutes to wait after the 1st, 2nd, ... failed try; the last applies from then on. With
-# MAX_ATTEMPTS that gives up after about 14 hours: long enough to ride out an outage.
-RETRY_MINUTES = (1, 5, 30, 120, 240)
-# A send holds its message's row lock, so it must not hang.
-SEND_TIMEOUT_SECONDS = 20
-
-
-class PermanentFailure(Exception):
-    """The backend refused the message in a way that no retry will change."""
-
-
-class EmailBackend(Protocol):
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
-        """Send, or raise: PermanentFailure when retrying is pointless, anything else to retry.
-        `reference` is the message's event key."""
-
-
-def mask_email(address: str) -> str:
-    """Enough to tell messages apart in a log, not enough to identify anyone."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-class LogBackend:
-    """Development: write the message to the log instead of sending it."""
-
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
-        logger.info("email to %s: %s\n%s", mask_email(recipient), subject, body)
-
-
-class SmtpBackend:
-    """Any mail server, with STARTTLS unless told otherwise (a relay on the same host)."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        sender: str,
-        username: str = "",
-        password: str = "",
-        use_tls: bool = True,
-        timeout: float = SEND_TIMEOUT_SECONDS,
-    ) -> None:
-        self.host, self.port, self.sender = host, port, sender
-        self.username, self.password = username, password
-        self.use_tls, self.timeout = use_tls, timeout
-
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = recipient
-        message["Subject"] = subject
-        message["Date"] = formatdate(usegmt=True)
-        message["Message-ID"] = self._message_id(reference)
-        # Quoted-printable keeps a non-ASCII body 7-bit clean for servers without 8BITMIME.
-        message.set_content(body, cte="7bit" if body.isascii() else "quoted-printable")
-        try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-                if self.use_tls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.username:
-                    smtp.login(self.username, self.password)
-                smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            codes = [code for code, _ in error.recipients.values()]
-            # 5xx is final ("no such user"); 4xx (a full mailbox, greylisting) is worth a retry.
-            if codes and all(code >= 500 for code in codes):
-                raise PermanentFailure(f"recipient refused {codes[0]}") from error
-            raise
-
-    def _message_id(self, reference: str) -> str:
-        """The same for every try of one message, so that a mailbox can drop a duplicate."""
-        domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
-        digest = hashlib.sha256(reference.encode()).hexdigest()[:40]
-        return f"<{digest}@{domain}>"
-
-
-class NotifyBackend:
-    """GOV.UK Notify, through one generic email template: `((subject))` and `((body))`."""
-
-    def __init__(self, api_key: str, template_id: str) -> None:
-        self.client = NotificationsAPIClient(api_key, timeout=SEND_TIMEOUT_SECONDS)
-        self.template_id = template_id
-
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
-        try:
-            self.client.send_email_notification(
-                email_address=recipient,
-                template_id=self.template_id,
-                personalisation={"subject": subject, "body": body},
-                reference=reference,
-            )
-        except HTTPError as error:
-            # 400: Notify will never accept this request (an invalid address, say). 403 (a bad
-            # key) is ours to fix, 429 and 5xx pass: those are retried. Connection failures
-            # arrive as 503.
-            if error.status_code == 400:
-                raise PermanentFailure("Notify refused 400") from error
-            raise
-
-
-def email_backend() -> EmailBackend:
-    config = current_app.config
-    check_email_settings(config)
-    name = config["EMAIL_BACKEND"]
-    if name == "smtp":
-        return SmtpBackend(
-            host=config["SMTP_HOST"],
-            port=int(config["SMTP_PORT"]),
-            sender=config["EMAIL_FROM"],
-            username=config["SMTP_USERNAME"],
-            password=config["SMTP_PASSWORD"],
-            use_tls=bool(config["SMTP_USE_TLS"]),
-        )
-    if name == "notify":
-        return NotifyBackend(config["NOTIFY_API_KEY"], config["NOTIFY_TEMPLATE_ID"])
-    return LogBackend()
 
 
 def queue_email(
@@ -215,11 +60,10 @@ def update_recipients(review_request: ReviewRequest) -> list[str]:
 
 def notify_requester(review_request: ReviewRequest, event: str, template: str) -> None:
     """Queue an email about `event` to everyone who gets updates, in the caller's transaction.
-    It holds the reference and a link to the tracker, never what the complaint is about."""
+    It holds the reference, never what the complaint is about; sending adds the tracker link."""
     personalisation = {
         "reference": format_reference(review_request.reference),
         "acknowledgement_due": format_date(review_request.acknowledgement_due),
-        "link": url_for("portal.track", _external=True),
     }
     for index, recipient in enumerate(update_recipients(review_request)):
         queue_email(
@@ -229,155 +73,6 @@ def notify_requester(review_request: ReviewRequest, event: str, template: str) -
             personalisation,
             review_request,
         )
-
-
-def render_email(message: OutboxMessage) -> tuple[str, str]:
-    """The subject (the template's first line) and the body."""
-    text = render_template(f"emails/{message.template}.txt", **message.personalisation)
-    subject, _, body = text.partition("\n")
-    return subject.strip(), body.strip() + "\n"
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`th failed try."""
-    return timedelta(minutes=RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1])
-
-
-@dataclass
-class SendCounts:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-
-
-def send_queued(
-    limit: int = 100, review_request_id: int | None = None, now: datetime | None = None
-) -> int:
-    """Send the messages that are due, each in its own transaction. Returns how many were sent."""
-    return send_due_messages(limit, review_request_id, now).sent
-
-
-def send_due_messages(
-    limit: int = 100,
-    review_request_id: int | None = None,
-    now: datetime | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> SendCounts:
-    """Send queued messages never tried or whose retry is due at `now` (default: the current
-    time), only `review_request_id`'s if given. `should_stop` is asked between messages."""
-    now = now or clock.now()
-    backend = email_backend()
-    due = (
-        OutboxMessage.status == "queued",
-        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-    )
-    query = select(OutboxMessage.id).where(*due)
-    if review_request_id is not None:
-        query = query.where(OutboxMessage.review_request_id == review_request_id)
-    ids = db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
-    db.session.rollback()
-    counts = SendCounts()
-    for message_id in ids:
-        if should_stop is not None and should_stop():
-            break
-        message = _claim(message_id, due)
-        if message is None:  # another sender has it, or has dealt with it
-            db.session.rollback()
-            continue
-        _commit_outcome(message.id, sent=_send(message, backend, now, counts))
-    return counts
-
-
-def _claim(message_id: int, due: Sequence) -> OutboxMessage | None:
-    message = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.id == message_id, *due)
-        .with_for_update(skip_locked=True)
-    ).first()
-    if message is None:
-        return None
-    try:
-        claimed = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.attempts == message.attempts,
-                *due,
-            )
-            .values(attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    except OperationalError:  # SQLite: another sender held the write lock for too long
-        return None
-    if claimed != 1:
-        return None
-    db.session.refresh(message)
-    return message
-
-
-def _send(message: OutboxMessage, backend: EmailBackend, now: datetime, counts: SendCounts) -> bool:
-    """Try once and record the outcome on the message (not yet committed). True if sent."""
-    try:
-        subject, body = render_email(message)
-        backend.send(message.recipient, subject, body, message.event_key)
-    except PermanentFailure as error:
-        message.status = "failed"
-        message.last_error = str(error)[:200]
-        message.next_attempt_at = None
-        counts.failed += 1
-        logger.warning("email %s cannot be sent: %s", message.id, message.last_error)
-        return False
-    except Exception as error:  # any other failure may pass: try again later
-        message.last_error = _describe(error)
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = "failed"
-            message.next_attempt_at = None
-            counts.failed += 1
-        else:
-            message.next_attempt_at = now + retry_delay(message.attempts)
-            counts.retrying += 1
-        logger.warning("email %s not sent: %s", message.id, message.last_error)
-        return False
-    message.status = "sent"
-    message.sent_at = clock.now()
-    message.next_attempt_at = None
-    counts.sent += 1
-    return True
-
-
-def _commit_outcome(message_id: int, sent: bool) -> None:
-    """Commit straight after sending: until then the message would go again."""
-    try:
-        db.session.commit()
-        return
-    except SQLAlchemyError:
-        db.session.rollback()
-        # A lost retry or failure only means one more try; a lost "sent" means a duplicate.
-        if not sent:
-            raise
-    logger.error("email %s sent but not recorded: trying once more", message_id)
-    try:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued")
-            .values(status="sent", sent_at=clock.now(), next_attempt_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        logger.error("email %s may be sent again: its outcome could not be saved", message_id)
-        raise
-
-
-def _describe(error: Exception) -> str:
-    """What went wrong, without the address or anything else personal servers echo back."""
-    name = type(error).__name__
-    if isinstance(error, HTTPError):
-        return f"{name} {error.status_code}"
-    if isinstance(error, smtplib.SMTPResponseException):
-        return f"{name} {error.smtp_code}"
-    return name[:200]
 
 
 def failed_messages(limit: int = 200) -> list[OutboxMessage]:

@@ -41,14 +41,7 @@ from reviews.casework import (
 )
 from reviews.database import db
 from reviews.journey import ADJUSTMENTS
-from reviews.letters import (
-    LetterError,
-    LetterKind,
-    letter_filename,
-    letter_html,
-    letter_pdf,
-    wants_large_print,
-)
+from reviews.letters import LetterError, LetterKind, letter_filename, wants_large_print
 from reviews.models import Document, InternalNote, ReviewRequest
 from reviews.notes import render_note
 from reviews.references import format_reference
@@ -57,6 +50,7 @@ from reviews.workflow import RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, a
 from staff import staff
 from staff.access import CAN_READ_REQUESTS, CASEWORK, CASEWORKER, role_required
 from web.forms.fields import MaxLength, Required
+from web.letters import letter_html, letter_pdf
 
 
 class NoteForm(FlaskForm):

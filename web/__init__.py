@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reviews.database import db
+from web.audit_origin import init_audit_origin
 from web.config import PROJECT_ROOT, load_config
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _trust_proxies(app)
+    init_audit_origin(app)
     _init_templates(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

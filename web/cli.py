@@ -14,8 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from reviews import clock
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.notifications import SendCounts, send_due_messages
 from reviews.reminders import queue_deadline_reminders
+from web.outbox import SendCounts, send_due_messages
 
 reviews_cli = AppGroup("reviews", help="Operate the police complaint reviews service.")
 

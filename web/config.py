@@ -144,8 +144,8 @@ def load_config(environment: str | None = None) -> dict[str, object]:
             "CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"
         ),
         "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
-        # Where the service is reached, for links in messages sent outside a web request
-        # (deadline reminders from the command line).
+        # Where the service is reached, for links in messages: the tracker link in every email
+        # about a request (web.outbox), and deadline reminders sent from the command line.
         "PUBLIC_BASE_URL": os.environ.get(
             "PUBLIC_BASE_URL", "" if production else "http://127.0.0.1:5000"
         ).rstrip("/"),

@@ -16,21 +16,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-import reviews.letters as letters
+import web.letters as letters
 from reviews.database import db
-from reviews.letters import (
-    LetterError,
-    LetterKind,
-    letter_filename,
-    letter_html,
-    letter_pdf,
-    wants_large_print,
-)
+from reviews.letters import LetterError, LetterKind, letter_filename, wants_large_print
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
 from tests.journey_data import complainant_steps
 from tests.pagecheck import check_page
 from web.config import PROJECT_ROOT
+from web.letters import letter_html, letter_pdf
 
 REASONS = (
     "The Met did not look at the body-worn video.\n"

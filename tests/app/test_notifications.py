@@ -1,4 +1,5 @@
-"""The outbox and its backends, against the real database and real local servers.
+"""The outbox (queued by reviews.notifications) and its sending (web.outbox: the backends and
+the send loop), against the real database and real local servers.
 
 SMTP goes to a small SMTP server started here on 127.0.0.1; the Notify client talks to a fake
 class or to a local HTTP server. Nothing leaves the machine.
@@ -27,22 +28,16 @@ from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-import reviews.notifications as notifications
+import web.outbox as outbox
 from reviews import clock
 from reviews.database import db
 from reviews.models import OutboxMessage
-from reviews.notifications import (
-    MAX_ATTEMPTS,
-    SmtpBackend,
-    failed_messages,
-    queue_email,
-    retry_delay,
-    send_queued,
-)
+from reviews.notifications import failed_messages, queue_email
 from tests.conftest import empty_all_tables, make_test_app
 from tests.journey_data import complainant_steps
 from web import create_app
 from web.config import DEFAULT_EMAIL_FROM, ConfigError, load_config
+from web.outbox import MAX_ATTEMPTS, SmtpBackend, retry_delay, send_queued
 
 RECIPIENT = "sam@example.com"
 PERSONALISATION = {
@@ -210,6 +205,25 @@ def test_smtp_delivers_the_message_and_marks_it_sent(make_app, smtp_server):
     assert received["Message-ID"].endswith("@mopac.london.gov.uk>")
 
 
+def test_the_tracker_link_is_added_when_sending_from_the_public_address(make_app):
+    # Queued messages about a request hold no link; sending adds the tracker's public address,
+    # the same from a command as from a web request. A message with its own link keeps it.
+    app = make_app(PUBLIC_BASE_URL="https://reviews.example/service")
+    without_link = {key: value for key, value in PERSONALISATION.items() if key != "link"}
+    with app.app_context():
+        assert outbox.tracker_url() == "https://reviews.example/service/track"
+        _, body = outbox.render_email(
+            OutboxMessage(template="request_received", personalisation=without_link)
+        )
+        assert "https://reviews.example/service/track\n" in body
+        _, body = outbox.render_email(
+            OutboxMessage(template="request_received", personalisation=PERSONALISATION)
+        )
+        assert "http://localhost/what-happens-next" in body and "reviews.example" not in body
+    with app.test_request_context(base_url="http://staff.internal"):
+        assert outbox.tracker_url() == "https://reviews.example/service/track"
+
+
 def test_smtp_message_id_is_the_same_for_every_try_of_one_message(smtp_server):
     backend = SmtpBackend("127.0.0.1", smtp_server.port, "Team <team@example.org>", use_tls=False)
     backend.send(RECIPIENT, "Subject", "Body £5 \u2013 ok\n", "event:1")
@@ -320,7 +334,7 @@ def fake_notify(monkeypatch):
     monkeypatch.setattr(FakeNotifyClient, "calls", [])
     monkeypatch.setattr(FakeNotifyClient, "keys", [])
     monkeypatch.setattr(FakeNotifyClient, "error", None)
-    monkeypatch.setattr(notifications, "NotificationsAPIClient", FakeNotifyClient)
+    monkeypatch.setattr(outbox, "NotificationsAPIClient", FakeNotifyClient)
     return FakeNotifyClient
 
 
@@ -400,7 +414,7 @@ def test_the_real_notify_client_against_a_local_api(make_app, monkeypatch, statu
         local = functools.partial(
             NotificationsAPIClient, base_url=f"http://127.0.0.1:{server.server_address[1]}"
         )
-        monkeypatch.setattr(notifications, "NotificationsAPIClient", local)
+        monkeypatch.setattr(outbox, "NotificationsAPIClient", local)
         app = notify_app(make_app)
         with app.app_context():
             queue()
@@ -419,7 +433,7 @@ def test_the_real_notify_client_against_a_local_api(make_app, monkeypatch, statu
 
 def test_notify_unreachable_is_retried(make_app, closed_port, monkeypatch):
     local = functools.partial(NotificationsAPIClient, base_url=f"http://127.0.0.1:{closed_port}")
-    monkeypatch.setattr(notifications, "NotificationsAPIClient", local)
+    monkeypatch.setattr(outbox, "NotificationsAPIClient", local)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     app = notify_app(make_app)
     with app.app_context():
@@ -468,7 +482,7 @@ def test_two_senders_at_once_send_a_message_once(app, monkeypatch):
             # SQLite it waits for the write lock, so this wait runs out.
             second_done.wait(timeout=1)
 
-    monkeypatch.setattr(notifications, "email_backend", SlowBackend)
+    monkeypatch.setattr(outbox, "email_backend", SlowBackend)
     with app.app_context():
         queue()
 
@@ -527,7 +541,7 @@ def test_a_confirmation_not_sent_after_commit_is_sent_once_by_the_sender(
         raise RuntimeError("the process died here")
 
     with monkeypatch.context() as crashing:
-        crashing.setattr(notifications, "email_backend", crash)
+        crashing.setattr(outbox, "email_backend", crash)
         send_a_review_request(app.test_client())
     with app.app_context():
         message = the_message()
@@ -573,7 +587,7 @@ def test_the_sender_loops_until_told_to_stop(make_app, smtp_server, monkeypatch)
     with app.app_context():
         queue()
     rounds = []
-    real = notifications.send_due_messages
+    real = outbox.send_due_messages
 
     def counted(**options):
         rounds.append(1)

@@ -3,14 +3,15 @@ what each action writes (timeline, audit, email), and the actions it refuses."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from reviews.audit import reset_origin, set_origin
 from reviews.database import db
 from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
-from reviews.notifications import render_email
 from reviews.references import format_reference
 from reviews.tracking import can_withdraw, current_stage, public_timeline
 from reviews.workflow import (
@@ -24,15 +25,27 @@ from tests.app.test_journey import Journey
 from tests.app.test_tracker import look_up, token
 from tests.journey_data import complainant_steps
 from tests.requests_data import TODAY, make_request
+from web.outbox import render_email
 
 # Words from the request that no email may contain.
 PRIVATE = ("Sam Example", "Officers were rude", "body-worn", "CO/01234/25", "Sam@example.com")
 
 
+@contextmanager
+def staff_request(app):
+    """What a staff request gives the domain: a request context, and the client's address for
+    audit events (which web.audit_origin sets before each request; here, by hand)."""
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.10"}):
+        token = set_origin("192.0.2.10")
+        try:
+            yield
+        finally:
+            reset_origin(token)
+
+
 @pytest.fixture
 def ctx(app):
-    """A request context: emails need url_for, and audit events take the address from it."""
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.10"}):
+    with staff_request(app):
         yield
 
 
@@ -477,7 +490,7 @@ def send_through_the_journey(client) -> None:
 def test_a_request_sent_through_the_journey_shows_casework_on_the_tracker(app, client):
     send_through_the_journey(client)
     # Staff work in their own request context: the tracker's requests below must not share it.
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.10"}):
+    with staff_request(app):
         people = make_people()
         review_request = db.session.scalar(select(ReviewRequest))
         do(review_request, "acknowledge", people.caseworker)
@@ -501,7 +514,7 @@ def test_a_request_sent_through_the_journey_shows_casework_on_the_tracker(app, c
 
 def test_public_withdrawal_is_open_while_staff_work_on_the_request(app, client):
     send_through_the_journey(client)
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.10"}):
+    with staff_request(app):
         people = make_people()
         review_request = db.session.scalar(select(ReviewRequest))
         walk_to(review_request, people, Status.UNDER_REVIEW)
