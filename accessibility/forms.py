@@ -9,21 +9,16 @@ from __future__ import annotations
 import secrets
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import Field, HiddenField
 from wtforms.validators import StopValidation
 
 from reviews.accessibility import FORMATS
 from reviews.references import parse_reference
-from web.forms.fields import (
-    Chosen,
-    MaxLength,
-    Required,
+from web.forms import (
+    CheckboxesField,
+    RadiosField,
+    TextAreaField,
+    TextField,
     best_times_field,
     email_field,
     name_field,
@@ -63,14 +58,13 @@ def _optional_tracking_reference(form, field: Field) -> None:
     field.data = canonical
 
 
-def tracking_reference_field() -> StringField:
+def tracking_reference_field() -> TextField:
     # So that staff see the request alongside what it needs.
-    return StringField(
+    return TextField(
         "Tracking reference (optional)",
         description="If you have already asked for a review. For example, ABCD-EFGH-JKMN-PQ",
         validators=[_optional_tracking_reference],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
-        widget=GovTextInput(),
     )
 
 
@@ -78,19 +72,14 @@ class CallbackForm(OnceOnlyForm):
     full_name = name_field("Your name", "Enter your name")
     phone = phone_field("Phone number to call")
     best_times = best_times_field("Best days and times to call (optional)")
-    safe = SelectMultipleField(
+    safe = CheckboxesField(
         "When we call, is it safe for us to:",
         choices=SAFE_CHOICES,
-        validate_choice=False,
         description="Select all that apply. If neither is safe, leave both unticked.",
-        widget=GovCheckboxesInput(),
     )
     about = TextAreaField(
         "What would you like to talk about? (optional)",
-        validators=[
-            MaxLength(1000, "What you would like to talk about must be 1,000 characters or fewer")
-        ],
-        widget=GovTextArea(),
+        max_length=(1000, "What you would like to talk about must be 1,000 characters or fewer"),
     )
     reference = tracking_reference_field()
 
@@ -107,29 +96,19 @@ class FormatRequestForm(OnceOnlyForm):
     document = TextAreaField(
         "Which document or page do you need?",
         description="Give its name or web address. For example, the privacy notice",
-        validators=[
-            Required("Enter which document or page you need"),
-            MaxLength(1000, "Which document or page must be 1,000 characters or fewer"),
-        ],
-        widget=GovTextArea(),
+        required="Enter which document or page you need",
+        max_length=(1000, "Which document or page must be 1,000 characters or fewer"),
     )
-    format = RadioField(
-        "Which format do you need?",
-        choices=FORMATS,
-        validate_choice=False,
-        validators=[Chosen("Select which format you need")],
-        widget=GovRadioInput(),
+    format = RadiosField(
+        "Which format do you need?", choices=FORMATS, required="Select which format you need"
     )
-    language = StringField(
-        "Which language?",
-        validators=[MaxLength(100, "Language must be 100 characters or fewer")],
-        widget=GovTextInput(),
+    language = TextField(
+        "Which language?", max_length=(100, "Language must be 100 characters or fewer")
     )
-    assistive_technology = StringField(
+    assistive_technology = TextField(
         "Which assistive technology do you use? (optional)",
         description="For example, a screen reader or screen magnifier. This helps us get it right.",
-        validators=[MaxLength(200, "Assistive technology must be 200 characters or fewer")],
-        widget=GovTextInput(),
+        max_length=(200, "Assistive technology must be 200 characters or fewer"),
     )
     full_name = name_field("Your name", "Enter your name")
     preferred_contact = preferred_contact_field()
@@ -137,9 +116,8 @@ class FormatRequestForm(OnceOnlyForm):
     phone = phone_field()
     address = TextAreaField(
         "Postal address",
-        validators=[MaxLength(500, "Address must be 500 characters or fewer")],
+        max_length=(500, "Address must be 500 characters or fewer"),
         render_kw={"autocomplete": "street-address"},
-        widget=GovTextArea(),
     )
     reference = tracking_reference_field()
 

@@ -2,8 +2,6 @@
 
 from flask import Blueprint, render_template
 
-from web.forms.rendering import date_input_params, heading_field
-
 portal = Blueprint("portal", __name__)
 
 # Pages that only show content: (URL, endpoint, template under templates/portal/).
@@ -39,9 +37,6 @@ def _content_view(template: str):
 
 for rule, endpoint, template in CONTENT_PAGES:
     portal.add_url_rule(rule, endpoint, _content_view(template))
-
-portal.add_app_template_global(heading_field)
-portal.add_app_template_global(date_input_params)
 
 # The journey's and the tracker's routes register themselves on this blueprint.
 from portal import journey, tracker  # noqa: E402, F401

@@ -14,7 +14,7 @@ from portal.forms import FORMS
 from reviews.journey import STEPS_BY_SLUG, applicable_steps
 from reviews.models import Draft
 from reviews.rules import format_date, format_month
-from web.forms.fields import DateParts
+from web.forms import DateParts
 
 SECTION_TITLES = {
     "eligibility": "Your complaint and outcome letter",

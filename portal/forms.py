@@ -9,24 +9,7 @@ from typing import Any, ClassVar, Self
 
 from flask import request
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    BooleanField,
-    Field,
-    MultipleFileField,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import Field
 from wtforms.validators import StopValidation
 
 from reviews import clock
@@ -37,11 +20,16 @@ from reviews.rules import (
     format_date,
     normalise_mps_reference,
 )
-from web.forms.fields import (
-    Chosen,
+from web.forms import (
+    CharacterCountField,
+    CheckboxesField,
+    CheckboxField,
     DateParts,
-    MaxLength,
-    Required,
+    MultipleFileField,
+    RadiosField,
+    TextAreaField,
+    TextField,
+    YesNoField,
     best_times_field,
     email_field,
     name_field,
@@ -50,7 +38,6 @@ from web.forms.fields import (
     strip_text,
 )
 
-YES_NO = {"yes": "Yes", "no": "No"}
 # About the length the IOPC's own review form allows.
 LONG_ANSWER_LIMIT = 8000
 
@@ -93,13 +80,7 @@ def yes_no_form(field: str, question: str, error: str) -> type[StepForm]:
         (StepForm,),
         {
             "fields_to_save": (field,),
-            field: RadioField(
-                question,
-                choices=YES_NO,
-                validate_choice=False,
-                validators=[Chosen(error)],
-                widget=GovRadioInput(),
-            ),
+            field: YesNoField(question, required=error),
         },
     )
 
@@ -120,32 +101,25 @@ def _complaint_month(found: date) -> str | None:
 
 class WhenComplainedForm(StepForm):
     fields_to_save = ("after_scheme_start",)
-    after_scheme_start = RadioField(
+    after_scheme_start = RadiosField(
         f"Did you make your complaint on or after {format_date(COMPLAINTS_SCHEME_START)}?",
         choices={"yes": "Yes", "no": "No", "not-sure": "I'm not sure"},
-        validate_choice=False,
-        validators=[
-            Chosen(
-                "Select if you made your complaint on or after "
-                f"{format_date(COMPLAINTS_SCHEME_START)}"
-            )
-        ],
-        widget=GovRadioInput(),
+        required=(
+            f"Select if you made your complaint on or after {format_date(COMPLAINTS_SCHEME_START)}"
+        ),
     )
 
 
 class ReviewBodyForm(StepForm):
     fields_to_save = ("review_body",)
-    review_body = RadioField(
+    review_body = RadiosField(
         "Who does your outcome letter say to send a review request to?",
         choices={
             "mopac": "The Mayor's Office for Policing and Crime (MOPAC)",
             "iopc": "The Independent Office for Police Conduct (IOPC)",
             "not-sure": "I'm not sure",
         },
-        validate_choice=False,
-        validators=[Chosen("Select who your outcome letter says to send a review request to")],
-        widget=GovRadioInput(),
+        required="Select who your outcome letter says to send a review request to",
     )
 
 
@@ -186,15 +160,12 @@ class LateReasonForm(StepForm):
     fields_to_save = ("late_reason",)
     late_reason = TextAreaField(
         "Why are you asking for a review after the 28 days?",
-        validators=[
-            Required("Enter why you are asking for a review after the 28 days"),
-            MaxLength(
-                LONG_ANSWER_LIMIT,
-                f"Why you are late must be {LONG_ANSWER_LIMIT:,} characters or fewer",
-            ),
-        ],
+        required="Enter why you are asking for a review after the 28 days",
+        max_length=(
+            LONG_ANSWER_LIMIT,
+            f"Why you are late must be {LONG_ANSWER_LIMIT:,} characters or fewer",
+        ),
         description="For example, you were in hospital, or the letter reached you late.",
-        widget=GovTextArea(),
     )
 
 
@@ -204,15 +175,13 @@ class ContinueForm(StepForm):
 
 class WhoIsAskingForm(StepForm):
     fields_to_save = ("role",)
-    role = RadioField(
+    role = RadiosField(
         "Are you the person who made the complaint?",
         choices={
             "complainant": "Yes, I made the complaint",
             "representative": "No, I am asking for someone else",
         },
-        validate_choice=False,
-        validators=[Chosen("Select if you made the complaint or are asking for someone else")],
-        widget=GovRadioInput(),
+        required="Select if you made the complaint or are asking for someone else",
     )
 
 
@@ -224,20 +193,16 @@ class YourNameForm(StepForm):
 class AboutYouForm(StepForm):
     fields_to_save = ("full_name", "organisation", "relationship")
     full_name = name_field("Full name", "Enter your full name")
-    organisation = StringField(
+    organisation = TextField(
         "Organisation (optional)",
         description="For example, the name of your law firm or advocacy service",
-        validators=[MaxLength(200, "Organisation must be 200 characters or fewer")],
-        widget=GovTextInput(),
+        max_length=(200, "Organisation must be 200 characters or fewer"),
     )
-    relationship = StringField(
+    relationship = TextField(
         "How are you connected to the person who made the complaint?",
         description="For example, solicitor, advocate, parent or friend",
-        validators=[
-            Required("Enter how you are connected to the person who made the complaint"),
-            MaxLength(200, "How you are connected must be 200 characters or fewer"),
-        ],
-        widget=GovTextInput(),
+        required="Enter how you are connected to the person who made the complaint",
+        max_length=(200, "How you are connected must be 200 characters or fewer"),
     )
 
 
@@ -251,29 +216,26 @@ class ComplainantDetailsForm(StepForm):
     phone = phone_field("Their phone number (optional)", autocomplete="off")
     address = TextAreaField(
         "Their postal address (optional)",
-        validators=[MaxLength(500, "Address must be 500 characters or fewer")],
-        widget=GovTextArea(),
+        max_length=(500, "Address must be 500 characters or fewer"),
     )
 
 
 class UpdatesForm(StepForm):
     fields_to_save = ("updates_to",)
-    updates_to = RadioField(
+    updates_to = RadiosField(
         "Who should we send updates to?",
         choices={
             "requester": "Only me",
             "complainant": "Only the person who made the complaint",
             "both": "Both of us",
         },
-        validate_choice=False,
-        validators=[Chosen("Select who we should send updates to")],
-        widget=GovRadioInput(),
+        required="Select who we should send updates to",
     )
 
 
 class ConsentForm(StepForm):
     fields_to_save = ("consent",)
-    consent = RadioField(
+    consent = RadiosField(
         "Do you have their written permission to act for them?",
         description=(
             "We need a letter or form, signed by the person who made the complaint, saying you "
@@ -283,20 +245,17 @@ class ConsentForm(StepForm):
             "uploaded": "Yes, I can upload it now",
             "awaited": "They agree, and I will send their signed permission later",
         },
-        validate_choice=False,
-        validators=[Chosen("Select if you can upload their signed permission now")],
-        widget=GovRadioInput(),
+        required="Select if you can upload their signed permission now",
     )
 
 
 class MpsReferenceForm(StepForm):
     fields_to_save = ("mps_reference",)
-    mps_reference = StringField(
+    mps_reference = TextField(
         "What is the Met's reference number for your complaint?",
         description=MPS_REFERENCE_HINT,
-        validators=[Required("Enter the Met's reference number for your complaint")],
+        required="Enter the Met's reference number for your complaint",
         render_kw={"spellcheck": "false", "autocomplete": "off"},
-        widget=GovTextInput(),
     )
 
     def validate_mps_reference(self, field: Field) -> None:
@@ -321,13 +280,18 @@ class ComplaintDateForm(StepForm):
     )
 
 
-def _long_answer(label: str, required_error: str | None, name: str, hint: str) -> TextAreaField:
-    validators: list = [
-        MaxLength(LONG_ANSWER_LIMIT, f"{name} must be {LONG_ANSWER_LIMIT:,} characters or fewer")
-    ]
-    if required_error:
-        validators.insert(0, Required(required_error))
-    return TextAreaField(label, description=hint, validators=validators, widget=GovCharacterCount())
+def _long_answer(
+    label: str, required_error: str | None, name: str, hint: str
+) -> CharacterCountField:
+    return CharacterCountField(
+        label,
+        description=hint,
+        required=required_error,
+        max_length=(
+            LONG_ANSWER_LIMIT,
+            f"{name} must be {LONG_ANSWER_LIMIT:,} characters or fewer",
+        ),
+    )
 
 
 class ComplaintSummaryForm(StepForm):
@@ -360,14 +324,9 @@ class DesiredOutcomeForm(StepForm):
     )
 
 
-def adjustments_field(hint: str, validators: list | None = None) -> SelectMultipleField:
-    return SelectMultipleField(
-        "What do you need?",
-        choices=ADJUSTMENTS,
-        validate_choice=False,
-        description=hint,
-        validators=validators or [],
-        widget=GovCheckboxesInput(),
+def adjustments_field(hint: str, required: str | None = None) -> CheckboxesField:
+    return CheckboxesField(
+        "What do you need?", choices=ADJUSTMENTS, description=hint, required=required
     )
 
 
@@ -383,29 +342,25 @@ class ContactDetailsForm(StepForm):
     fields_to_save = ("email", "phone", "address_line_1", "address_line_2", "town", "postcode")
     email = email_field()
     phone = phone_field()
-    address_line_1 = StringField(
+    address_line_1 = TextField(
         "Address line 1",
-        validators=[MaxLength(200, "Address line 1 must be 200 characters or fewer")],
+        max_length=(200, "Address line 1 must be 200 characters or fewer"),
         render_kw={"autocomplete": "address-line1"},
-        widget=GovTextInput(),
     )
-    address_line_2 = StringField(
+    address_line_2 = TextField(
         "Address line 2 (optional)",
-        validators=[MaxLength(200, "Address line 2 must be 200 characters or fewer")],
+        max_length=(200, "Address line 2 must be 200 characters or fewer"),
         render_kw={"autocomplete": "address-line2"},
-        widget=GovTextInput(),
     )
-    town = StringField(
+    town = TextField(
         "Town or city",
-        validators=[MaxLength(100, "Town or city must be 100 characters or fewer")],
+        max_length=(100, "Town or city must be 100 characters or fewer"),
         render_kw={"autocomplete": "address-level2"},
-        widget=GovTextInput(),
     )
-    postcode = StringField(
+    postcode = TextField(
         "Postcode",
-        validators=[MaxLength(10, "Postcode must be 10 characters or fewer")],
+        max_length=(10, "Postcode must be 10 characters or fewer"),
         render_kw={"autocomplete": "postal-code", "spellcheck": "false"},
-        widget=GovTextInput(),
     )
 
     def contact_method(self) -> str | None:
@@ -437,15 +392,13 @@ class ContactDetailsForm(StepForm):
 
 class ContactSafetyForm(StepForm):
     fields_to_save = ("safe",)
-    safe = SelectMultipleField(
+    safe = CheckboxesField(
         "When we contact you, is it safe for us to:",
         choices={
             "leave-message": "leave a voicemail or message",
             "say-who": "say we are calling or writing from MOPAC",
         },
-        validate_choice=False,
         description="Select all that apply. If neither is safe, leave both unticked.",
-        widget=GovCheckboxesInput(),
     )
 
     def validate_safe(self, field: Field) -> None:
@@ -461,20 +414,15 @@ class AdjustmentsForm(StepForm):
         "interpreter_language",
         "other_adjustment",
     )
-    adjustments = adjustments_field(
-        "Select all that apply.", validators=[Required("Select what you need")]
-    )
+    adjustments = adjustments_field("Select all that apply.", required="Select what you need")
     callback_phone = phone_field("Phone number to call")
     callback_times = best_times_field("Best days and times to call you")
-    interpreter_language = StringField(
-        "Which language?",
-        validators=[MaxLength(100, "Language must be 100 characters or fewer")],
-        widget=GovTextInput(),
+    interpreter_language = TextField(
+        "Which language?", max_length=(100, "Language must be 100 characters or fewer")
     )
     other_adjustment = TextAreaField(
         "What else do you need?",
-        validators=[MaxLength(1000, "What else you need must be 1,000 characters or fewer")],
-        widget=GovTextArea(),
+        max_length=(1000, "What else you need must be 1,000 characters or fewer"),
     )
 
     @classmethod
@@ -548,10 +496,9 @@ class UploadForm(FlaskForm):
     """An upload page: choose files and upload them, or continue. Files are checked one by
     one in the view, because one bad file must not lose the good ones chosen with it."""
 
-    files = MultipleFileField("Upload a file", widget=GovFileInput(multiple=True))
-    letter_to_follow = BooleanField(
-        "I cannot upload my letter now. I will send it to you by email or post.",
-        widget=GovCheckboxInput(),
+    files = MultipleFileField("Upload a file")
+    letter_to_follow = CheckboxField(
+        "I cannot upload my letter now. I will send it to you by email or post."
     )
 
 

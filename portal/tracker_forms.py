@@ -5,11 +5,6 @@ from __future__ import annotations
 from typing import Self
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import StringField, TextAreaField
 
 from portal.forms import (
     LONG_ANSWER_LIMIT,
@@ -19,39 +14,35 @@ from portal.forms import (
 )
 from reviews.models import ReviewRequest
 from reviews.submission import split_address
-from web.forms.fields import MaxLength, Required, preferred_contact_field
+from web.forms import TextAreaField, TextField, preferred_contact_field
 
 
 class LookupForm(FlaskForm):
-    reference = StringField(
+    reference = TextField(
         "Tracking reference",
         description="This is on your confirmation page and email. For example, ABCD-EFGH-JKMN-PQ",
-        validators=[Required("Enter your tracking reference")],
+        required="Enter your tracking reference",
         render_kw={"spellcheck": "false", "autocomplete": "off", "autocapitalize": "characters"},
-        widget=GovTextInput(),
     )
-    surname = StringField(
+    surname = TextField(
         "Last name",
         description=(
             "The last name of the person who sent the request, or of the person who made the "
             "complaint"
         ),
-        validators=[Required("Enter the last name")],
+        required="Enter the last name",
         render_kw={"autocomplete": "family-name", "spellcheck": "false"},
-        widget=GovTextInput(),
     )
 
 
 class MessageForm(FlaskForm):
     body = TextAreaField(
         "What do you want to tell us?",
-        validators=[
-            Required("Enter what you want to tell us"),
-            MaxLength(
-                LONG_ANSWER_LIMIT, f"Your message must be {LONG_ANSWER_LIMIT:,} characters or fewer"
-            ),
-        ],
-        widget=GovTextArea(),
+        required="Enter what you want to tell us",
+        max_length=(
+            LONG_ANSWER_LIMIT,
+            f"Your message must be {LONG_ANSWER_LIMIT:,} characters or fewer",
+        ),
     )
 
 
@@ -99,6 +90,5 @@ class HelpUpdateForm(AdjustmentsForm):
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(
         "Why are you withdrawing your request? (optional)",
-        validators=[MaxLength(1000, "Your reason must be 1,000 characters or fewer")],
-        widget=GovTextArea(),
+        max_length=(1000, "Your reason must be 1,000 characters or fewer"),
     )

@@ -17,21 +17,9 @@ from typing import Any
 from flask import abort, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovTextArea,
-    GovTextInput,
-)
 from sqlalchemy import func, select
 from wtforms import Field as FormField
-from wtforms import (
-    HiddenField,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import HiddenField
 from wtforms.validators import StopValidation
 
 from reviews import clock, workflow
@@ -54,7 +42,14 @@ from reviews.workflow import (
 from staff import staff
 from staff.access import role_required
 from staff.casework import back_to_request, request_for_current_user
-from web.forms.fields import DateParts
+from web.forms import (
+    CheckboxesField,
+    DateParts,
+    RadiosField,
+    TextAreaField,
+    TextField,
+    YesNoField,
+)
 
 # Anyone who may take at least one action; each action then checks its own roles.
 ACTING_ROLES = frozenset().union(*(action.roles for action in ACTIONS.values()))
@@ -124,27 +119,23 @@ def _form_field(spec: workflow.Field) -> FormField:
         "validators": [WorkflowCheck(spec)],
     }
     if spec.kind == workflow.TEXT:
-        return StringField(widget=GovTextInput(), **options)
+        return TextField(**options)
     if spec.kind == workflow.TEXTAREA:
-        return TextAreaField(widget=GovTextArea(), **options)
+        return TextAreaField(**options)
     if spec.kind == workflow.DATE:
         # An empty date is left to WorkflowCheck, so that it says what the action is missing.
         return DateParts(describe="The date", optional=True, **options)
     if spec.kind == workflow.MONTH:
         return DateParts(describe="The month", optional=True, parts=_MONTH_PARTS, **options)
     if spec.kind == workflow.CHOICES:
-        return SelectMultipleField(
-            choices=dict(spec.choices),
-            validate_choice=False,
-            widget=GovCheckboxesInput(),
-            **options,
-        )
+        return CheckboxesField(choices=dict(spec.choices), **options)
+    if spec.kind == workflow.YES_NO:
+        return YesNoField(**options)
     choices = {
-        workflow.YES_NO: {"yes": "Yes", "no": "No"},
         workflow.CHOICE: dict(spec.choices),
         workflow.STAFF_USER: {},  # filled in when the form is made: staff come and go
     }[spec.kind]
-    return RadioField(choices=choices, validate_choice=False, widget=GovRadioInput(), **options)
+    return RadiosField(choices=choices, **options)
 
 
 @cache

@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from werkzeug.wrappers import Response
-from wtforms import Field, PasswordField, StringField
+from wtforms import Field
 from wtforms.validators import StopValidation, ValidationError
 
 from reviews import clock
@@ -47,7 +46,7 @@ from reviews.staff_accounts import (
 from staff import staff
 from staff.access import ROLES, role_required
 from web.extensions import limiter
-from web.forms.fields import Required
+from web.forms import PasswordField, TextField
 from web.forms.timeouts import kept_alive
 
 IDLE_SECONDS = 30 * 60
@@ -95,41 +94,34 @@ NAVIGATION = (
 
 
 class SignInForm(FlaskForm):
-    email = StringField(
+    email = TextField(
         "Email address",
-        validators=[Required("Enter your email address")],
+        required="Enter your email address",
         render_kw={"autocomplete": "username", "spellcheck": "false", "type": "email"},
-        widget=GovTextInput(),
     )
-    password = PasswordField(
-        "Password",
-        validators=[Required("Enter your password")],
-        widget=GovPasswordInput(),
-    )
+    password = PasswordField("Password", required="Enter your password")
 
 
 class CodeForm(FlaskForm):
-    code = StringField(
+    code = TextField(
         "Security code",
         description="The 6-digit code your authenticator app shows for this service",
-        validators=[Required("Enter the 6-digit code from your authenticator app")],
+        required="Enter the 6-digit code from your authenticator app",
         render_kw={
             "autocomplete": "one-time-code",
             "inputmode": "numeric",
             "spellcheck": "false",
         },
-        widget=GovTextInput(),
     )
 
 
 class RecoveryCodeForm(FlaskForm):
-    code = StringField(
+    code = TextField(
         "Recovery code",
         description="One of the 8 codes you saved when you set up two-factor authentication, "
         "like abcde-fghjk",
-        validators=[Required("Enter a recovery code")],
+        required="Enter a recovery code",
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
-        widget=GovTextInput(),
     )
 
 
@@ -152,20 +144,17 @@ class NewPasswordForm(FlaskForm):
         description="At least 12 characters. A few unrelated words together make a good one. "
         "You can paste it from a password manager.",
         validators=[_good_password],
-        widget=GovPasswordInput(),
     )
     confirm = PasswordField(
         "Enter the new password again",
-        validators=[Required("Enter the new password again"), _same_as_password],
-        widget=GovPasswordInput(),
+        required="Enter the new password again",
+        validators=[_same_as_password],
     )
 
 
 class CurrentPasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Your current password",
-        validators=[Required("Enter your current password")],
-        widget=GovPasswordInput(),
+        "Your current password", required="Enter your current password"
     )
 
 

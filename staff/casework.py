@@ -17,11 +17,9 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
-from wtforms import StringField, TextAreaField
 
 from reviews import clock
 from reviews.accessibility import FORMATS
@@ -49,7 +47,7 @@ from reviews.rules import format_date, format_month
 from reviews.workflow import RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, available_actions
 from staff import staff
 from staff.access import CAN_READ_REQUESTS, CASEWORK, CASEWORKER, role_required
-from web.forms.fields import MaxLength, Required
+from web.forms import TextAreaField, TextField
 from web.letters import letter_html, letter_pdf
 
 
@@ -57,11 +55,8 @@ class NoteForm(FlaskForm):
     body = TextAreaField(
         "Add a note",
         description="Only staff see notes. You can use Markdown: **bold**, lists with -.",
-        validators=[
-            Required("Enter the note"),
-            MaxLength(10000, "A note must be 10,000 characters or fewer"),
-        ],
-        widget=GovTextArea(),
+        required="Enter the note",
+        max_length=(10000, "A note must be 10,000 characters or fewer"),
     )
 
 
@@ -97,12 +92,11 @@ ONLY_SHOW = {
 
 
 class SearchForm(FlaskForm):
-    search = StringField(
+    search = TextField(
         "Search requests",
         description="A tracking reference, an MPS reference, or part of a name or email address",
-        validators=[MaxLength(200, "Search for 200 characters or fewer")],
+        max_length=(200, "Search for 200 characters or fewer"),
         render_kw={"spellcheck": "false", "autocomplete": "off"},
-        widget=GovTextInput(),
     )
 
 

@@ -12,10 +12,8 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
-from wtforms import RadioField, TextAreaField
 
 from reviews import clock
 from reviews.accessibility import FORMATS
@@ -33,7 +31,7 @@ from reviews.references import format_reference
 from reviews.rules import format_date
 from staff import staff
 from staff.access import CASEWORK, role_required
-from web.forms.fields import Chosen, MaxLength, Required
+from web.forms import RadiosField, TextAreaField
 
 # What happened on one try.
 CALL_RESULTS = {
@@ -55,19 +53,12 @@ SOURCES = {
 
 
 def _note_field(label: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        validators=[MaxLength(2000, "Notes must be 2,000 characters or fewer")],
-        widget=GovTextArea(),
-    )
+    return TextAreaField(label, max_length=(2000, "Notes must be 2,000 characters or fewer"))
 
 
 class CallAttemptForm(FlaskForm):
-    result = RadioField(
-        "What happened when you called?",
-        validate_choice=False,
-        validators=[Chosen("Select what happened when you called")],
-        widget=GovRadioInput(),
+    result = RadiosField(
+        "What happened when you called?", required="Select what happened when you called"
     )
     note = _note_field("Notes (optional)")
 
@@ -82,12 +73,8 @@ class CallAttemptForm(FlaskForm):
 
 
 class CloseCallbackForm(FlaskForm):
-    outcome = RadioField(
-        "How did it end?",
-        choices=CLOSING_OUTCOMES,
-        validate_choice=False,
-        validators=[Chosen("Select how it ended")],
-        widget=GovRadioInput(),
+    outcome = RadiosField(
+        "How did it end?", choices=CLOSING_OUTCOMES, required="Select how it ended"
     )
     note = _note_field("Anything else to record (optional)")
 
@@ -95,11 +82,8 @@ class CloseCallbackForm(FlaskForm):
 class FormatDoneForm(FlaskForm):
     response_note = TextAreaField(
         "What did you send, and how?",
-        validators=[
-            Required("Enter what you sent and how"),
-            MaxLength(2000, "This must be 2,000 characters or fewer"),
-        ],
-        widget=GovTextArea(),
+        required="Enter what you sent and how",
+        max_length=(2000, "This must be 2,000 characters or fewer"),
     )
 
 

@@ -15,10 +15,8 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
-from wtforms import RadioField, StringField
 from wtforms.validators import ValidationError
 
 from reviews.audit import record_audit
@@ -39,30 +37,24 @@ from reviews.staff_accounts import (
 )
 from staff import staff
 from staff.access import ADMIN, ROLES, role_required
-from web.forms.fields import Chosen, Required, check_email, name_field
+from web.forms import RadiosField, TextField, check_email, name_field
 
 NEW_LINK = "staff_new_password_link"
 USER_DONE = "staff_user_done"
 
 
-def _role_field() -> RadioField:
-    return RadioField(
-        "Role",
-        choices=dict(ROLES),
-        validate_choice=False,
-        validators=[Chosen("Select a role")],
-        widget=GovRadioInput(),
-    )
+def _role_field() -> RadiosField:
+    return RadiosField("Role", choices=dict(ROLES), required="Select a role")
 
 
 class AddUserForm(FlaskForm):
     name = name_field("Full name", "Enter their full name")
-    email = StringField(
+    email = TextField(
         "Email address",
         description="Their work email address. They sign in with it.",
-        validators=[Required("Enter their email address"), check_email],
+        required="Enter their email address",
+        validators=[check_email],
         render_kw={"autocomplete": "off", "spellcheck": "false", "type": "email"},
-        widget=GovTextInput(),
     )
     role = _role_field()
 

@@ -17,6 +17,7 @@ from web.audit_origin import init_audit_origin
 from web.config import PROJECT_ROOT, load_config
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
+from web.forms import init_form_kit
 from web.request_log import init_request_log
 from web.security import init_security
 
@@ -77,6 +78,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    init_form_kit(app)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["service_name"] = SERVICE_NAME
 

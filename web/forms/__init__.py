@@ -1,1 +1,82 @@
-"""The GOV.UK form kit every blueprint builds its forms from."""
+"""The GOV.UK form kit every blueprint builds its forms from: field classes that carry their
+GOV.UK component and their error wording, date inputs, the "required" and length rules, the
+questions several forms share, and the template helpers. Confirmation pages are in
+web.forms.confirmations and the time-out warning's reply in web.forms.timeouts."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from web.forms.dates import DateParts
+from web.forms.fields import (
+    YES_NO,
+    CharacterCountField,
+    CheckboxesField,
+    CheckboxField,
+    FileField,
+    KitField,
+    LengthRule,
+    MultipleFileField,
+    PasswordField,
+    RadiosField,
+    TextAreaField,
+    TextField,
+    YesNoField,
+    strip_text,
+)
+from web.forms.questions import (
+    best_times_field,
+    email_field,
+    name_field,
+    phone_field,
+    preferred_contact_field,
+)
+from web.forms.rendering import date_input_params, heading_field
+from web.forms.validators import (
+    PHONE_FORMAT_ERROR,
+    Chosen,
+    MaxLength,
+    Required,
+    Validator,
+    check_email,
+    check_phone,
+)
+
+__all__ = [
+    "PHONE_FORMAT_ERROR",
+    "YES_NO",
+    "CharacterCountField",
+    "CheckboxField",
+    "CheckboxesField",
+    "Chosen",
+    "DateParts",
+    "FileField",
+    "KitField",
+    "LengthRule",
+    "MaxLength",
+    "MultipleFileField",
+    "PasswordField",
+    "RadiosField",
+    "Required",
+    "TextAreaField",
+    "TextField",
+    "Validator",
+    "YesNoField",
+    "best_times_field",
+    "check_email",
+    "check_phone",
+    "date_input_params",
+    "email_field",
+    "heading_field",
+    "init_form_kit",
+    "name_field",
+    "phone_field",
+    "preferred_contact_field",
+    "strip_text",
+]
+
+
+def init_form_kit(app: Flask) -> None:
+    """Make the kit's template helpers available to every blueprint's templates."""
+    app.add_template_global(heading_field)
+    app.add_template_global(date_input_params)

@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from markupsafe import Markup
 from wtforms import Field
 
-from web.forms.fields import DateParts, MaxLength
-
-ITERABLE_FIELDS = ("RadioField", "SelectMultipleField")
+from web.forms.dates import DateParts
+from web.forms.fields import CharacterCountField
 
 
 def heading_field(field: Field, **params: Any) -> Markup:
     """The field with its label (or, for radios and checkboxes, its legend) as the h1."""
-    if isinstance(field.widget, GovCharacterCount):
+    if isinstance(field, CharacterCountField):
         # The character count shows its limit, and counts down with JavaScript.
-        params["maxlength"] = next(
-            validator.maximum for validator in field.validators if isinstance(validator, MaxLength)
-        )
-    if field.type in ITERABLE_FIELDS:
+        params["maxlength"] = field.max_length
+    if getattr(field, "in_fieldset", False):
         params["fieldset"] = {
             "legend": {
                 "text": field.label.text,
