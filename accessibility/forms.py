@@ -19,6 +19,7 @@ from web.forms import (
     RadiosField,
     TextAreaField,
     TextField,
+    answered,
     best_times_field,
     email_field,
     name_field,
@@ -43,6 +44,10 @@ class OnceOnlyForm(FlaskForm):
     def validate_submission_key(self, field: Field) -> None:
         if not field.data or len(field.data) > 64:
             raise StopValidation("The form was not complete. Go back and try again")
+
+    def key(self) -> str:
+        """The form's one-off key, once the form has validated (which refuses a blank one)."""
+        return answered(self.submission_key)
 
 
 def _optional_tracking_reference(form, field: Field) -> None:

@@ -47,7 +47,11 @@ class StepForm(FlaskForm):
     `answers` are the answers to the whole journey so far, for checks that depend on them."""
 
     fields_to_save: ClassVar[tuple[str, ...]] = ()
-    answers: ClassVar[Answers] = {}
+    answers: Answers
+
+    def __init__(self, *args: Any, answers: Answers | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answers = answers or {}
 
     @classmethod
     def initial_data(cls, saved: dict[str, Any] | None, answers: Answers) -> dict[str, Any]:
@@ -56,10 +60,10 @@ class StepForm(FlaskForm):
         return saved or {}
 
     @classmethod
-    def prefilled(cls, data: Mapping[str, Any]) -> Self:
+    def prefilled(cls, data: Mapping[str, Any], answers: Answers | None = None) -> Self:
         """The form as sent; or, before it is sent, showing `data`. A sent form never gets
         `data`: it would fill in any box the browser leaves out, such as a cleared checkbox."""
-        return cls(data=None if request.method == "POST" else data)
+        return cls(data=None if request.method == "POST" else data, answers=answers)
 
     def to_answers(self) -> dict[str, Any]:
         answers: dict[str, Any] = {}
@@ -339,7 +343,14 @@ class ContactDetailsForm(StepForm):
     """Which details are needed depends on how the person wants to be contacted, which they
     answered on the page before."""
 
-    fields_to_save = ("email", "phone", "address_line_1", "address_line_2", "town", "postcode")
+    fields_to_save: ClassVar[tuple[str, ...]] = (
+        "email",
+        "phone",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+    )
     email = email_field()
     phone = phone_field()
     address_line_1 = TextField(

@@ -40,7 +40,7 @@ from reviews.tracking import (
 )
 from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT
 from web.extensions import limiter
-from web.forms.fields import strip_text
+from web.forms import answered, strip_text
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files
 
@@ -87,7 +87,7 @@ def track():
     form = LookupForm()
     not_found = False
     if form.validate_on_submit():
-        review_request = find_request(form.reference.data, form.surname.data)
+        review_request = find_request(answered(form.reference), answered(form.surname))
         if review_request is not None:
             # A fresh session for this request alone: nothing from before carries over.
             session.clear()
@@ -148,7 +148,7 @@ def _done(message: str) -> Response:
 def send_information(review_request: ReviewRequest):
     form = MessageForm()
     if form.validate_on_submit():
-        add_message(review_request, form.body.data.strip())
+        add_message(review_request, answered(form.body).strip())
         db.session.commit()
         return _done("We have your message. A caseworker will read it.")
     return render_template("portal/tracker/send_information.html", form=form)
@@ -172,6 +172,7 @@ def upload_documents(review_request: ReviewRequest):
             # All or nothing: the person sends the files again once each can be kept.
             errors["files"] = checked.errors[0]
         if not errors:
+            assert kind is not None  # it is one of DOCUMENT_KINDS, checked above
             add_documents(review_request, kind, checked.accepted)
             db.session.commit()
             count = len(checked.accepted)

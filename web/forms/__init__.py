@@ -22,6 +22,8 @@ from web.forms.fields import (
     TextAreaField,
     TextField,
     YesNoField,
+    answered,
+    choice_labels,
     strip_text,
 )
 from web.forms.questions import (
@@ -62,9 +64,11 @@ __all__ = [
     "TextField",
     "Validator",
     "YesNoField",
+    "answered",
     "best_times_field",
     "check_email",
     "check_phone",
+    "choice_labels",
     "date_input_params",
     "email_field",
     "heading_field",

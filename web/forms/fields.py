@@ -26,6 +26,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from wtforms.fields.choices import SelectFieldBase
 
 from web.forms.validators import Chosen, MaxLength, Required, Validator
 
@@ -41,6 +42,20 @@ def strip_text(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+def answered(field: wtforms.StringField) -> str:
+    """The answer to a question the form requires (by `required=` or its own check), once the
+    form has validated: WTForms types it as optional, but a validated form has it."""
+    value = field.data
+    assert value is not None, f"{field.name} is required, so a valid form has it"
+    return value
+
+
+def choice_labels(field: SelectFieldBase) -> dict[str, str]:
+    """A radios or checkboxes field's choices: each value's label."""
+    # WTForms yields (value, label, selected, render_kw) for each choice.
+    return {value: label for value, label, _selected, _render_kw in field.iter_choices()}
 
 
 class KitField(wtforms.Field):

@@ -23,17 +23,17 @@ def check_chosen_files(
     files: Iterable[FileStorage] | None, room: int, no_room: str
 ) -> CheckedFiles:
     """Check each chosen file, up to `room` of them; `no_room` is the error once they are full."""
-    chosen = [upload for upload in files or [] if upload and upload.filename]
+    chosen = [(upload.filename, upload) for upload in files or [] if upload and upload.filename]
     if not chosen:
         return CheckedFiles(errors=["Select a file to upload"])
     checked = CheckedFiles()
     largest = current_app.config["MAX_UPLOAD_FILE_BYTES"]
-    for upload in chosen:
+    for filename, upload in chosen:
         if len(checked.accepted) >= room:
             checked.errors.append(no_room)
             break
         try:
-            checked.accepted.append(check_upload(upload.filename, upload.read(), largest))
+            checked.accepted.append(check_upload(filename, upload.read(), largest))
         except UploadRejected as rejected:
-            checked.errors.append(f"{upload.filename}: {rejected.message}")
+            checked.errors.append(f"{filename}: {rejected.message}")
     return checked
