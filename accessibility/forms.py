@@ -25,6 +25,7 @@ from web.forms import (
     name_field,
     phone_field,
     preferred_contact_field,
+    required_if,
 )
 
 SAFE_CHOICES = {
@@ -127,17 +128,13 @@ class FormatRequestForm(OnceOnlyForm):
     reference = tracking_reference_field()
 
     def validate_language(self, field: Field) -> None:
-        if self.format.data == "language" and not (field.data or "").strip():
-            raise StopValidation("Enter which language you need")
+        required_if(self.format.data == "language", field, "Enter which language you need")
 
     def validate_email(self, field: Field) -> None:
-        if self.preferred_contact.data == "email" and not (field.data or "").strip():
-            raise StopValidation("Enter your email address")
+        required_if(self.preferred_contact.data == "email", field, "Enter your email address")
 
     def validate_phone(self, field: Field) -> None:
-        if self.preferred_contact.data == "phone" and not (field.data or "").strip():
-            raise StopValidation("Enter your phone number")
+        required_if(self.preferred_contact.data == "phone", field, "Enter your phone number")
 
     def validate_address(self, field: Field) -> None:
-        if self.preferred_contact.data == "post" and not (field.data or "").strip():
-            raise StopValidation("Enter your postal address")
+        required_if(self.preferred_contact.data == "post", field, "Enter your postal address")

@@ -49,12 +49,11 @@ from reviews.references import format_reference
 from reviews.reminders import send_resume_link
 from reviews.rules import deadline_message, format_date
 from reviews.submission import DraftIncomplete, submit_draft
-from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT
 from web.extensions import limiter
 from web.forms import answered
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
-from web.forms.uploads import check_chosen_files
+from web.forms.uploads import check_chosen_files, upload_limits
 from web.outbox import send_queued
 
 
@@ -205,10 +204,8 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
         slug=slug,
         documents=documents_of_kind(draft, kind) if draft else [],
         max_files=current_app.config["MAX_UPLOAD_FILES"],
-        max_megabytes=current_app.config["MAX_UPLOAD_FILE_BYTES"] // (1024 * 1024),
-        accept=HTML_ACCEPT,
-        accepted_types=ACCEPTED_TYPES_HINT,
         back_url=_back_url(slug, answers, today),
+        **upload_limits(),
     )
 
 

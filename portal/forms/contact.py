@@ -18,6 +18,7 @@ from web.forms import (
     email_field,
     phone_field,
     preferred_contact_field,
+    required_if,
 )
 
 HowToContactForm = question_form("preferred_contact", preferred_contact_field())
@@ -63,26 +64,31 @@ class ContactDetailsForm(StepForm):
         return answer(self.answers, "how-to-contact", "preferred_contact")
 
     def validate_email(self, field: Field) -> None:
-        if self.contact_method() == "email" and not (field.data or "").strip():
-            raise StopValidation(
-                "Enter your email address, as you asked us to contact you by email"
-            )
+        required_if(
+            self.contact_method() == "email",
+            field,
+            "Enter your email address, as you asked us to contact you by email",
+        )
 
     def validate_phone(self, field: Field) -> None:
-        if self.contact_method() == "phone" and not (field.data or "").strip():
-            raise StopValidation("Enter your phone number, as you asked us to contact you by phone")
+        required_if(
+            self.contact_method() == "phone",
+            field,
+            "Enter your phone number, as you asked us to contact you by phone",
+        )
 
     def validate_address_line_1(self, field: Field) -> None:
-        if self.contact_method() == "post" and not (field.data or "").strip():
-            raise StopValidation("Enter address line 1, typically the building and street")
+        required_if(
+            self.contact_method() == "post",
+            field,
+            "Enter address line 1, typically the building and street",
+        )
 
     def validate_town(self, field: Field) -> None:
-        if self.contact_method() == "post" and not (field.data or "").strip():
-            raise StopValidation("Enter town or city")
+        required_if(self.contact_method() == "post", field, "Enter town or city")
 
     def validate_postcode(self, field: Field) -> None:
-        if self.contact_method() == "post" and not (field.data or "").strip():
-            raise StopValidation("Enter postcode")
+        required_if(self.contact_method() == "post", field, "Enter postcode")
 
 
 class ContactSafetyForm(StepForm):
@@ -143,13 +149,18 @@ class AdjustmentsForm(StepForm):
             raise StopValidation("Select what you need")
 
     def validate_callback_phone(self, field: Field) -> None:
-        if "callback" in (self.adjustments.data or []) and not (field.data or "").strip():
-            raise StopValidation("Enter a phone number for us to call")
+        required_if(
+            "callback" in (self.adjustments.data or []),
+            field,
+            "Enter a phone number for us to call",
+        )
 
     def validate_interpreter_language(self, field: Field) -> None:
-        if "interpreter" in (self.adjustments.data or []) and not (field.data or "").strip():
-            raise StopValidation("Enter which language you need an interpreter for")
+        required_if(
+            "interpreter" in (self.adjustments.data or []),
+            field,
+            "Enter which language you need an interpreter for",
+        )
 
     def validate_other_adjustment(self, field: Field) -> None:
-        if "other" in (self.adjustments.data or []) and not (field.data or "").strip():
-            raise StopValidation("Enter what else you need")
+        required_if("other" in (self.adjustments.data or []), field, "Enter what else you need")

@@ -42,6 +42,7 @@ from web.forms.validators import (
     Validator,
     check_email,
     check_phone,
+    required_if,
 )
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "name_field",
     "phone_field",
     "preferred_contact_field",
+    "required_if",
     "strip_text",
 ]
 

@@ -118,12 +118,11 @@ class PasswordField(KitField, wtforms.PasswordField):
     widget = GovPasswordInput()
 
 
-class RadiosField(KitField, wtforms.RadioField):
-    """GOV.UK radios; `required` is the message when no choice (or an unknown one) is sent."""
+class ChoicesField(KitField):
+    """What radios and checkboxes share: a fieldset, and choices that WTForms does not check
+    itself (its message is not ours; `required` and the form's own checks say what is wrong)."""
 
-    widget = GovRadioInput()
     in_fieldset = True
-    required_rule = Chosen
 
     def __init__(
         self,
@@ -132,6 +131,13 @@ class RadiosField(KitField, wtforms.RadioField):
         **kwargs: Any,
     ) -> None:
         super().__init__(label, validators, validate_choice=False, **kwargs)
+
+
+class RadiosField(ChoicesField, wtforms.RadioField):
+    """GOV.UK radios; `required` is the message when no choice (or an unknown one) is sent."""
+
+    widget = GovRadioInput()
+    required_rule = Chosen
 
 
 class YesNoField(RadiosField):
@@ -146,19 +152,10 @@ class YesNoField(RadiosField):
         super().__init__(label, validators, choices=YES_NO, **kwargs)
 
 
-class CheckboxesField(KitField, wtforms.SelectMultipleField):
+class CheckboxesField(ChoicesField, wtforms.SelectMultipleField):
     """GOV.UK checkboxes, any number of them ticked; `required` means at least one."""
 
     widget = GovCheckboxesInput()
-    in_fieldset = True
-
-    def __init__(
-        self,
-        label: str | None = None,
-        validators: Sequence[Validator] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(label, validators, validate_choice=False, **kwargs)
 
 
 class CheckboxField(KitField, wtforms.BooleanField):

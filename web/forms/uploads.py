@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from reviews.uploads import CheckedUpload, UploadRejected, check_upload
+from reviews.uploads import (
+    ACCEPTED_TYPES_HINT,
+    HTML_ACCEPT,
+    CheckedUpload,
+    UploadRejected,
+    check_upload,
+)
 
 
 @dataclass
@@ -37,3 +44,12 @@ def check_chosen_files(
         except UploadRejected as rejected:
             checked.errors.append(f"{filename}: {rejected.message}")
     return checked
+
+
+def upload_limits() -> dict[str, Any]:
+    """What an upload page tells the browser and the person about the files it takes."""
+    return {
+        "accept": HTML_ACCEPT,
+        "accepted_types": ACCEPTED_TYPES_HINT,
+        "max_megabytes": current_app.config["MAX_UPLOAD_FILE_BYTES"] // (1024 * 1024),
+    }

@@ -43,6 +43,13 @@ class Chosen:
             raise StopValidation(self.message)
 
 
+def required_if(applies: bool, field: Field, message: str) -> None:
+    """For a form's own check: the field must have a non-blank answer when `applies`, such as a
+    phone number when the person chose to be phoned."""
+    if applies and not (field.data or "").strip():
+        raise StopValidation(message)
+
+
 class MaxLength:
     def __init__(self, maximum: int, message: str) -> None:
         self.maximum = maximum
