@@ -12,8 +12,8 @@ from reviews import clock
 from reviews.accessibility import send_callback_request, send_format_request
 from reviews.rules import format_date
 from web.extensions import limiter
+from web.forms import answered, strip_text
 from web.forms.confirmations import date_page, remember_date
-from web.forms.fields import strip_text
 
 accessibility = Blueprint("accessibility", __name__, url_prefix="/accessibility")
 
@@ -47,17 +47,20 @@ def statement():
 def ask_for_a_call():
     form = CallbackForm()
     if form.validate_on_submit():
+        safe = form.safe.data or []
         callback = send_callback_request(
             clock.today(),
-            form.submission_key.data,
-            name=form.full_name.data.strip(),
-            phone=form.phone.data,
+            form.key(),
+            name=answered(form.full_name).strip(),
+            phone=answered(form.phone),
             best_times=strip_text(form.best_times.data),
-            safe_to_leave_message="leave-message" in form.safe.data,
-            safe_to_say_who_is_calling="say-who" in form.safe.data,
+            safe_to_leave_message="leave-message" in safe,
+            safe_to_say_who_is_calling="say-who" in safe,
             about=strip_text(form.about.data),
             reference_given=form.reference.data,
         )
+        # Every call asked for here is given a due date (reviews.accessibility.request_callback).
+        assert callback.due_on is not None
         remember_date("callback_due", callback.due_on)
         return redirect(url_for("accessibility.call_requested"))
     return render_template("accessibility/ask_for_a_call.html", form=form)
@@ -78,12 +81,14 @@ def ask_for_another_format():
         contact = form.preferred_contact.data
         format_request = send_format_request(
             clock.today(),
-            form.submission_key.data,
-            document=form.document.data.strip(),
+            form.key(),
+            document=answered(form.document).strip(),
             format=form.format.data,
-            format_detail=form.language.data.strip() if form.format.data == "language" else None,
+            format_detail=(
+                answered(form.language).strip() if form.format.data == "language" else None
+            ),
             assistive_technology=strip_text(form.assistive_technology.data),
-            name=form.full_name.data.strip(),
+            name=answered(form.full_name).strip(),
             preferred_contact=contact,
             email=form.email.data or None,
             phone=form.phone.data or None,

@@ -19,11 +19,13 @@ from web.forms import (
     RadiosField,
     TextAreaField,
     TextField,
+    answered,
     best_times_field,
     email_field,
     name_field,
     phone_field,
     preferred_contact_field,
+    required_if,
 )
 
 SAFE_CHOICES = {
@@ -43,6 +45,10 @@ class OnceOnlyForm(FlaskForm):
     def validate_submission_key(self, field: Field) -> None:
         if not field.data or len(field.data) > 64:
             raise StopValidation("The form was not complete. Go back and try again")
+
+    def key(self) -> str:
+        """The form's one-off key, once the form has validated (which refuses a blank one)."""
+        return answered(self.submission_key)
 
 
 def _optional_tracking_reference(form, field: Field) -> None:
@@ -122,17 +128,13 @@ class FormatRequestForm(OnceOnlyForm):
     reference = tracking_reference_field()
 
     def validate_language(self, field: Field) -> None:
-        if self.format.data == "language" and not (field.data or "").strip():
-            raise StopValidation("Enter which language you need")
+        required_if(self.format.data == "language", field, "Enter which language you need")
 
     def validate_email(self, field: Field) -> None:
-        if self.preferred_contact.data == "email" and not (field.data or "").strip():
-            raise StopValidation("Enter your email address")
+        required_if(self.preferred_contact.data == "email", field, "Enter your email address")
 
     def validate_phone(self, field: Field) -> None:
-        if self.preferred_contact.data == "phone" and not (field.data or "").strip():
-            raise StopValidation("Enter your phone number")
+        required_if(self.preferred_contact.data == "phone", field, "Enter your phone number")
 
     def validate_address(self, field: Field) -> None:
-        if self.preferred_contact.data == "post" and not (field.data or "").strip():
-            raise StopValidation("Enter your postal address")
+        required_if(self.preferred_contact.data == "post", field, "Enter your postal address")

@@ -14,7 +14,7 @@ from portal.forms import FORMS
 from reviews.journey import STEPS_BY_SLUG, applicable_steps
 from reviews.models import Draft
 from reviews.rules import format_date, format_month
-from web.forms import DateParts
+from web.forms import DateParts, choice_labels
 
 SECTION_TITLES = {
     "eligibility": "Your complaint and outcome letter",
@@ -35,10 +35,10 @@ def _display(field: Field, value: Any) -> Markup | str:
             return format_date(found)
         return format_month(found)
     if isinstance(field, SelectMultipleField):
-        labels = {choice.value: choice.label for choice in field.iter_choices()}
+        labels = choice_labels(field)
         return Markup("<br>").join(escape(labels.get(item, item)) for item in value)
     if isinstance(field, RadioField):
-        return {choice.value: choice.label for choice in field.iter_choices()}.get(value, value)
+        return choice_labels(field).get(value, value)
     # Keep the person's line breaks without trusting their text as HTML.
     return Markup("<br>").join(escape(line) for line in str(value).splitlines())
 

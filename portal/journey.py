@@ -3,6 +3,8 @@ check answers, send, confirmation. Rules about which page comes next live in rev
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     abort,
     current_app,
@@ -47,11 +49,11 @@ from reviews.references import format_reference
 from reviews.reminders import send_resume_link
 from reviews.rules import deadline_message, format_date
 from reviews.submission import DraftIncomplete, submit_draft
-from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT
 from web.extensions import limiter
+from web.forms import answered
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
-from web.forms.uploads import check_chosen_files
+from web.forms.uploads import check_chosen_files, upload_limits
 from web.outbox import send_queued
 
 
@@ -144,12 +146,12 @@ def journey_step(slug: str):
     if not may_visit(slug, answers, today):
         return redirect(_page_url(furthest_allowed(answers, today)))
     changing = bool(request.args.get("change"))
-    if slug in UPLOAD_PAGES:
-        return _upload_step(slug, draft, answers, today, changing)
+    upload = STEPS_BY_SLUG[slug].upload
+    if upload is not None:
+        return _upload_step(slug, upload.code, draft, answers, today, changing)
 
     form_class = FORMS[slug]
-    form = form_class.prefilled(form_class.initial_data(answers.get(slug), answers))
-    form.answers = answers
+    form = form_class.prefilled(form_class.initial_data(answers.get(slug), answers), answers)
     if form.validate_on_submit():
         draft = _draft_for_writing()
         save_answers(draft, slug, form.to_answers())
@@ -168,8 +170,7 @@ def journey_step(slug: str):
     return render_template("portal/journey/question.html", **context)
 
 
-def _upload_step(slug: str, draft: Draft | None, answers, today, changing: bool):
-    kind = STEPS_BY_SLUG[slug].upload.code
+def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, changing: bool):
     form = UploadForm()
     saved = answers.get(slug, {})
     if request.method == "GET":
@@ -203,10 +204,8 @@ def _upload_step(slug: str, draft: Draft | None, answers, today, changing: bool)
         slug=slug,
         documents=documents_of_kind(draft, kind) if draft else [],
         max_files=current_app.config["MAX_UPLOAD_FILES"],
-        max_megabytes=current_app.config["MAX_UPLOAD_FILE_BYTES"] // (1024 * 1024),
-        accept=HTML_ACCEPT,
-        accepted_types=ACCEPTED_TYPES_HINT,
         back_url=_back_url(slug, answers, today),
+        **upload_limits(),
     )
 
 
@@ -244,7 +243,9 @@ def remove_upload(slug: str, document_id: int) -> Response:
     # The CSRF check (run for every POST) protects this form too.
     if remove_document(draft, document_id):
         db.session.commit()
-    return redirect(url_for("portal.journey_step", slug=slug, **request.args))
+    # Back to the page as it was asked for (a change from check answers stays one).
+    query: dict[str, Any] = request.args.to_dict()
+    return redirect(url_for("portal.journey_step", slug=slug, **query))
 
 
 @portal.get("/request/cannot-use-this-service/<page>")
@@ -315,12 +316,14 @@ def save_for_later():
     if form.validate_on_submit():
         send_resume_link(
             draft,
-            form.email.data,
+            answered(form.email),
             lambda token: url_for("portal.resume", token=token, _external=True),
         )
         db.session.commit()
         _send_after_commit(None)
-        remember_date("saved_until", draft.resume_token_expires_at.date())
+        expires_at = draft.resume_token_expires_at
+        assert expires_at is not None  # send_resume_link has just set it
+        remember_date("saved_until", expires_at.date())
         return redirect(url_for("portal.saved"))
     return render_template(
         "portal/journey/save.html", form=form, back_url=url_for("portal.journey_start")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import portal
@@ -38,11 +40,10 @@ from reviews.tracking import (
     update_contact_details,
     withdraw,
 )
-from reviews.uploads import ACCEPTED_TYPES_HINT, HTML_ACCEPT
 from web.extensions import limiter
-from web.forms.fields import strip_text
+from web.forms import answered, strip_text
 from web.forms.timeouts import kept_alive
-from web.forms.uploads import check_chosen_files
+from web.forms.uploads import check_chosen_files, upload_limits
 
 IDLE_SECONDS = 30 * 60
 KIND_CHOICES = {code: kind.description for code, kind in DOCUMENT_KINDS.items()}
@@ -87,7 +88,7 @@ def track():
     form = LookupForm()
     not_found = False
     if form.validate_on_submit():
-        review_request = find_request(form.reference.data, form.surname.data)
+        review_request = find_request(answered(form.reference), answered(form.surname))
         if review_request is not None:
             # A fresh session for this request alone: nothing from before carries over.
             session.clear()
@@ -143,15 +144,28 @@ def _done(message: str) -> Response:
     return redirect(url_for("portal.your_request"))
 
 
+def _form_page(
+    form: FlaskForm, change: Callable[[], object], done: str, template: str, **context: Any
+) -> str | Response:
+    """A page with one form: once it is valid, make the `change` (which reads the form), commit
+    and go back to the request's page saying `done`; until then, the page."""
+    if form.validate_on_submit():
+        change()
+        db.session.commit()
+        return _done(done)
+    return render_template(template, form=form, **context)
+
+
 @portal.route("/track/send-information", methods=["GET", "POST"])
 @tracked
 def send_information(review_request: ReviewRequest):
     form = MessageForm()
-    if form.validate_on_submit():
-        add_message(review_request, form.body.data.strip())
-        db.session.commit()
-        return _done("We have your message. A caseworker will read it.")
-    return render_template("portal/tracker/send_information.html", form=form)
+    return _form_page(
+        form,
+        lambda: add_message(review_request, answered(form.body).strip()),
+        "We have your message. A caseworker will read it.",
+        "portal/tracker/send_information.html",
+    )
 
 
 @portal.route("/track/upload", methods=["GET", "POST"])
@@ -172,6 +186,7 @@ def upload_documents(review_request: ReviewRequest):
             # All or nothing: the person sends the files again once each can be kept.
             errors["files"] = checked.errors[0]
         if not errors:
+            assert kind is not None  # it is one of DOCUMENT_KINDS, checked above
             add_documents(review_request, kind, checked.accepted)
             db.session.commit()
             count = len(checked.accepted)
@@ -182,9 +197,7 @@ def upload_documents(review_request: ReviewRequest):
         kinds=KIND_CHOICES,
         kind=kind,
         errors=errors,
-        accept=HTML_ACCEPT,
-        accepted_types=ACCEPTED_TYPES_HINT,
-        max_megabytes=current_app.config["MAX_UPLOAD_FILE_BYTES"] // (1024 * 1024),
+        **upload_limits(),
     )
 
 
@@ -192,22 +205,24 @@ def upload_documents(review_request: ReviewRequest):
 @tracked
 def change_contact_details(review_request: ReviewRequest):
     form = ContactUpdateForm.for_request(review_request)
-    if form.validate_on_submit():
-        update_contact_details(review_request, form.to_answers())
-        db.session.commit()
-        return _done("We have updated your contact details.")
-    return render_template("portal/tracker/contact_details.html", form=form)
+    return _form_page(
+        form,
+        lambda: update_contact_details(review_request, form.to_answers()),
+        "We have updated your contact details.",
+        "portal/tracker/contact_details.html",
+    )
 
 
 @portal.route("/track/help", methods=["GET", "POST"])
 @tracked
 def change_adjustments(review_request: ReviewRequest):
     form = HelpUpdateForm.for_request(review_request)
-    if form.validate_on_submit():
-        update_adjustments(review_request, form.to_answers(), clock.today())
-        db.session.commit()
-        return _done("We have updated the help you need.")
-    return render_template("portal/tracker/help.html", form=form)
+    return _form_page(
+        form,
+        lambda: update_adjustments(review_request, form.to_answers(), clock.today()),
+        "We have updated the help you need.",
+        "portal/tracker/help.html",
+    )
 
 
 @portal.route("/track/withdraw", methods=["GET", "POST"])
@@ -216,13 +231,11 @@ def withdraw_request(review_request: ReviewRequest):
     if not can_withdraw(review_request):
         return redirect(url_for("portal.your_request"))
     form = WithdrawForm()
-    if form.validate_on_submit():
-        withdraw(review_request, strip_text(form.reason.data))
-        db.session.commit()
-        return _done("You have withdrawn your request.")
-    return render_template(
+    return _form_page(
+        form,
+        lambda: withdraw(review_request, strip_text(form.reason.data)),
+        "You have withdrawn your request.",
         "portal/tracker/withdraw.html",
-        form=form,
         reference=format_reference(review_request.reference),
     )
 

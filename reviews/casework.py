@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -30,6 +30,8 @@ PAGE_SIZE = 25
 DASHBOARD_ROWS = 10
 
 Columns = TypeVarTuple("Columns")
+# A record that may name a review request: a callback or an accessible-format request.
+Linked = TypeVar("Linked", CallbackRequest, AccessibleFormatRequest)
 
 # A callback's or an accessible-format request's status: open until staff close or answer it.
 OPEN = "open"
@@ -92,26 +94,23 @@ def open_format_requests() -> Select[AccessibleFormatRequest]:
     )
 
 
-def callbacks_for(review_request: ReviewRequest) -> list[CallbackRequest]:
-    """The request's callbacks, oldest first."""
+def _linked_to(model: type[Linked], review_request: ReviewRequest) -> list[Linked]:
+    """The callbacks or format requests that name the request, oldest first."""
     return list(
         db.session.scalars(
-            select(CallbackRequest)
-            .where(CallbackRequest.review_request_id == review_request.id)
-            .order_by(CallbackRequest.id)
+            select(model).where(model.review_request_id == review_request.id).order_by(model.id)
         )
     )
+
+
+def callbacks_for(review_request: ReviewRequest) -> list[CallbackRequest]:
+    """The request's callbacks, oldest first."""
+    return _linked_to(CallbackRequest, review_request)
 
 
 def format_requests_for(review_request: ReviewRequest) -> list[AccessibleFormatRequest]:
     """The request's accessible-format requests, oldest first."""
-    return list(
-        db.session.scalars(
-            select(AccessibleFormatRequest)
-            .where(AccessibleFormatRequest.review_request_id == review_request.id)
-            .order_by(AccessibleFormatRequest.id)
-        )
-    )
+    return _linked_to(AccessibleFormatRequest, review_request)
 
 
 def viewers(review_request: ReviewRequest) -> list[Any]:

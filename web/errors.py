@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass
+from types import TracebackType
 
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
@@ -106,10 +107,15 @@ def init_errors(app: Flask) -> None:
         return render_error(500)
 
 
-def log_exception_safely(exc_info) -> None:
+def log_exception_safely(
+    exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
+) -> None:
     """Replaces Flask's exception log, which prints the exception's message and so may print
     what a person typed: keep the type and the code it passed through, not the values."""
     _type, exception, _traceback = exc_info
+    # Flask's type allows "no exception" (sys.exc_info() outside an except block), which
+    # Flask never passes here: it logs only an exception it is handling.
+    assert exception is not None, "Flask logs only an exception it is handling"
     logger.error("unhandled error: %s", _where(exception))
 
 

@@ -43,13 +43,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
-from typing import Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from reviews import clock
@@ -259,15 +259,20 @@ def _claim(message_id: int, due: Sequence) -> OutboxMessage | None:
     if message is None:
         return None
     try:
-        claimed = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.attempts == message.attempts,
-                *due,
-            )
-            .values(attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
+        # An UPDATE's result is a CursorResult, which counts the rows it changed; the session's
+        # execute() is typed for any statement, so it says only Result.
+        claimed = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.attempts == message.attempts,
+                    *due,
+                )
+                .values(attempts=OutboxMessage.attempts + 1)
+                .execution_options(synchronize_session=False)
+            ),
         ).rowcount
     except OperationalError:  # SQLite: another sender held the write lock for too long
         return None

@@ -22,6 +22,8 @@ from web.forms.fields import (
     TextAreaField,
     TextField,
     YesNoField,
+    answered,
+    choice_labels,
     strip_text,
 )
 from web.forms.questions import (
@@ -40,6 +42,7 @@ from web.forms.validators import (
     Validator,
     check_email,
     check_phone,
+    required_if,
 )
 
 __all__ = [
@@ -62,9 +65,11 @@ __all__ = [
     "TextField",
     "Validator",
     "YesNoField",
+    "answered",
     "best_times_field",
     "check_email",
     "check_phone",
+    "choice_labels",
     "date_input_params",
     "email_field",
     "heading_field",
@@ -72,6 +77,7 @@ __all__ = [
     "name_field",
     "phone_field",
     "preferred_contact_field",
+    "required_if",
     "strip_text",
 ]
 

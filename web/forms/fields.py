@@ -26,6 +26,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from wtforms.fields.choices import SelectFieldBase
 
 from web.forms.validators import Chosen, MaxLength, Required, Validator
 
@@ -41,6 +42,20 @@ def strip_text(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+def answered(field: wtforms.StringField) -> str:
+    """The answer to a question the form requires (by `required=` or its own check), once the
+    form has validated: WTForms types it as optional, but a validated form has it."""
+    value = field.data
+    assert value is not None, f"{field.name} is required, so a valid form has it"
+    return value
+
+
+def choice_labels(field: SelectFieldBase) -> dict[str, str]:
+    """A radios or checkboxes field's choices: each value's label."""
+    # WTForms yields (value, label, selected, render_kw) for each choice.
+    return {value: label for value, label, _selected, _render_kw in field.iter_choices()}
 
 
 class KitField(wtforms.Field):
@@ -103,12 +118,11 @@ class PasswordField(KitField, wtforms.PasswordField):
     widget = GovPasswordInput()
 
 
-class RadiosField(KitField, wtforms.RadioField):
-    """GOV.UK radios; `required` is the message when no choice (or an unknown one) is sent."""
+class ChoicesField(KitField):
+    """What radios and checkboxes share: a fieldset, and choices that WTForms does not check
+    itself (its message is not ours; `required` and the form's own checks say what is wrong)."""
 
-    widget = GovRadioInput()
     in_fieldset = True
-    required_rule = Chosen
 
     def __init__(
         self,
@@ -117,6 +131,13 @@ class RadiosField(KitField, wtforms.RadioField):
         **kwargs: Any,
     ) -> None:
         super().__init__(label, validators, validate_choice=False, **kwargs)
+
+
+class RadiosField(ChoicesField, wtforms.RadioField):
+    """GOV.UK radios; `required` is the message when no choice (or an unknown one) is sent."""
+
+    widget = GovRadioInput()
+    required_rule = Chosen
 
 
 class YesNoField(RadiosField):
@@ -131,19 +152,10 @@ class YesNoField(RadiosField):
         super().__init__(label, validators, choices=YES_NO, **kwargs)
 
 
-class CheckboxesField(KitField, wtforms.SelectMultipleField):
+class CheckboxesField(ChoicesField, wtforms.SelectMultipleField):
     """GOV.UK checkboxes, any number of them ticked; `required` means at least one."""
 
     widget = GovCheckboxesInput()
-    in_fieldset = True
-
-    def __init__(
-        self,
-        label: str | None = None,
-        validators: Sequence[Validator] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(label, validators, validate_choice=False, **kwargs)
 
 
 class CheckboxField(KitField, wtforms.BooleanField):

@@ -9,6 +9,7 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from wtforms import Field
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import StopValidation, ValidationError
 
 # What WTForms calls with the form and the field; it raises to say what is wrong.
@@ -36,8 +37,17 @@ class Chosen:
         self.message = message
 
     def __call__(self, form: Any, field: Field) -> None:
-        if field.data not in {choice.value for choice in field.iter_choices()}:
+        assert isinstance(field, SelectFieldBase), "`required` makes Chosen for radios only"
+        # WTForms yields (value, label, selected, render_kw) for each choice.
+        if field.data not in {value for value, *_ in field.iter_choices()}:
             raise StopValidation(self.message)
+
+
+def required_if(applies: bool, field: Field, message: str) -> None:
+    """For a form's own check: the field must have a non-blank answer when `applies`, such as a
+    phone number when the person chose to be phoned."""
+    if applies and not (field.data or "").strip():
+        raise StopValidation(message)
 
 
 class MaxLength:

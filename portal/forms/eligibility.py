@@ -1,0 +1,111 @@
+"""The journey's first section: the complaint and its outcome letter, and whether the request is
+in time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import Field
+from wtforms.validators import StopValidation
+
+from portal.forms.base import LONG_ANSWER_LIMIT, StepForm, question_form, yes_no_form
+from reviews import clock
+from reviews.journey import answer
+from reviews.rules import COMPLAINTS_SCHEME_START, format_date
+from web.forms import DateParts, RadiosField, TextAreaField
+
+AboutMetForm = yes_no_form(
+    "about_met",
+    "Is your complaint about the Metropolitan Police Service (the Met)?",
+    "Select yes if your complaint is about the Metropolitan Police Service",
+)
+
+AboutCommissionerForm = yes_no_form(
+    "about_commissioner",
+    "Is your complaint about the Commissioner of the Met?",
+    "Select yes if your complaint is about the Commissioner of the Met",
+)
+
+HasLetterForm = yes_no_form(
+    "has_letter",
+    "Has the Met sent you a letter telling you the outcome of your complaint?",
+    "Select yes if the Met has sent you an outcome letter",
+)
+
+WhenComplainedForm = question_form(
+    "after_scheme_start",
+    RadiosField(
+        f"Did you make your complaint on or after {format_date(COMPLAINTS_SCHEME_START)}?",
+        choices={"yes": "Yes", "no": "No", "not-sure": "I'm not sure"},
+        required=(
+            f"Select if you made your complaint on or after {format_date(COMPLAINTS_SCHEME_START)}"
+        ),
+    ),
+)
+
+ReviewBodyForm = question_form(
+    "review_body",
+    RadiosField(
+        "Who does your outcome letter say to send a review request to?",
+        choices={
+            "mopac": "The Mayor's Office for Policing and Crime (MOPAC)",
+            "iopc": "The Independent Office for Police Conduct (IOPC)",
+            "not-sure": "I'm not sure",
+        },
+        required="Select who your outcome letter says to send a review request to",
+    ),
+)
+
+
+def _not_in_future(found: date) -> str | None:
+    if found > clock.today():
+        return "The date on your outcome letter must be today or in the past"
+    return None
+
+
+LetterDateForm = question_form(
+    "letter_date",
+    DateParts(
+        "What date is on your outcome letter?",
+        describe="The date on your outcome letter",
+        check=_not_in_future,
+        description="This is usually at the top of the letter. For example, 27 3 2026",
+    ),
+)
+
+
+class LetterReceivedForm(StepForm):
+    fields_to_save = ("letter_received_on",)
+    letter_received_on = DateParts(
+        "When did the letter reach you? (optional)",
+        describe="The date the letter reached you",
+        optional=True,
+        description=(
+            "If it reached you much later than the date on it, tell us. For example, 2 4 2026"
+        ),
+    )
+
+    def validate_letter_received_on(self, field: Field) -> None:
+        if field.data is None:
+            return
+        if field.data > clock.today():
+            raise StopValidation("The date the letter reached you must be today or in the past")
+        letter_date = answer(self.answers, "letter-date", "letter_date")
+        if letter_date and field.data < date.fromisoformat(letter_date):
+            raise StopValidation(
+                "The date the letter reached you must be the same as or after the date on it"
+            )
+
+
+LateReasonForm = question_form(
+    "late_reason",
+    TextAreaField(
+        "Why are you asking for a review after the 28 days?",
+        required="Enter why you are asking for a review after the 28 days",
+        max_length=(
+            LONG_ANSWER_LIMIT,
+            f"Why you are late must be {LONG_ANSWER_LIMIT:,} characters or fewer",
+        ),
+        description="For example, you were in hospital, or the letter reached you late.",
+    ),
+)

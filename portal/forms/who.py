@@ -1,0 +1,83 @@
+"""The journey's "who is asking" section: the person who made the complaint, or someone acting
+for them with their permission."""
+
+from __future__ import annotations
+
+from portal.forms.base import StepForm, question_form
+from web.forms import RadiosField, TextAreaField, TextField, email_field, name_field, phone_field
+
+WhoIsAskingForm = question_form(
+    "role",
+    RadiosField(
+        "Are you the person who made the complaint?",
+        choices={
+            "complainant": "Yes, I made the complaint",
+            "representative": "No, I am asking for someone else",
+        },
+        required="Select if you made the complaint or are asking for someone else",
+    ),
+)
+
+YourNameForm = question_form(
+    "full_name", name_field("What is your full name?", "Enter your full name")
+)
+
+
+class AboutYouForm(StepForm):
+    fields_to_save = ("full_name", "organisation", "relationship")
+    full_name = name_field("Full name", "Enter your full name")
+    organisation = TextField(
+        "Organisation (optional)",
+        description="For example, the name of your law firm or advocacy service",
+        max_length=(200, "Organisation must be 200 characters or fewer"),
+    )
+    relationship = TextField(
+        "How are you connected to the person who made the complaint?",
+        description="For example, solicitor, advocate, parent or friend",
+        required="Enter how you are connected to the person who made the complaint",
+        max_length=(200, "How you are connected must be 200 characters or fewer"),
+    )
+
+
+class ComplainantDetailsForm(StepForm):
+    fields_to_save = ("full_name", "email", "phone", "address")
+    full_name = name_field(
+        "Their full name", "Enter the full name of the person who made the complaint"
+    )
+    # Someone else's details: the browser must not offer the representative's own.
+    email = email_field("Their email address (optional)", autocomplete="off")
+    phone = phone_field("Their phone number (optional)", autocomplete="off")
+    address = TextAreaField(
+        "Their postal address (optional)",
+        max_length=(500, "Address must be 500 characters or fewer"),
+    )
+
+
+UpdatesForm = question_form(
+    "updates_to",
+    RadiosField(
+        "Who should we send updates to?",
+        choices={
+            "requester": "Only me",
+            "complainant": "Only the person who made the complaint",
+            "both": "Both of us",
+        },
+        required="Select who we should send updates to",
+    ),
+)
+
+ConsentForm = question_form(
+    "consent",
+    RadiosField(
+        "Do you have their written permission to act for them?",
+        description=(
+            "We need a letter or form, signed by the person who made the complaint, saying you "
+            "can act for them in this review."
+        ),
+        choices={
+            "uploaded": "Yes, I can upload it now",
+            "awaited": "They agree, and I will send their signed permission later",
+        },
+        required="Select if you can upload their signed permission now",
+    ),
+)
