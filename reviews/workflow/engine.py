@@ -37,9 +37,20 @@ class Change:
     audit: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Act:
+    """One carrying out of an action, as its effect sees it: the request, who is acting, the
+    day, and the cleaned answers to the action's form."""
+
+    review_request: ReviewRequest
+    staff_user: StaffUser
+    today: date
+    details: Details
+
+
 # An action's effect changes the request and says what else happens; it checks what it needs
 # first (raising TransitionRefused), so a refusal leaves the request as it was.
-Effect = Callable[[ReviewRequest, StaffUser, date, Details], Change]
+Effect = Callable[[Act], Change]
 # A guard says why the action is not open to this staff member on this request, or None.
 Guard = Callable[[ReviewRequest, StaffUser], str | None]
 
@@ -196,7 +207,7 @@ def carry_out(
     cleaned = {spec.name: spec.clean(details.get(spec.name)) for spec in action.form}
 
     from_status = review_request.status
-    change = action.effect(review_request, staff_user, today, cleaned)
+    change = action.effect(Act(review_request, staff_user, today, cleaned))
     if (change.status is not None) != action.changes_status or (
         change.status is not None and change.status not in action.to_statuses
     ):
