@@ -23,8 +23,9 @@ To add an action, declare it once, in its stage's module, where staff should mee
 decorated function is its effect. It is given an `Act`: the request, the staff member, today
 and the cleaned answers to the action's form (`details`). It checks what it needs (raising
 TransitionRefused before changing anything), changes the request and returns a `Change`: the
-new status and the banner, the note the requester reads on their tracker. For example, as
-triage.py declares it:
+banner, the note the requester reads on their tracker, and the new status when the action can
+lead to more than one (otherwise it is the one in `to_statuses`). For example, as triage.py
+declares it:
 
     @actions.declare(
         "ask_requester",  # its name, which its audit events carry
@@ -38,7 +39,7 @@ triage.py declares it:
     )
     def ask_requester(act: Act) -> Change:
         act.review_request.information_requested = act.details["information_requested"]
-        return Change(Status.AWAITING_APPLICANT_INFO, "We need more information from you: ...")
+        return Change("We need more information from you: ...")
 
 A new stage module is added to `STAGES` in actions/__init__.py.
 """

@@ -27,9 +27,11 @@ Details = dict[str, Any]
 class Change:
     """What an action does beyond its field changes, worked out before anything is written."""
 
-    status: Status | None = None  # the new status; None keeps it
     # The banner: what the requester reads about it on their tracker's timeline.
     public_note: str | None = None
+    # The new status. None: the one status the action leads to, or, for an action that leads
+    # nowhere, the status it has; an action that can lead to more than one says which.
+    status: Status | None = None
     timeline: bool = False  # an entry even though the status stays (the requester has news)
     # Details some emails add to the reference, dates and link (what the IOPC was sent).
     email_details: dict[str, str] = field(default_factory=dict)
@@ -76,6 +78,18 @@ class Action:
     @property
     def changes_status(self) -> bool:
         return bool(self.to_statuses)
+
+    def status_after(self, change: Change) -> Status | None:
+        """The status `change` leads to (None when it stays): the one it names, or else the only
+        one this action leads to."""
+        status = change.status
+        if status is None and len(self.to_statuses) == 1:
+            (status,) = self.to_statuses
+        if (status is not None) != self.changes_status or (
+            status is not None and status not in self.to_statuses
+        ):
+            raise RuntimeError(f"{self.name} led to {status}, not {self.to_statuses}")
+        return status
 
     @property
     def field_names(self) -> list[str]:
@@ -208,16 +222,13 @@ def carry_out(
 
     from_status = review_request.status
     change = action.effect(Act(review_request, staff_user, today, cleaned))
-    if (change.status is not None) != action.changes_status or (
-        change.status is not None and change.status not in action.to_statuses
-    ):
-        raise RuntimeError(f"{action.name} led to {change.status}, not {action.to_statuses}")
+    status = action.status_after(change)
 
     entry = None
-    if change.status is not None or change.timeline:
+    if status is not None or change.timeline:
         entry = record_status(
             review_request,
-            change.status or Status(review_request.status),
+            status or Status(review_request.status),
             staff_user=staff_user,
             public_note=change.public_note,
         )

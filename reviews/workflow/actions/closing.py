@@ -36,8 +36,7 @@ def record_mps_response(act: Act) -> Change:
     act.review_request.mps_response = act.details["mps_response"]
     act.review_request.mps_response_received_on = act.details["mps_response_received_on"]
     return Change(
-        Status.RESPONSE_SHARED,
-        "The Metropolitan Police have replied to our recommendations. We have sent you a copy.",
+        "The Metropolitan Police have replied to our recommendations. We have sent you a copy."
     )
 
 
@@ -49,7 +48,7 @@ def record_mps_response(act: Act) -> Change:
 )
 def close(act: Act) -> Change:
     act.review_request.closed_on = act.today
-    return Change(Status.CLOSED, "Your review is complete.")
+    return Change("Your review is complete.")
 
 
 @actions.declare(
@@ -68,10 +67,7 @@ def close(act: Act) -> Change:
     ],
 )
 def withdraw(act: Act) -> Change:
-    return Change(
-        Status.WITHDRAWN,
-        "We received your written request to withdraw, so we have stopped work on it.",
-    )
+    return Change("We received your written request to withdraw, so we have stopped work on it.")
 
 
 @actions.declare(
@@ -94,7 +90,6 @@ def reopen(act: Act) -> Change:
     act.review_request.decision_issued_on = None
     act.review_request.decision_approved_by = None
     return Change(
-        Status.UNDER_REVIEW,
         "Reopened for a new decision following judicial review",
         audit={"previous": {name: for_audit(value) for name, value in previous.items()}},
     )

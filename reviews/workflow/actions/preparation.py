@@ -28,7 +28,6 @@ actions = ActionList()
 def notify_parties(act: Act) -> Change:
     # Rule A10: the MPS, anyone entitled to be kept informed, and the person complained about.
     return Change(
-        Status.PARTIES_NOTIFIED,
         "We have told the Metropolitan Police, and the people the law says must know, that we "
         "are reviewing the outcome of your complaint.",
     )
@@ -51,7 +50,6 @@ def request_mps_info(act: Act) -> Change:
     act.review_request.mps_info_requested_on = act.today
     act.review_request.mps_info_due_on = act.details["due_on"]
     return Change(
-        Status.AWAITING_MPS_INFO,
         "We have asked the Metropolitan Police for their records of how they handled your "
         "complaint.",
     )
@@ -76,8 +74,7 @@ def chase_mps_info(act: Act) -> Change:
 def mps_info_received(act: Act) -> Change:
     act.review_request.mps_info_received_on = act.today
     return Change(
-        Status.AWAITING_ALLOCATION,
-        "We have the Metropolitan Police's records. Your request is waiting for a caseworker.",
+        "We have the Metropolitan Police's records. Your request is waiting for a caseworker."
     )
 
 
@@ -103,7 +100,7 @@ def set_allocation_month(act: Act) -> Change:
     act.review_request.estimated_allocation_month = month
     # Not a new status, but news for the requester: it goes on their timeline.
     return Change(
-        public_note=f"We expect to give your request to a caseworker in {format_month(month)}.",
+        f"We expect to give your request to a caseworker in {format_month(month)}.",
         timeline=True,
         audit={"previous_month": previous.isoformat() if previous else None},
     )
@@ -119,4 +116,4 @@ def set_allocation_month(act: Act) -> Change:
 )
 def allocate(act: Act) -> Change:
     act.review_request.owner = act.details["owner"]
-    return Change(Status.ALLOCATED, "A caseworker now has your request.")
+    return Change("A caseworker now has your request.")

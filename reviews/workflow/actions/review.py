@@ -29,7 +29,7 @@ RECOMMENDATIONS: dict[str, str] = {
     owner_or_team_leader=True,
 )
 def start_review(act: Act) -> Change:
-    return Change(Status.UNDER_REVIEW, "Your caseworker has started the review.")
+    return Change("Your caseworker has started the review.")
 
 
 @actions.declare(
@@ -94,8 +94,7 @@ def record_decision(act: Act) -> Change:
     act.review_request.refer_to_iopc = act.details["refer_to_iopc"]
     act.review_request.learning_points = act.details["learning_points"]
     return Change(
-        Status.DECISION_QA,
-        "Your caseworker has reached a decision. A team leader is checking it before we send it.",
+        "Your caseworker has reached a decision. A team leader is checking it before we send it."
     )
 
 
@@ -107,7 +106,7 @@ def record_decision(act: Act) -> Change:
     roles=[Role.TEAM_LEADER],
 )
 def return_for_changes(act: Act) -> Change:
-    return Change(Status.UNDER_REVIEW)
+    return Change()
 
 
 def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
@@ -127,7 +126,7 @@ def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | No
 )
 def approve_decision(act: Act) -> Change:
     act.review_request.decision_approved_by = act.staff_user
-    return Change(Status.DECISION_APPROVED)
+    return Change()
 
 
 @actions.declare(
@@ -143,13 +142,13 @@ def issue_decision(act: Act) -> Change:
     act.review_request.decision_issued_on = act.today
     if act.review_request.outcome_reasonable:
         return Change(
-            Status.NOT_UPHELD,
             "We have sent you our decision: the outcome of your complaint was reasonable and "
             "proportionate.",
+            status=Status.NOT_UPHELD,
         )
     return Change(
-        Status.UPHELD,
         "We have sent you our decision: the outcome of your complaint was not reasonable and "
         "proportionate. We have made recommendations to the Metropolitan Police, who must "
         "reply in writing.",
+        status=Status.UPHELD,
     )

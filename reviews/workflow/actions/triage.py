@@ -59,10 +59,7 @@ _VALIDITY_NOTES = {
 )
 def acknowledge(act: Act) -> Change:
     act.review_request.acknowledged_on = act.today
-    return Change(
-        Status.ACKNOWLEDGED,
-        "We have started work on your request. We are checking that we can review it.",
-    )
+    return Change("We have started work on your request. We are checking that we can review it.")
 
 
 @actions.declare(
@@ -82,10 +79,7 @@ def acknowledge(act: Act) -> Change:
 )
 def ask_requester(act: Act) -> Change:
     act.review_request.information_requested = act.details["information_requested"]
-    return Change(
-        Status.AWAITING_APPLICANT_INFO,
-        f"We need more information from you: {act.details['information_requested']}",
-    )
+    return Change(f"We need more information from you: {act.details['information_requested']}")
 
 
 @actions.declare(
@@ -96,8 +90,7 @@ def ask_requester(act: Act) -> Change:
 )
 def information_received(act: Act) -> Change:
     return Change(
-        Status.ACKNOWLEDGED,
-        "Thank you: we have the information we asked for and are checking your request again.",
+        "Thank you: we have the information we asked for and are checking your request again."
     )
 
 
@@ -116,7 +109,6 @@ def _only_if_late(review_request: ReviewRequest, staff_user: StaffUser) -> str |
 )
 def consider_late(act: Act) -> Change:
     return Change(
-        Status.EXTENSION_CONSIDERED,
         "Your request arrived after the 28 days. We are deciding whether there are special "
         "circumstances that mean we should still accept it.",
     )
@@ -140,7 +132,6 @@ def accept_late(act: Act) -> Change:
     act.review_request.late_decision_reason = act.details["late_decision_reason"]
     act.review_request.validity = "valid"
     return Change(
-        Status.ACCEPTED,
         "We have accepted your request even though it arrived after the 28 days. "
         "We can review the outcome of your complaint.",
     )
@@ -166,7 +157,6 @@ def refuse_late(act: Act) -> Change:
     act.review_request.late_decision_reason = act.details["reason"]
     act.review_request.closed_on = act.today
     return Change(
-        Status.REFUSED_LATE,
         "We cannot accept your request because it arrived after the 28 days. "
         f"Why: {act.details['reason']}",
     )
@@ -197,7 +187,7 @@ def decide_invalid(act: Act) -> Change:
     act.review_request.validity = act.details["validity"]
     act.review_request.validity_reason = act.details["validity_reason"]
     act.review_request.closed_on = act.today
-    return Change(Status.NO_RIGHT_OF_REVIEW, _VALIDITY_NOTES[act.details["validity"]])
+    return Change(_VALIDITY_NOTES[act.details["validity"]])
 
 
 @actions.declare(
@@ -222,7 +212,6 @@ def forward_to_iopc(act: Act) -> Change:
     # Rule A5: the application now counts as made to the IOPC; MOPAC's part is over.
     act.review_request.closed_on = act.today
     return Change(
-        Status.FORWARDED_TO_IOPC,
         f"The IOPC is the right body to review your complaint, so we sent your request to them "
         f"on {format_date(act.today)}. We sent them: {shared}",
         email_details={"shared": shared, "forwarded_on": format_date(act.today)},
@@ -247,4 +236,4 @@ def _late_ones_accepted_first(review_request: ReviewRequest, staff_user: StaffUs
 )
 def decide_valid(act: Act) -> Change:
     act.review_request.validity = "valid"
-    return Change(Status.ACCEPTED, "We have checked your request: we can review it.")
+    return Change("We have checked your request: we can review it.")
