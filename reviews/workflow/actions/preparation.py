@@ -8,7 +8,6 @@ from reviews.workflow.engine import Act, ActionList, Change
 from reviews.workflow.fields import (
     DATE,
     MONTH,
-    SEEN_BY_REQUESTER,
     STAFF_USER,
     Field,
     TransitionRefused,
@@ -83,12 +82,11 @@ def mps_info_received(act: Act) -> Change:
     "Set the month we expect to allocate it",
     from_statuses=[Status.AWAITING_ALLOCATION],
     form=[
-        Field(
+        Field.seen_by_requester(
             "month",
             "Which month do you expect it to go to a caseworker?",
+            "Enter the month you expect to allocate it",
             MONTH,
-            hint=SEEN_BY_REQUESTER,
-            missing="Enter the month you expect to allocate it",
         )
     ],
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from reviews.models import ReviewRequest, StaffUser
 from reviews.rules import format_date
 from reviews.workflow.engine import Act, ActionList, Change
-from reviews.workflow.fields import CHOICE, EMAILED, SEEN_BY_REQUESTER, Field
+from reviews.workflow.fields import CHOICE, EMAILED, Field
 from reviews.workflow.statuses import Status
 
 actions = ActionList()
@@ -69,11 +69,10 @@ def acknowledge(act: Act) -> Change:
     to_statuses=[Status.AWAITING_APPLICANT_INFO],
     email="information_needed",
     form=[
-        Field(
+        Field.seen_by_requester(
             "information_requested",
             "What information do you need?",
-            hint=SEEN_BY_REQUESTER,
-            missing="Enter what information you need from the requester",
+            "Enter what information you need from the requester",
         )
     ],
 )
@@ -144,11 +143,8 @@ def accept_late(act: Act) -> Change:
     to_statuses=[Status.REFUSED_LATE],
     email="late_request_refused",
     form=[
-        Field(
-            "reason",
-            "Why are you refusing it?",
-            hint=SEEN_BY_REQUESTER,
-            missing="Enter why you are refusing the late request",
+        Field.seen_by_requester(
+            "reason", "Why are you refusing it?", "Enter why you are refusing the late request"
         )
     ],
 )
