@@ -112,7 +112,6 @@ class ActionList:
 
     def declare(
         self,
-        name: str,
         label: str,
         *,
         from_statuses: Iterable[Status],
@@ -123,12 +122,13 @@ class ActionList:
         owner_or_team_leader: bool = False,
         guard: Guard | None = None,
     ) -> Callable[[Effect], Action]:
-        """Declare an action whose effect is the decorated function; the name it is bound to
-        becomes the Action."""
+        """Declare an action whose effect is the decorated function. The function's name is the
+        action's (its audit events carry it, staff pages' addresses too); the name it is bound
+        to becomes the Action."""
 
         def declared(effect: Effect) -> Action:
             action = Action(
-                name,
+                effect.__name__,
                 label,
                 frozenset(from_statuses),
                 frozenset(to_statuses),

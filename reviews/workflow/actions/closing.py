@@ -12,7 +12,6 @@ actions = ActionList()
 
 
 @actions.declare(
-    "record_mps_response",
     "Record the MPS response to the recommendations",
     from_statuses=[Status.UPHELD],
     to_statuses=[Status.RESPONSE_SHARED],
@@ -41,7 +40,6 @@ def record_mps_response(act: Act) -> Change:
 
 
 @actions.declare(
-    "close",
     "Close the request",
     from_statuses=[Status.NOT_UPHELD, Status.RESPONSE_SHARED],
     to_statuses=[Status.CLOSED],
@@ -52,7 +50,6 @@ def close(act: Act) -> Change:
 
 
 @actions.declare(
-    "withdraw",
     "Record a written withdrawal",
     from_statuses=WITHDRAWABLE,
     to_statuses=[Status.WITHDRAWN],
@@ -71,7 +68,6 @@ def withdraw(act: Act) -> Change:
 
 
 @actions.declare(
-    "reopen",
     "Reopen for a new decision after judicial review",
     from_statuses=[Status.CLOSED],
     to_statuses=[Status.UNDER_REVIEW],

@@ -19,7 +19,6 @@ actions = ActionList()
 
 
 @actions.declare(
-    "notify_parties",
     "Record that the MPS and other parties have been told",
     from_statuses=[Status.ACCEPTED],
     to_statuses=[Status.PARTIES_NOTIFIED],
@@ -33,7 +32,6 @@ def notify_parties(act: Act) -> Change:
 
 
 @actions.declare(
-    "request_mps_info",
     "Ask the MPS for the case information",
     from_statuses=[Status.PARTIES_NOTIFIED],
     to_statuses=[Status.AWAITING_MPS_INFO],
@@ -55,7 +53,6 @@ def request_mps_info(act: Act) -> Change:
 
 
 @actions.declare(
-    "chase_mps_info",
     "Chase the MPS for the case information",
     from_statuses=[Status.AWAITING_MPS_INFO],
 )
@@ -65,7 +62,6 @@ def chase_mps_info(act: Act) -> Change:
 
 
 @actions.declare(
-    "mps_info_received",
     "Record that the MPS information has arrived",
     from_statuses=[Status.AWAITING_MPS_INFO],
     to_statuses=[Status.AWAITING_ALLOCATION],
@@ -78,7 +74,6 @@ def mps_info_received(act: Act) -> Change:
 
 
 @actions.declare(
-    "set_allocation_month",
     "Set the month we expect to allocate it",
     from_statuses=[Status.AWAITING_ALLOCATION],
     form=[
@@ -105,7 +100,6 @@ def set_allocation_month(act: Act) -> Change:
 
 
 @actions.declare(
-    "allocate",
     "Allocate to a caseworker",
     from_statuses=[Status.AWAITING_ALLOCATION],
     to_statuses=[Status.ALLOCATED],

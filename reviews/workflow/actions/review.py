@@ -22,7 +22,6 @@ RECOMMENDATIONS: dict[str, str] = {
 
 
 @actions.declare(
-    "start_review",
     "Start the review",
     from_statuses=[Status.ALLOCATED],
     to_statuses=[Status.UNDER_REVIEW],
@@ -33,7 +32,6 @@ def start_review(act: Act) -> Change:
 
 
 @actions.declare(
-    "record_decision",
     "Record the decision",
     from_statuses=[Status.UNDER_REVIEW],
     to_statuses=[Status.DECISION_QA],
@@ -99,7 +97,6 @@ def record_decision(act: Act) -> Change:
 
 
 @actions.declare(
-    "return_for_changes",
     "Return the decision for changes",
     from_statuses=[Status.DECISION_QA],
     to_statuses=[Status.UNDER_REVIEW],
@@ -117,7 +114,6 @@ def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | No
 
 
 @actions.declare(
-    "approve_decision",
     "Approve the decision",
     from_statuses=[Status.DECISION_QA],
     to_statuses=[Status.DECISION_APPROVED],
@@ -130,7 +126,6 @@ def approve_decision(act: Act) -> Change:
 
 
 @actions.declare(
-    "issue_decision",
     "Send the decision",
     from_statuses=[Status.DECISION_APPROVED],
     to_statuses=[Status.NOT_UPHELD, Status.UPHELD],

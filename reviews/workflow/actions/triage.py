@@ -51,7 +51,6 @@ _VALIDITY_NOTES = {
 
 
 @actions.declare(
-    "acknowledge",
     "Acknowledge the request",
     from_statuses=[Status.RECEIVED],
     to_statuses=[Status.ACKNOWLEDGED],
@@ -63,7 +62,6 @@ def acknowledge(act: Act) -> Change:
 
 
 @actions.declare(
-    "ask_requester",
     "Ask the requester for information",
     from_statuses=_BEFORE_TRIAGE,
     to_statuses=[Status.AWAITING_APPLICANT_INFO],
@@ -82,7 +80,6 @@ def ask_requester(act: Act) -> Change:
 
 
 @actions.declare(
-    "information_received",
     "Record that the requester's information has arrived",
     from_statuses=[Status.AWAITING_APPLICANT_INFO],
     to_statuses=[Status.ACKNOWLEDGED],
@@ -100,7 +97,6 @@ def _only_if_late(review_request: ReviewRequest, staff_user: StaffUser) -> str |
 
 
 @actions.declare(
-    "consider_late",
     "Consider the late request",
     from_statuses=_BEFORE_TRIAGE,
     to_statuses=[Status.EXTENSION_CONSIDERED],
@@ -114,7 +110,6 @@ def consider_late(act: Act) -> Change:
 
 
 @actions.declare(
-    "accept_late",
     "Accept the late request",
     from_statuses=[Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.ACCEPTED],
@@ -137,7 +132,6 @@ def accept_late(act: Act) -> Change:
 
 
 @actions.declare(
-    "refuse_late",
     "Refuse the late request",
     from_statuses=[Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.REFUSED_LATE],
@@ -159,7 +153,6 @@ def refuse_late(act: Act) -> Change:
 
 
 @actions.declare(
-    "decide_invalid",
     "Decide there is no right of review",
     from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.NO_RIGHT_OF_REVIEW],
@@ -187,7 +180,6 @@ def decide_invalid(act: Act) -> Change:
 
 
 @actions.declare(
-    "forward_to_iopc",
     "Forward to the IOPC",
     from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.FORWARDED_TO_IOPC],
@@ -224,7 +216,6 @@ def _late_ones_accepted_first(review_request: ReviewRequest, staff_user: StaffUs
 
 
 @actions.declare(
-    "decide_valid",
     "Decide the request is valid",
     from_statuses=_BEFORE_TRIAGE,
     to_statuses=[Status.ACCEPTED],
