@@ -20,23 +20,31 @@ The package:
   closing), in workflow order.
 
 To add an action, declare it once, in its stage's module, where staff should meet it. The
-decorated function is its effect: it checks what it needs (raising TransitionRefused before
-changing anything), changes the request and returns a `Change`: the new status and the banner,
-the note the requester reads on their tracker. For example, as triage.py declares it:
+decorated function is its effect, and its name is the action's. The effect is given an `Act`:
+the request, the staff member, today and the cleaned answers to the action's form (`details`).
+It checks what it needs (raising TransitionRefused before changing anything), changes the
+request and returns a `Change`: the banner, the note the requester reads on their tracker, and
+the new status if the action can lead to more than one (else the one in `to_statuses`). For
+example, as triage.py declares it:
 
     @actions.declare(
-        "ask_requester",  # its name, which its audit events carry
         "Ask the requester for information",  # its button label
         from_statuses=[Status.ACKNOWLEDGED],
         to_statuses=[Status.AWAITING_APPLICANT_INFO],  # none when the status stays
         roles=CASEWORK,  # the default: caseworkers and team leaders
-        form=[Field("information_requested", "What information do you need?")],
         email="information_needed",  # templates/emails/information_needed.txt
+        form=[  # the details it needs: Field(...), or this for text the requester reads
+            Field.seen_by_requester(
+                "information_requested",
+                "What information do you need?",
+                "Enter what information you need from the requester",  # when left empty
+            )
+        ],
         guard=None,  # or (request, staff user) -> why they may not, or None
     )
-    def ask_requester(review_request, staff_user, today, details) -> Change:
-        review_request.information_requested = details["information_requested"]
-        return Change(Status.AWAITING_APPLICANT_INFO, "We need more information from you: ...")
+    def ask_requester(act: Act) -> Change:  # its name, which its audit events carry
+        act.review_request.information_requested = act.details["information_requested"]
+        return Change(f"We need more information from you: {act.details['information_requested']}")
 
 A new stage module is added to `STAGES` in actions/__init__.py.
 """
@@ -51,6 +59,7 @@ from reviews.workflow.actions import ACTIONS
 from reviews.workflow.actions.review import RECOMMENDATIONS
 from reviews.workflow.actions.triage import VALIDITY_REASONS
 from reviews.workflow.engine import (
+    Act,
     Action,
     ActionList,
     Change,
@@ -105,6 +114,7 @@ __all__ = [
     "VALIDITY_REASONS",
     "WITHDRAWABLE",
     "YES_NO",
+    "Act",
     "Action",
     "ActionList",
     "Change",

@@ -27,9 +27,11 @@ Details = dict[str, Any]
 class Change:
     """What an action does beyond its field changes, worked out before anything is written."""
 
-    status: Status | None = None  # the new status; None keeps it
     # The banner: what the requester reads about it on their tracker's timeline.
     public_note: str | None = None
+    # The new status. None: the one status the action leads to, or, for an action that leads
+    # nowhere, the status it has; an action that can lead to more than one says which.
+    status: Status | None = None
     timeline: bool = False  # an entry even though the status stays (the requester has news)
     # Details some emails add to the reference, dates and link (what the IOPC was sent).
     email_details: dict[str, str] = field(default_factory=dict)
@@ -37,9 +39,20 @@ class Change:
     audit: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Act:
+    """One carrying out of an action, as its effect sees it: the request, who is acting, the
+    day, and the cleaned answers to the action's form."""
+
+    review_request: ReviewRequest
+    staff_user: StaffUser
+    today: date
+    details: Details
+
+
 # An action's effect changes the request and says what else happens; it checks what it needs
 # first (raising TransitionRefused), so a refusal leaves the request as it was.
-Effect = Callable[[ReviewRequest, StaffUser, date, Details], Change]
+Effect = Callable[[Act], Change]
 # A guard says why the action is not open to this staff member on this request, or None.
 Guard = Callable[[ReviewRequest, StaffUser], str | None]
 
@@ -66,6 +79,18 @@ class Action:
     def changes_status(self) -> bool:
         return bool(self.to_statuses)
 
+    def status_after(self, change: Change) -> Status | None:
+        """The status `change` leads to (None when it stays): the one it names, or else the only
+        one this action leads to."""
+        status = change.status
+        if status is None and len(self.to_statuses) == 1:
+            (status,) = self.to_statuses
+        if (status is not None) != self.changes_status or (
+            status is not None and status not in self.to_statuses
+        ):
+            raise RuntimeError(f"{self.name} led to {status}, not {self.to_statuses}")
+        return status
+
     @property
     def field_names(self) -> list[str]:
         return [spec.name for spec in self.form]
@@ -87,7 +112,6 @@ class ActionList:
 
     def declare(
         self,
-        name: str,
         label: str,
         *,
         from_statuses: Iterable[Status],
@@ -98,12 +122,13 @@ class ActionList:
         owner_or_team_leader: bool = False,
         guard: Guard | None = None,
     ) -> Callable[[Effect], Action]:
-        """Declare an action whose effect is the decorated function; the name it is bound to
-        becomes the Action."""
+        """Declare an action whose effect is the decorated function. The function's name is the
+        action's (its audit events carry it, staff pages' addresses too); the name it is bound
+        to becomes the Action."""
 
         def declared(effect: Effect) -> Action:
             action = Action(
-                name,
+                effect.__name__,
                 label,
                 frozenset(from_statuses),
                 frozenset(to_statuses),
@@ -196,17 +221,14 @@ def carry_out(
     cleaned = {spec.name: spec.clean(details.get(spec.name)) for spec in action.form}
 
     from_status = review_request.status
-    change = action.effect(review_request, staff_user, today, cleaned)
-    if (change.status is not None) != action.changes_status or (
-        change.status is not None and change.status not in action.to_statuses
-    ):
-        raise RuntimeError(f"{action.name} led to {change.status}, not {action.to_statuses}")
+    change = action.effect(Act(review_request, staff_user, today, cleaned))
+    status = action.status_after(change)
 
     entry = None
-    if change.status is not None or change.timeline:
+    if status is not None or change.timeline:
         entry = record_status(
             review_request,
-            change.status or Status(review_request.status),
+            status or Status(review_request.status),
             staff_user=staff_user,
             public_note=change.public_note,
         )

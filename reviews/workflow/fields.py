@@ -55,6 +55,11 @@ class Field:
     # The error message when a required field is empty, or a choice is not one on offer.
     missing: str = ""
 
+    @classmethod
+    def seen_by_requester(cls, name: str, label: str, missing: str, kind: str = TEXTAREA) -> Field:
+        """A required answer that the requester reads on their tracker, as its hint says."""
+        return cls(name, label, kind, hint=SEEN_BY_REQUESTER, missing=missing)
+
     def clean(self, value: Any) -> Any:
         """The value as the request stores it, or TransitionRefused."""
         if _is_empty(value):

@@ -3,10 +3,7 @@ withdrawal, and reopening after judicial review."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from reviews.models import ReviewRequest, StaffUser
-from reviews.workflow.engine import ActionList, Change, Details, for_audit
+from reviews.workflow.engine import Act, ActionList, Change, for_audit
 from reviews.workflow.fields import DATE, Field, TransitionRefused
 from reviews.workflow.roles import Role
 from reviews.workflow.statuses import WITHDRAWABLE, Status
@@ -15,7 +12,6 @@ actions = ActionList()
 
 
 @actions.declare(
-    "record_mps_response",
     "Record the MPS response to the recommendations",
     from_statuses=[Status.UPHELD],
     to_statuses=[Status.RESPONSE_SHARED],
@@ -30,37 +26,30 @@ actions = ActionList()
         ),
     ],
 )
-def record_mps_response(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    if details["mps_response_received_on"] > today:
+def record_mps_response(act: Act) -> Change:
+    if act.details["mps_response_received_on"] > act.today:
         raise TransitionRefused(
             "The date the MPS response arrived must be today or earlier",
             field="mps_response_received_on",
         )
-    review_request.mps_response = details["mps_response"]
-    review_request.mps_response_received_on = details["mps_response_received_on"]
+    act.review_request.mps_response = act.details["mps_response"]
+    act.review_request.mps_response_received_on = act.details["mps_response_received_on"]
     return Change(
-        Status.RESPONSE_SHARED,
-        "The Metropolitan Police have replied to our recommendations. We have sent you a copy.",
+        "The Metropolitan Police have replied to our recommendations. We have sent you a copy."
     )
 
 
 @actions.declare(
-    "close",
     "Close the request",
     from_statuses=[Status.NOT_UPHELD, Status.RESPONSE_SHARED],
     to_statuses=[Status.CLOSED],
 )
-def close(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.closed_on = today
-    return Change(Status.CLOSED, "Your review is complete.")
+def close(act: Act) -> Change:
+    act.review_request.closed_on = act.today
+    return Change("Your review is complete.")
 
 
 @actions.declare(
-    "withdraw",
     "Record a written withdrawal",
     from_statuses=WITHDRAWABLE,
     to_statuses=[Status.WITHDRAWN],
@@ -74,38 +63,29 @@ def close(
         )
     ],
 )
-def withdraw(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    return Change(
-        Status.WITHDRAWN,
-        "We received your written request to withdraw, so we have stopped work on it.",
-    )
+def withdraw(act: Act) -> Change:
+    return Change("We received your written request to withdraw, so we have stopped work on it.")
 
 
 @actions.declare(
-    "reopen",
     "Reopen for a new decision after judicial review",
     from_statuses=[Status.CLOSED],
     to_statuses=[Status.UNDER_REVIEW],
     roles=[Role.ADMIN],
     form=[Field("reason", "Why is it being reopened?", missing="Enter why it is reopened")],
 )
-def reopen(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
+def reopen(act: Act) -> Change:
     # What the new decision replaces, kept in the audit event (the log is append-only).
     previous = {
-        "closed_on": review_request.closed_on,
-        "decision_issued_on": review_request.decision_issued_on,
-        "decision_approved_by_id": review_request.decision_approved_by_id,
-        "outcome_reasonable": review_request.outcome_reasonable,
+        "closed_on": act.review_request.closed_on,
+        "decision_issued_on": act.review_request.decision_issued_on,
+        "decision_approved_by_id": act.review_request.decision_approved_by_id,
+        "outcome_reasonable": act.review_request.outcome_reasonable,
     }
-    review_request.closed_on = None
-    review_request.decision_issued_on = None
-    review_request.decision_approved_by = None
+    act.review_request.closed_on = None
+    act.review_request.decision_issued_on = None
+    act.review_request.decision_approved_by = None
     return Change(
-        Status.UNDER_REVIEW,
         "Reopened for a new decision following judicial review",
         audit={"previous": {name: for_audit(value) for name, value in previous.items()}},
     )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from reviews.models import ReviewRequest, StaffUser
-from reviews.workflow.engine import ActionList, Change, Details, decision_author_id
+from reviews.workflow.engine import Act, ActionList, Change, decision_author_id
 from reviews.workflow.fields import CHOICES, YES_NO, Field, TransitionRefused
 from reviews.workflow.roles import Role
 from reviews.workflow.statuses import Status
@@ -24,20 +22,16 @@ RECOMMENDATIONS: dict[str, str] = {
 
 
 @actions.declare(
-    "start_review",
     "Start the review",
     from_statuses=[Status.ALLOCATED],
     to_statuses=[Status.UNDER_REVIEW],
     owner_or_team_leader=True,
 )
-def start_review(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    return Change(Status.UNDER_REVIEW, "Your caseworker has started the review.")
+def start_review(act: Act) -> Change:
+    return Change("Your caseworker has started the review.")
 
 
 @actions.declare(
-    "record_decision",
     "Record the decision",
     from_statuses=[Status.UNDER_REVIEW],
     to_statuses=[Status.DECISION_QA],
@@ -69,53 +63,47 @@ def start_review(
         Field("learning_points", "Learning points for the MPS", required=False),
     ],
 )
-def record_decision(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    reasonable = details["outcome_reasonable"]
-    recommendations = details["recommendations"]
-    if reasonable and (recommendations or details["refer_to_iopc"]):
+def record_decision(act: Act) -> Change:
+    reasonable = act.details["outcome_reasonable"]
+    recommendations = act.details["recommendations"]
+    if reasonable and (recommendations or act.details["refer_to_iopc"]):
         raise TransitionRefused(
             "When the outcome was reasonable and proportionate, make no recommendations and do "
             "not refer it to the IOPC",
             field="recommendations" if recommendations else "refer_to_iopc",
         )
-    if not reasonable and not recommendations and not details["refer_to_iopc"]:
+    if not reasonable and not recommendations and not act.details["refer_to_iopc"]:
         raise TransitionRefused(
             "When the outcome was not reasonable and proportionate, choose at least one "
             "recommendation or refer it to the IOPC",
             field="recommendations",
         )
-    if "other" in recommendations and not details["other_recommendation"]:
+    if "other" in recommendations and not act.details["other_recommendation"]:
         raise TransitionRefused("Describe the other recommendation", field="other_recommendation")
-    if "other" not in recommendations and details["other_recommendation"]:
+    if "other" not in recommendations and act.details["other_recommendation"]:
         raise TransitionRefused(
             "Select 'Something else' to make the other recommendation, or leave it empty",
             field="other_recommendation",
         )
-    review_request.outcome_reasonable = reasonable
-    review_request.decision_reasons = details["decision_reasons"]
-    review_request.recommendations = recommendations
-    review_request.other_recommendation = details["other_recommendation"]
-    review_request.refer_to_iopc = details["refer_to_iopc"]
-    review_request.learning_points = details["learning_points"]
+    act.review_request.outcome_reasonable = reasonable
+    act.review_request.decision_reasons = act.details["decision_reasons"]
+    act.review_request.recommendations = recommendations
+    act.review_request.other_recommendation = act.details["other_recommendation"]
+    act.review_request.refer_to_iopc = act.details["refer_to_iopc"]
+    act.review_request.learning_points = act.details["learning_points"]
     return Change(
-        Status.DECISION_QA,
-        "Your caseworker has reached a decision. A team leader is checking it before we send it.",
+        "Your caseworker has reached a decision. A team leader is checking it before we send it."
     )
 
 
 @actions.declare(
-    "return_for_changes",
     "Return the decision for changes",
     from_statuses=[Status.DECISION_QA],
     to_statuses=[Status.UNDER_REVIEW],
     roles=[Role.TEAM_LEADER],
 )
-def return_for_changes(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    return Change(Status.UNDER_REVIEW)
+def return_for_changes(act: Act) -> Change:
+    return Change()
 
 
 def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
@@ -126,42 +114,36 @@ def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | No
 
 
 @actions.declare(
-    "approve_decision",
     "Approve the decision",
     from_statuses=[Status.DECISION_QA],
     to_statuses=[Status.DECISION_APPROVED],
     roles=[Role.TEAM_LEADER],
     guard=_four_eyes,
 )
-def approve_decision(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.decision_approved_by = staff_user
-    return Change(Status.DECISION_APPROVED)
+def approve_decision(act: Act) -> Change:
+    act.review_request.decision_approved_by = act.staff_user
+    return Change()
 
 
 @actions.declare(
-    "issue_decision",
     "Send the decision",
     from_statuses=[Status.DECISION_APPROVED],
     to_statuses=[Status.NOT_UPHELD, Status.UPHELD],
     email="decision_sent",
 )
-def issue_decision(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    if review_request.outcome_reasonable is None:
+def issue_decision(act: Act) -> Change:
+    if act.review_request.outcome_reasonable is None:
         raise TransitionRefused("Record the decision before sending it")
-    review_request.decision_issued_on = today
-    if review_request.outcome_reasonable:
+    act.review_request.decision_issued_on = act.today
+    if act.review_request.outcome_reasonable:
         return Change(
-            Status.NOT_UPHELD,
             "We have sent you our decision: the outcome of your complaint was reasonable and "
             "proportionate.",
+            status=Status.NOT_UPHELD,
         )
     return Change(
-        Status.UPHELD,
         "We have sent you our decision: the outcome of your complaint was not reasonable and "
         "proportionate. We have made recommendations to the Metropolitan Police, who must "
         "reply in writing.",
+        status=Status.UPHELD,
     )

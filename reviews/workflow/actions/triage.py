@@ -3,12 +3,10 @@ no right of review, the IOPC's cases)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from reviews.models import ReviewRequest, StaffUser
 from reviews.rules import format_date
-from reviews.workflow.engine import ActionList, Change, Details
-from reviews.workflow.fields import CHOICE, EMAILED, SEEN_BY_REQUESTER, Field
+from reviews.workflow.engine import Act, ActionList, Change
+from reviews.workflow.fields import CHOICE, EMAILED, Field
 from reviews.workflow.statuses import Status
 
 actions = ActionList()
@@ -53,59 +51,42 @@ _VALIDITY_NOTES = {
 
 
 @actions.declare(
-    "acknowledge",
     "Acknowledge the request",
     from_statuses=[Status.RECEIVED],
     to_statuses=[Status.ACKNOWLEDGED],
     email="request_acknowledged",
 )
-def acknowledge(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.acknowledged_on = today
-    return Change(
-        Status.ACKNOWLEDGED,
-        "We have started work on your request. We are checking that we can review it.",
-    )
+def acknowledge(act: Act) -> Change:
+    act.review_request.acknowledged_on = act.today
+    return Change("We have started work on your request. We are checking that we can review it.")
 
 
 @actions.declare(
-    "ask_requester",
     "Ask the requester for information",
     from_statuses=_BEFORE_TRIAGE,
     to_statuses=[Status.AWAITING_APPLICANT_INFO],
     email="information_needed",
     form=[
-        Field(
+        Field.seen_by_requester(
             "information_requested",
             "What information do you need?",
-            hint=SEEN_BY_REQUESTER,
-            missing="Enter what information you need from the requester",
+            "Enter what information you need from the requester",
         )
     ],
 )
-def ask_requester(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.information_requested = details["information_requested"]
-    return Change(
-        Status.AWAITING_APPLICANT_INFO,
-        f"We need more information from you: {details['information_requested']}",
-    )
+def ask_requester(act: Act) -> Change:
+    act.review_request.information_requested = act.details["information_requested"]
+    return Change(f"We need more information from you: {act.details['information_requested']}")
 
 
 @actions.declare(
-    "information_received",
     "Record that the requester's information has arrived",
     from_statuses=[Status.AWAITING_APPLICANT_INFO],
     to_statuses=[Status.ACKNOWLEDGED],
 )
-def information_received(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
+def information_received(act: Act) -> Change:
     return Change(
-        Status.ACKNOWLEDGED,
-        "Thank you: we have the information we asked for and are checking your request again.",
+        "Thank you: we have the information we asked for and are checking your request again."
     )
 
 
@@ -116,24 +97,19 @@ def _only_if_late(review_request: ReviewRequest, staff_user: StaffUser) -> str |
 
 
 @actions.declare(
-    "consider_late",
     "Consider the late request",
     from_statuses=_BEFORE_TRIAGE,
     to_statuses=[Status.EXTENSION_CONSIDERED],
     guard=_only_if_late,
 )
-def consider_late(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
+def consider_late(act: Act) -> Change:
     return Change(
-        Status.EXTENSION_CONSIDERED,
         "Your request arrived after the 28 days. We are deciding whether there are special "
         "circumstances that mean we should still accept it.",
     )
 
 
 @actions.declare(
-    "accept_late",
     "Accept the late request",
     from_statuses=[Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.ACCEPTED],
@@ -145,49 +121,38 @@ def consider_late(
         )
     ],
 )
-def accept_late(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.late_decision = "accepted"
-    review_request.late_decision_reason = details["late_decision_reason"]
-    review_request.validity = "valid"
+def accept_late(act: Act) -> Change:
+    act.review_request.late_decision = "accepted"
+    act.review_request.late_decision_reason = act.details["late_decision_reason"]
+    act.review_request.validity = "valid"
     return Change(
-        Status.ACCEPTED,
         "We have accepted your request even though it arrived after the 28 days. "
         "We can review the outcome of your complaint.",
     )
 
 
 @actions.declare(
-    "refuse_late",
     "Refuse the late request",
     from_statuses=[Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.REFUSED_LATE],
     email="late_request_refused",
     form=[
-        Field(
-            "reason",
-            "Why are you refusing it?",
-            hint=SEEN_BY_REQUESTER,
-            missing="Enter why you are refusing the late request",
+        Field.seen_by_requester(
+            "reason", "Why are you refusing it?", "Enter why you are refusing the late request"
         )
     ],
 )
-def refuse_late(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.late_decision = "refused"
-    review_request.late_decision_reason = details["reason"]
-    review_request.closed_on = today
+def refuse_late(act: Act) -> Change:
+    act.review_request.late_decision = "refused"
+    act.review_request.late_decision_reason = act.details["reason"]
+    act.review_request.closed_on = act.today
     return Change(
-        Status.REFUSED_LATE,
         "We cannot accept your request because it arrived after the 28 days. "
-        f"Why: {details['reason']}",
+        f"Why: {act.details['reason']}",
     )
 
 
 @actions.declare(
-    "decide_invalid",
     "Decide there is no right of review",
     from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.NO_RIGHT_OF_REVIEW],
@@ -207,17 +172,14 @@ def refuse_late(
         ),
     ],
 )
-def decide_invalid(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.validity = details["validity"]
-    review_request.validity_reason = details["validity_reason"]
-    review_request.closed_on = today
-    return Change(Status.NO_RIGHT_OF_REVIEW, _VALIDITY_NOTES[details["validity"]])
+def decide_invalid(act: Act) -> Change:
+    act.review_request.validity = act.details["validity"]
+    act.review_request.validity_reason = act.details["validity_reason"]
+    act.review_request.closed_on = act.today
+    return Change(_VALIDITY_NOTES[act.details["validity"]])
 
 
 @actions.declare(
-    "forward_to_iopc",
     "Forward to the IOPC",
     from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.FORWARDED_TO_IOPC],
@@ -231,19 +193,16 @@ def decide_invalid(
         )
     ],
 )
-def forward_to_iopc(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    shared = details["shared_with_iopc"]
-    review_request.shared_with_iopc = shared
-    review_request.forwarded_to_iopc_on = today
+def forward_to_iopc(act: Act) -> Change:
+    shared = act.details["shared_with_iopc"]
+    act.review_request.shared_with_iopc = shared
+    act.review_request.forwarded_to_iopc_on = act.today
     # Rule A5: the application now counts as made to the IOPC; MOPAC's part is over.
-    review_request.closed_on = today
+    act.review_request.closed_on = act.today
     return Change(
-        Status.FORWARDED_TO_IOPC,
         f"The IOPC is the right body to review your complaint, so we sent your request to them "
-        f"on {format_date(today)}. We sent them: {shared}",
-        email_details={"shared": shared, "forwarded_on": format_date(today)},
+        f"on {format_date(act.today)}. We sent them: {shared}",
+        email_details={"shared": shared, "forwarded_on": format_date(act.today)},
     )
 
 
@@ -257,14 +216,11 @@ def _late_ones_accepted_first(review_request: ReviewRequest, staff_user: StaffUs
 
 
 @actions.declare(
-    "decide_valid",
     "Decide the request is valid",
     from_statuses=_BEFORE_TRIAGE,
     to_statuses=[Status.ACCEPTED],
     guard=_late_ones_accepted_first,
 )
-def decide_valid(
-    review_request: ReviewRequest, staff_user: StaffUser, today: date, details: Details
-) -> Change:
-    review_request.validity = "valid"
-    return Change(Status.ACCEPTED, "We have checked your request: we can review it.")
+def decide_valid(act: Act) -> Change:
+    act.review_request.validity = "valid"
+    return Change("We have checked your request: we can review it.")
