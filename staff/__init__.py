@@ -13,9 +13,10 @@ staff = Blueprint("staff", __name__, url_prefix="/staff")
 @staff.app_template_global()
 def page_url(page: int) -> str:
     """This page's URL with its filters kept and another page number."""
-    return url_for(
-        request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": page}
-    )
+    if request.endpoint is None:  # only a request that matched no route has none
+        raise RuntimeError("page_url needs the request's own page")
+    values = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    return url_for(request.endpoint, **values)
 
 
 def init_staff(app: Flask) -> None:

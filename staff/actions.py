@@ -162,17 +162,24 @@ def action_form(action: Action) -> ActionForm:
 
 def _latest_event_id(review_request: ReviewRequest) -> int:
     """The id of the latest casework action's audit event on the request (0 if none yet)."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.coalesce(func.max(AuditEvent.id), 0)).where(
             AuditEvent.review_request_id == review_request.id,
             AuditEvent.action.in_(ACTIONS),
         )
-    )
+    ).scalar_one()
+
+
+def _status_label(review_request: ReviewRequest) -> str:
+    """How staff name the request's status (the stored value itself if it is not a Status)."""
+    try:
+        return STATUS_LABELS[Status(review_request.status)]
+    except ValueError:
+        return review_request.status
 
 
 def _not_now(action: Action, review_request: ReviewRequest) -> str:
-    status = STATUS_LABELS.get(review_request.status, review_request.status)
-    return f"You cannot {action.verb} now. The request is: {status}."
+    return f"You cannot {action.verb} now. The request is: {_status_label(review_request)}."
 
 
 def _done(action: Action, review_request: ReviewRequest) -> str:
@@ -227,7 +234,7 @@ def action_page(request_id: int, action_name: str):  # noqa: C901
         review_request=review_request,
         reference=format_reference(review_request.reference),
         request_url=url_for("staff.request_page", request_id=review_request.id),
-        status=STATUS_LABELS.get(review_request.status, review_request.status),
+        status=_status_label(review_request),
         moves_to=[STATUS_LABELS[status] for status in Status if status in action.to_statuses],
         emails=bool(update_recipients(review_request)),
         show_decision=action.name in _ON_A_DECISION,

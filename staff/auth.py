@@ -187,6 +187,12 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def add_error(field: Field, message: str) -> None:
+    """Show `message` against a field that passed its own checks (WTForms types `errors` as a
+    read-only sequence, so a new list rather than an append)."""
+    field.errors = [*field.errors, message]
+
+
 def _end_session(notice: str) -> None:
     logout_user()
     session.clear()
@@ -314,7 +320,7 @@ def sign_in():
             }
             return redirect(url_for("staff.two_factor" if enrolled else "staff.set_up_two_factor"))
         db.session.commit()
-        form.email.errors.append(REFUSED)
+        add_error(form.email, REFUSED)
     notice = session.pop(NOTICE, None) if request.method == "GET" else None
     return render_template("staff/auth/sign_in.html", form=form, notice=NOTICES.get(notice or ""))
 
@@ -340,7 +346,7 @@ def two_factor():
             session.clear()
             session[NOTICE] = "locked"
             return redirect(url_for("staff.sign_in"))
-        form.code.errors.append(WRONG_RECOVERY_CODE if recovery else WRONG_CODE)
+        add_error(form.code, WRONG_RECOVERY_CODE if recovery else WRONG_CODE)
     return render_template("staff/auth/two_factor.html", form=form, recovery=recovery)
 
 
@@ -364,9 +370,10 @@ def set_up_two_factor():
             session[NEW_RECOVERY_CODES] = codes
             session[AFTER_RECOVERY_CODES] = next_url
             return redirect(url_for("staff.recovery_codes"))
-        form.code.errors.append(
+        add_error(
+            form.code,
             "The code is not right. Check the app shows the account you just added, and enter "
-            "the code it shows now"
+            "the code it shows now",
         )
     secret = user.totp_secret or ""
     return render_template(
@@ -421,7 +428,7 @@ def set_password_page():
         return render_template("staff/auth/link_expired.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        set_password(user, form.password.data)
+        set_password(user, form.password.data or "")
         record_audit("set-password", staff_user=user)
         db.session.commit()
         session.clear()
@@ -470,7 +477,7 @@ def _current_password_refused(form: CurrentPasswordForm, outcome: Outcome) -> Re
     if outcome is Outcome.LOCKED:
         _end_session("locked")
         return redirect(url_for("staff.sign_in"))
-    form.current_password.errors.append("Your current password is not right")
+    add_error(form.current_password, "Your current password is not right")
     return None
 
 
@@ -482,7 +489,7 @@ def change_password():
     if form.validate_on_submit():
         outcome = confirm_password(user, form.current_password.data, ip_address=request.remote_addr)
         if outcome is Outcome.PASSED:
-            set_password(user, form.password.data)
+            set_password(user, form.password.data or "")
             record_audit("changed-password", staff_user=user)
             db.session.commit()
             # Every other session ends; this one carries on.

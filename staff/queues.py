@@ -226,13 +226,14 @@ def format_done(format_id: int):
 def bounce_dealt_with(message_id: int):
     """Someone reached the person by post or phone: the bounced email leaves the dashboard."""
     message = db.session.get(OutboxMessage, message_id)
-    review_request = message.review_request if message else None
     if (
-        review_request is None
+        message is None
+        or message.review_request is None
         or message.status != "failed"
-        or not can_view(current_user, review_request)
+        or not can_view(current_user, message.review_request)
     ):
         abort(404)
+    review_request = message.review_request
     if not FlaskForm().validate_on_submit():
         abort(400)
     if message.dealt_with_at is None:

@@ -134,8 +134,12 @@ def users():
 def add_user():
     form = AddUserForm()
     if form.validate_on_submit():
+        # Both required, so given once the form is valid.
         user = create_staff_user(
-            email=form.email.data, name=form.name.data, role=form.role.data, password=None
+            email=form.email.data or "",
+            name=form.name.data or "",
+            role=form.role.data,
+            password=None,
         )
         _audit("added-user", user, role=user.role)
         db.session.commit()
