@@ -27,21 +27,23 @@ from reviews.database import db
 from reviews.models import StaffUser
 from reviews.rules import format_date
 from reviews.staff_accounts import (
-    RECOVERY_CODE_COUNT,
     Outcome,
     can_sign_in,
     check_email_and_password,
     check_second_factor,
     confirm_password,
     confirm_two_factor_set_up,
+    password_problem,
+    set_password,
+    user_for_set_password_token,
+)
+from reviews.two_factor import (
+    RECOVERY_CODE_COUNT,
     grouped_secret,
     new_recovery_codes,
-    password_problem,
     provisioning_uri,
     qr_code_svg,
-    set_password,
     start_two_factor_set_up,
-    user_for_set_password_token,
 )
 from staff import staff
 from staff.access import ROLES, role_required

@@ -31,10 +31,10 @@ from reviews.staff_accounts import (
     find_staff_user,
     has_usable_password,
     reset_password,
-    reset_two_factor,
     set_password_token,
     unlock,
 )
+from reviews.two_factor import reset_two_factor
 from staff import staff
 from staff.access import ADMIN, ROLES, role_required
 from web.forms import RadiosField, TextField, check_email, name_field
