@@ -27,4 +27,14 @@ def init_staff(app: Flask) -> None:
 
 
 # Each module adds its routes to the blueprint.
-from staff import access, actions, audit_log, auth, casework, queues, users  # noqa: E402, F401
+from staff import (  # noqa: E402, F401
+    access,
+    account,
+    actions,
+    audit_log,
+    auth,
+    casework,
+    queues,
+    two_factor,
+    users,
+)
