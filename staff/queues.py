@@ -108,6 +108,10 @@ def _audit_callback(action: str, callback: CallbackRequest, **detail: object) ->
     )
 
 
+def _audit_format(action: str, format_request: AccessibleFormatRequest) -> None:
+    record_audit(action, staff_user=current_user, detail={"format_request_id": format_request.id})
+
+
 def _open_list(template: str, query: Select, **context: object) -> str:
     """A queue page: the open items, soonest due first."""
     return render_template(
@@ -197,19 +201,11 @@ def format_done(format_id: int):
         format_request.status = DONE
         format_request.completed_at = clock.now()
         format_request.response_note = form.response_note.data
-        record_audit(
-            "answered-format-request",
-            staff_user=current_user,
-            detail={"format_request_id": format_request.id},
-        )
+        _audit_format("answered-format-request", format_request)
         db.session.commit()
         return redirect(url_for("staff.formats"))
     if not form.errors:
-        record_audit(
-            "viewed-format-request",
-            staff_user=current_user,
-            detail={"format_request_id": format_request.id},
-        )
+        _audit_format("viewed-format-request", format_request)
         db.session.commit()
     return render_template(
         "staff/format.html",
