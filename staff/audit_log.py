@@ -69,8 +69,8 @@ def audit_log():
         total=total,
         page=page,
         pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
-        actions=list(actions),
-        users=users,
+        actions=[(action, action) for action in actions],
+        users=[(str(user.id), user.name) for user in users],
         args=request.args,
         LONDON=LONDON,
     )
