@@ -1,4 +1,4 @@
-"""Staff sign-in: passwords, two-factor codes, recovery codes, lock-out and set-password links.
+"""Staff sign-in: passwords, the two steps of signing in, lock-out and set-password links.
 
 Plain functions on StaffUser rows, with no request handling, so that the staff pages and the
 `flask staff` commands share one set of rules. Each function adds to the caller's transaction;
@@ -6,10 +6,8 @@ the caller commits.
 
 - Passwords are hashed with argon2id (RFC 9106 low-memory profile) and rehashed at sign-in when
   the parameters change. At least 12 characters, up to 256, and not on a list of common ones.
-- Time-based codes (TOTP): 30 seconds, 6 digits, one step either side for slow clocks. A code
-  works once: the step it belongs to is stored and no step at or before it is accepted again.
-- 8 recovery codes, each working once, kept as SHA-256 hashes (they are long and random, so a
-  slow hash adds nothing).
+- The second step is a time-based code or a recovery code: reviews.two_factor makes and
+  checks them.
 - 10 failed attempts (password or code) within an hour lock the account until an admin unlocks
   it. A full sign-in or an unlock starts the count again.
 - An unknown email address and a wrong password look and take the same: the password is checked
@@ -28,13 +26,10 @@ from enum import Enum
 from functools import cache
 from pathlib import Path
 
-import pyotp
-import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from markupsafe import Markup
 from sqlalchemy import func, select
 
 from reviews import clock
@@ -42,13 +37,29 @@ from reviews.audit import record_audit
 from reviews.database import db
 from reviews.models import SignInAttempt, StaffUser
 
+# The two-factor names are also importable from here, as they were before reviews.two_factor
+# ("as" marks a re-export).
+from reviews.two_factor import RECOVERY_CODE_COUNT as RECOVERY_CODE_COUNT
+from reviews.two_factor import TOTP_DIGITS as TOTP_DIGITS
+from reviews.two_factor import TOTP_INTERVAL as TOTP_INTERVAL
+from reviews.two_factor import TOTP_ISSUER as TOTP_ISSUER
+from reviews.two_factor import TOTP_VALID_WINDOW as TOTP_VALID_WINDOW
+from reviews.two_factor import current_totp_step as current_totp_step
+from reviews.two_factor import grouped_secret as grouped_secret
+from reviews.two_factor import looks_like_totp_code as looks_like_totp_code
+from reviews.two_factor import new_recovery_codes as new_recovery_codes
+from reviews.two_factor import new_totp_secret as new_totp_secret
+from reviews.two_factor import normalise_code as normalise_code
+from reviews.two_factor import provisioning_uri as provisioning_uri
+from reviews.two_factor import qr_code_svg as qr_code_svg
+from reviews.two_factor import reset_two_factor as reset_two_factor
+from reviews.two_factor import start_two_factor_set_up as start_two_factor_set_up
+from reviews.two_factor import totp_code as totp_code
+from reviews.two_factor import use_recovery_code as use_recovery_code
+from reviews.two_factor import verify_totp as verify_totp
+
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
-TOTP_INTERVAL = 30
-TOTP_DIGITS = 6
-TOTP_VALID_WINDOW = 1
-TOTP_ISSUER = "MOPAC Police Complaint Reviews"
-RECOVERY_CODE_COUNT = 8
 LOCK_AFTER_FAILURES = 10
 LOCK_WINDOW = timedelta(hours=1)
 SET_PASSWORD_LINK_MAX_AGE = timedelta(hours=72)
@@ -64,9 +75,6 @@ _COUNT_RESTARTS = (TOTP, RECOVERY, UNLOCK)
 password_hasher = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
-# Unambiguous letters and digits (no 0/o, 1/l/i) for recovery codes: 10 of them is 50 bits.
-_RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-_RECOVERY_CODE_LENGTH = 10
 
 
 # Passwords ------------------------------------------------------------------------------------
@@ -181,125 +189,6 @@ def user_for_set_password_token(token: str, secret_key: str) -> StaffUser | None
     if not hmac.compare_digest(str(fingerprint), _password_fingerprint(user)):
         return None
     return user
-
-
-# Time-based codes -----------------------------------------------------------------------------
-
-
-def new_totp_secret() -> str:
-    return pyotp.random_base32()
-
-
-def _totp(secret: str) -> pyotp.TOTP:
-    return pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_INTERVAL)
-
-
-def current_totp_step() -> int:
-    return int(clock.timestamp()) // TOTP_INTERVAL
-
-
-def totp_code(secret: str, step: int) -> str:
-    return _totp(secret).generate_otp(step)
-
-
-def normalise_code(code: str | None) -> str:
-    return "".join((code or "").split()).replace("-", "").lower()
-
-
-def looks_like_totp_code(code: str | None) -> bool:
-    code = normalise_code(code)
-    return len(code) == TOTP_DIGITS and code.isdigit()
-
-
-def verify_totp(user: StaffUser, code: str | None) -> bool:
-    """Whether `code` is the user's code now (or one step either side) and not used before.
-    Remembers its step, so that the same code, or an older one, is refused from now on."""
-    code = normalise_code(code)
-    if user.totp_secret is None or not looks_like_totp_code(code):
-        return False
-    current = current_totp_step()
-    last_used = user.last_totp_step if user.last_totp_step is not None else -1
-    for step in range(current - TOTP_VALID_WINDOW, current + TOTP_VALID_WINDOW + 1):
-        if step > last_used and hmac.compare_digest(totp_code(user.totp_secret, step), code):
-            user.last_totp_step = step
-            return True
-    return False
-
-
-def provisioning_uri(user: StaffUser) -> str:
-    if user.totp_secret is None:
-        raise ValueError("no two-factor secret to show")
-    return _totp(user.totp_secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
-
-
-def qr_code_svg(uri: str) -> Markup:
-    """The QR code as inline SVG: a <title> and paths with presentation attributes only, so it
-    needs no script or style and our Content-Security-Policy allows it as it is."""
-    svg = segno.make(uri, error="m").svg_inline(
-        scale=5,
-        dark="#0b0c0c",
-        light="#ffffff",
-        svgclass="app-qr-code",
-        lineclass=None,
-        title="QR code for your authenticator app",
-    )
-    return Markup(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1))  # noqa: S704
-
-
-def grouped_secret(secret: str) -> str:
-    """The secret in groups of four, easier to type into an app by hand."""
-    return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
-
-
-def start_two_factor_set_up(user: StaffUser) -> None:
-    """A fresh secret for the user to add to their app. Fresh each time, so that nobody who
-    saw an earlier, unconfirmed one can use it."""
-    user.totp_secret = new_totp_secret()
-    user.totp_enrolled_at = None
-    user.last_totp_step = None
-    user.recovery_code_hashes = []
-
-
-def reset_two_factor(user: StaffUser) -> None:
-    """Forget the user's app and recovery codes (they set up again at their next sign-in) and
-    end every session they have."""
-    user.totp_secret = None
-    user.totp_enrolled_at = None
-    user.last_totp_step = None
-    user.recovery_code_hashes = []
-    user.session_version += 1
-
-
-# Recovery codes -------------------------------------------------------------------------------
-
-
-def _hash_recovery_code(code: str) -> str:
-    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
-
-
-def new_recovery_codes(user: StaffUser) -> list[str]:
-    """Replace the user's recovery codes with 8 new ones and return them, to be shown once."""
-    codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_CODE_LENGTH))
-        codes.append(f"{raw[:5]}-{raw[5:]}")
-    user.recovery_code_hashes = [_hash_recovery_code(code) for code in codes]
-    return codes
-
-
-def use_recovery_code(user: StaffUser, code: str | None) -> bool:
-    """Whether `code` is one of the user's unused recovery codes; if so it is used up."""
-    if not normalise_code(code):
-        return False
-    given = _hash_recovery_code(code or "")
-    remaining = list(user.recovery_code_hashes or [])
-    for stored in remaining:
-        if hmac.compare_digest(stored, given):
-            remaining.remove(stored)
-            # A new list, so that SQLAlchemy sees the JSON column change.
-            user.recovery_code_hashes = remaining
-            return True
-    return False
 
 
 # Signing in -----------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ staff = Blueprint("staff", __name__, url_prefix="/staff")
 @staff.app_template_global()
 def page_url(page: int) -> str:
     """This page's URL with its filters kept and another page number."""
-    return url_for(
-        request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": page}
-    )
+    if request.endpoint is None:  # only a request that matched no route has none
+        raise RuntimeError("page_url needs the request's own page")
+    values = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    return url_for(request.endpoint, **values)
 
 
 def init_staff(app: Flask) -> None:
@@ -26,4 +27,14 @@ def init_staff(app: Flask) -> None:
 
 
 # Each module adds its routes to the blueprint.
-from staff import access, actions, audit_log, auth, casework, queues, users  # noqa: E402, F401
+from staff import (  # noqa: E402, F401
+    access,
+    account,
+    actions,
+    audit_log,
+    auth,
+    casework,
+    queues,
+    two_factor,
+    users,
+)

@@ -18,6 +18,7 @@ from flask import abort, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 from wtforms import Field as FormField
 from wtforms import HiddenField
 from wtforms.validators import StopValidation
@@ -25,7 +26,7 @@ from wtforms.validators import StopValidation
 from reviews import clock, workflow
 from reviews.casework import case_handlers
 from reviews.database import db
-from reviews.models import AuditEvent, ReviewRequest
+from reviews.models import AuditEvent, ReviewRequest, StaffUser
 from reviews.notifications import update_recipients
 from reviews.references import format_reference
 from reviews.rules import format_date
@@ -41,6 +42,7 @@ from reviews.workflow import (
 )
 from staff import staff
 from staff.access import role_required
+from staff.auth import add_error
 from staff.casework import back_to_request, request_for_current_user
 from web.forms import (
     CheckboxesField,
@@ -162,17 +164,24 @@ def action_form(action: Action) -> ActionForm:
 
 def _latest_event_id(review_request: ReviewRequest) -> int:
     """The id of the latest casework action's audit event on the request (0 if none yet)."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.coalesce(func.max(AuditEvent.id), 0)).where(
             AuditEvent.review_request_id == review_request.id,
             AuditEvent.action.in_(ACTIONS),
         )
-    )
+    ).scalar_one()
+
+
+def _status_label(review_request: ReviewRequest) -> str:
+    """How staff name the request's status (the stored value itself if it is not a Status)."""
+    try:
+        return STATUS_LABELS[Status(review_request.status)]
+    except ValueError:
+        return review_request.status
 
 
 def _not_now(action: Action, review_request: ReviewRequest) -> str:
-    status = STATUS_LABELS.get(review_request.status, review_request.status)
-    return f"You cannot {action.verb} now. The request is: {status}."
+    return f"You cannot {action.verb} now. The request is: {_status_label(review_request)}."
 
 
 def _done(action: Action, review_request: ReviewRequest) -> str:
@@ -181,44 +190,54 @@ def _done(action: Action, review_request: ReviewRequest) -> str:
     return DONE[action.name]
 
 
-@staff.route("/requests/<int:request_id>/actions/<action_name>", methods=["GET", "POST"])
-@role_required(*ACTING_ROLES)
-# TODO(layout): split after the form-kit merge
-def action_page(request_id: int, action_name: str):  # noqa: C901
-    action = ACTIONS.get(action_name)
-    if action is None:
-        abort(404)
-    form = action_form(action)
-    if form.is_submitted():
+def _request_and_actor(
+    request_id: int, action: Action, *, sent: bool
+) -> tuple[ReviewRequest, StaffUser]:
+    """The request (404 or 403 if this person may not see it) and the person acting on it, who
+    must hold one of the action's roles (403 if not)."""
+    if sent:
         # Held until this action commits: a copy of the form sent at the same moment waits,
         # then finds the request changed. (SQLite has no row locks and writes one at a time.)
         db.session.get(ReviewRequest, request_id, with_for_update=True, populate_existing=True)
     review_request = request_for_current_user(request_id)
-    staff_user = current_user._get_current_object()  # the model itself, not Flask's proxy
+    staff_user: StaffUser = current_user._get_current_object()  # the model, not Flask's proxy
     if staff_user.role not in action.roles:
         abort(403)
+    return review_request, staff_user
 
+
+def _refused(
+    form: ActionForm, action: Action, review_request: ReviewRequest, staff_user: StaffUser
+) -> Response | None:
+    """Back to the request page if the form is stale or the action cannot be taken now."""
     if form.is_submitted() and form.seen.data != str(_latest_event_id(review_request)):
         return back_to_request(review_request, STALE, success=False)
     if not can_perform(review_request, action.name, staff_user):
         return back_to_request(review_request, _not_now(action, review_request), success=False)
-    if not form.is_submitted():
-        form.seen.data = str(_latest_event_id(review_request))
-    elif form.validate():
-        details = {spec.name: form[spec.name].data for spec in action.form}
-        try:
-            perform(review_request, action.name, staff_user, clock.today(), **details)
-        except TransitionRefused as refused:
-            # A rule across answers (a recommendation for a reasonable outcome, say). Nothing
-            # was written; the message goes against the answer at fault, else the first one.
-            db.session.rollback()
-            if not action.form:
-                return back_to_request(review_request, refused.message, success=False)
-            form[refused.field or action.form[0].name].errors.append(refused.message)
-        else:
-            db.session.commit()
-            return back_to_request(review_request, _done(action, review_request), success=True)
+    return None
 
+
+def _perform(
+    form: ActionForm, action: Action, review_request: ReviewRequest, staff_user: StaffUser
+) -> Response | None:
+    """Take the action with the form's answers and commit, then back to the request page; or,
+    if a rule across the answers refuses it, None with the form showing why."""
+    details = {spec.name: form[spec.name].data for spec in action.form}
+    try:
+        perform(review_request, action.name, staff_user, clock.today(), **details)
+    except TransitionRefused as refused:
+        # A rule across answers (a recommendation for a reasonable outcome, say). Nothing
+        # was written; the message goes against the answer at fault, else the first one.
+        db.session.rollback()
+        if not action.form:
+            return back_to_request(review_request, refused.message, success=False)
+        add_error(form[refused.field or action.form[0].name], refused.message)
+        return None
+    db.session.commit()
+    return back_to_request(review_request, _done(action, review_request), success=True)
+
+
+def _show_form(action: Action, form: ActionForm, review_request: ReviewRequest) -> str:
     return render_template(
         "staff/action.html",
         action=action,
@@ -227,10 +246,27 @@ def action_page(request_id: int, action_name: str):  # noqa: C901
         review_request=review_request,
         reference=format_reference(review_request.reference),
         request_url=url_for("staff.request_page", request_id=review_request.id),
-        status=STATUS_LABELS.get(review_request.status, review_request.status),
+        status=_status_label(review_request),
         moves_to=[STATUS_LABELS[status] for status in Status if status in action.to_statuses],
         emails=bool(update_recipients(review_request)),
         show_decision=action.name in _ON_A_DECISION,
         recommendations=RECOMMENDATIONS,
         format_date=format_date,
     )
+
+
+@staff.route("/requests/<int:request_id>/actions/<action_name>", methods=["GET", "POST"])
+@role_required(*ACTING_ROLES)
+def action_page(request_id: int, action_name: str) -> Response | str:
+    action = ACTIONS.get(action_name)
+    if action is None:
+        abort(404)
+    form = action_form(action)
+    review_request, staff_user = _request_and_actor(request_id, action, sent=form.is_submitted())
+    if refused := _refused(form, action, review_request, staff_user):
+        return refused
+    if not form.is_submitted():
+        form.seen.data = str(_latest_event_id(review_request))
+    elif form.validate() and (done := _perform(form, action, review_request, staff_user)):
+        return done
+    return _show_form(action, form, review_request)

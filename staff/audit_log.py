@@ -54,7 +54,7 @@ def audit_log():
     page_text = request.args.get("page", "1")
     page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
     query = _filtered()
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     events = db.session.scalars(
         query.options(joinedload(AuditEvent.staff_user))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
@@ -69,8 +69,8 @@ def audit_log():
         total=total,
         page=page,
         pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
-        actions=list(actions),
-        users=users,
+        actions=[(action, action) for action in actions],
+        users=[(str(user.id), user.name) for user in users],
         args=request.args,
         LONDON=LONDON,
     )

@@ -1,11 +1,14 @@
 """Signing in and out of the back office, with a password then a code from an authenticator app
-(or a recovery code), and the pages a signed-in person uses for their own account.
+(or a recovery code), and the session that follows: its time limits, the header it shows.
 
 A sign-in is in two steps. The password step only remembers, in the session, who passed it and
 when; nobody is signed in until the second factor passes too. Then the session is replaced
 (cleared and written afresh: Flask's cookie session has no server-side id to renew) and
 carries the account's session version, the time of sign-in and the time last seen. A session ends
 after 30 minutes without a request, or 12 hours after sign-in, whichever comes first.
+
+Setting up two-factor authentication is in staff.two_factor; a person's own account and
+password in staff.account.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import Field
-from wtforms.validators import StopValidation, ValidationError
 
 from reviews import clock
 from reviews.audit import record_audit
@@ -27,22 +29,12 @@ from reviews.database import db
 from reviews.models import StaffUser
 from reviews.rules import format_date
 from reviews.staff_accounts import (
-    RECOVERY_CODE_COUNT,
     Outcome,
     can_sign_in,
     check_email_and_password,
     check_second_factor,
-    confirm_password,
-    confirm_two_factor_set_up,
-    grouped_secret,
-    new_recovery_codes,
-    password_problem,
-    provisioning_uri,
-    qr_code_svg,
-    set_password,
-    start_two_factor_set_up,
-    user_for_set_password_token,
 )
+from reviews.two_factor import start_two_factor_set_up
 from staff import staff
 from staff.access import ROLES, role_required
 from web.extensions import limiter
@@ -57,10 +49,6 @@ SIGN_IN_LIMIT = "20 per 15 minutes"
 
 PENDING = "staff_pending"
 NOTICE = "staff_notice"
-NEW_RECOVERY_CODES = "staff_new_recovery_codes"
-AFTER_RECOVERY_CODES = "staff_after_recovery_codes"
-PASSWORD_TOKEN = "staff_password_token"  # noqa: S105 (a session key)
-ACCOUNT_DONE = "staff_account_done"
 
 NOTICES = {
     "idle": "You were signed out because you did nothing for 30 minutes. Sign in again to carry "
@@ -125,43 +113,6 @@ class RecoveryCodeForm(FlaskForm):
     )
 
 
-def _good_password(form, field: Field) -> None:
-    problem = password_problem(field.data)
-    if problem:
-        raise StopValidation(problem)
-
-
-def _same_as_password(form, field: Field) -> None:
-    if field.data != form.password.data:
-        raise ValidationError("The passwords do not match")
-
-
-# The GOV.UK password input sets `autocomplete` itself: "current-password" unless the template
-# asks for "new-password".
-class NewPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        description="At least 12 characters. A few unrelated words together make a good one. "
-        "You can paste it from a password manager.",
-        validators=[_good_password],
-    )
-    confirm = PasswordField(
-        "Enter the new password again",
-        required="Enter the new password again",
-        validators=[_same_as_password],
-    )
-
-
-class CurrentPasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Your current password", required="Enter your current password"
-    )
-
-
-class ChangePasswordForm(CurrentPasswordForm, NewPasswordForm):
-    pass
-
-
 # Helpers --------------------------------------------------------------------------------------
 
 
@@ -187,13 +138,19 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _end_session(notice: str) -> None:
+def add_error(field: Field, message: str) -> None:
+    """Show `message` against a field that passed its own checks (WTForms types `errors` as a
+    read-only sequence, so a new list rather than an append)."""
+    field.errors = [*field.errors, message]
+
+
+def end_session(notice: str) -> None:
     logout_user()
     session.clear()
     session[NOTICE] = notice
 
 
-def _pending_user() -> StaffUser | None:
+def pending_user() -> StaffUser | None:
     """Who passed the password step in this session, if it was recent and nothing about their
     account has changed since."""
     pending = session.get(PENDING)
@@ -210,7 +167,7 @@ def _pending_user() -> StaffUser | None:
     return user
 
 
-def _complete_sign_in(user: StaffUser) -> str:
+def complete_sign_in(user: StaffUser) -> str:
     """Sign in with a new session; returns where the person was going."""
     next_url = session.get(PENDING, {}).get("next") or home_url()
     session.clear()
@@ -245,7 +202,7 @@ def end_stale_sessions() -> Response | None:
     if user is not None:
         record_audit("session-ended", staff_user=user, detail={"reason": reason})
         db.session.commit()
-    _end_session(reason)
+    end_session(reason)
     next_url = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("staff.sign_in", next=safe_next(next_url)))
 
@@ -314,7 +271,7 @@ def sign_in():
             }
             return redirect(url_for("staff.two_factor" if enrolled else "staff.set_up_two_factor"))
         db.session.commit()
-        form.email.errors.append(REFUSED)
+        add_error(form.email, REFUSED)
     notice = session.pop(NOTICE, None) if request.method == "GET" else None
     return render_template("staff/auth/sign_in.html", form=form, notice=NOTICES.get(notice or ""))
 
@@ -322,7 +279,7 @@ def sign_in():
 @staff.route("/two-factor", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
 def two_factor():
-    user = _pending_user()
+    user = pending_user()
     if user is None:
         return redirect(url_for("staff.sign_in"))
     if user.totp_enrolled_at is None:
@@ -335,61 +292,13 @@ def two_factor():
         )
         db.session.commit()
         if outcome is Outcome.PASSED:
-            return redirect(_complete_sign_in(user))
+            return redirect(complete_sign_in(user))
         if outcome is Outcome.LOCKED or not can_sign_in(user):
             session.clear()
             session[NOTICE] = "locked"
             return redirect(url_for("staff.sign_in"))
-        form.code.errors.append(WRONG_RECOVERY_CODE if recovery else WRONG_CODE)
+        add_error(form.code, WRONG_RECOVERY_CODE if recovery else WRONG_CODE)
     return render_template("staff/auth/two_factor.html", form=form, recovery=recovery)
-
-
-@staff.route("/set-up-two-factor", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-def set_up_two_factor():
-    user = _pending_user()
-    if user is None:
-        return redirect(url_for("staff.sign_in"))
-    if user.totp_enrolled_at is not None:
-        return redirect(url_for("staff.two_factor"))
-    if user.totp_secret is None:
-        start_two_factor_set_up(user)
-        db.session.commit()
-    form = CodeForm()
-    if form.validate_on_submit():
-        codes = confirm_two_factor_set_up(user, form.code.data, ip_address=request.remote_addr)
-        db.session.commit()
-        if codes is not None:
-            next_url = _complete_sign_in(user)
-            session[NEW_RECOVERY_CODES] = codes
-            session[AFTER_RECOVERY_CODES] = next_url
-            return redirect(url_for("staff.recovery_codes"))
-        form.code.errors.append(
-            "The code is not right. Check the app shows the account you just added, and enter "
-            "the code it shows now"
-        )
-    secret = user.totp_secret or ""
-    return render_template(
-        "staff/auth/set_up_two_factor.html",
-        form=form,
-        qr_code=qr_code_svg(provisioning_uri(user)),
-        secret=grouped_secret(secret),
-    )
-
-
-@staff.get("/recovery-codes")
-@role_required(*ROLES)
-def recovery_codes():
-    """The new recovery codes, shown this once."""
-    codes = session.pop(NEW_RECOVERY_CODES, None)
-    next_url = session.pop(AFTER_RECOVERY_CODES, None)
-    if not codes:
-        return redirect(url_for("staff.account"))
-    return render_template(
-        "staff/auth/recovery_codes.html",
-        codes=codes,
-        next_url=safe_next(next_url) or home_url(),
-    )
 
 
 @staff.post("/sign-out")
@@ -397,44 +306,8 @@ def sign_out():
     if current_user.is_authenticated:
         record_audit("signed-out", staff_user=current_user._get_current_object())
         db.session.commit()
-    _end_session("signed-out")
+    end_session("signed-out")
     return redirect(url_for("staff.sign_in"))
-
-
-# Named apart from reviews.staff_accounts.set_password, which it calls; the endpoint keeps the name.
-@staff.route("/set-password", methods=["GET", "POST"], endpoint="set_password")
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-def set_password_page():
-    """Where a set-password link leads. The token moves from the address into the session
-    straight away, so that it stays out of the browser's history and any Referer header."""
-    if "token" in request.args:
-        session[PASSWORD_TOKEN] = request.args["token"]
-        return redirect(url_for("staff.set_password"))
-    token = session.get(PASSWORD_TOKEN)
-    user = (
-        user_for_set_password_token(token, current_app.config["SECRET_KEY"])
-        if isinstance(token, str)
-        else None
-    )
-    if user is None:
-        session.pop(PASSWORD_TOKEN, None)
-        return render_template("staff/auth/link_expired.html"), 404
-    form = NewPasswordForm()
-    if form.validate_on_submit():
-        set_password(user, form.password.data)
-        record_audit("set-password", staff_user=user)
-        db.session.commit()
-        session.clear()
-        session[NOTICE] = "password-set"
-        return redirect(url_for("staff.sign_in"))
-    return render_template("staff/auth/set_password.html", form=form, user=user)
-
-
-# Your account ---------------------------------------------------------------------------------
-
-
-def _you() -> StaffUser:
-    return current_user._get_current_object()
 
 
 @staff.post("/keep-alive")
@@ -447,71 +320,3 @@ def keep_alive() -> Response | tuple[str, int]:
 @staff.context_processor
 def staff_idle_seconds() -> dict[str, int]:
     return {"staff_idle_seconds": IDLE_SECONDS}
-
-
-@staff.get("/account")
-@role_required(*ROLES)
-def account():
-    user = _you()
-    return render_template(
-        "staff/auth/account.html",
-        user=user,
-        roles=ROLES,
-        codes_left=len(user.recovery_code_hashes or []),
-        codes_total=RECOVERY_CODE_COUNT,
-        done=session.pop(ACCOUNT_DONE, None),
-    )
-
-
-def _current_password_refused(form: CurrentPasswordForm, outcome: Outcome) -> Response | None:
-    """After a wrong current password on an account page: the failure is kept, and a lock ends
-    this session (the redirect returned); otherwise the field says so (None returned)."""
-    db.session.commit()
-    if outcome is Outcome.LOCKED:
-        _end_session("locked")
-        return redirect(url_for("staff.sign_in"))
-    form.current_password.errors.append("Your current password is not right")
-    return None
-
-
-@staff.route("/account/password", methods=["GET", "POST"])
-@role_required(*ROLES)
-def change_password():
-    user = _you()
-    form = ChangePasswordForm()
-    if form.validate_on_submit():
-        outcome = confirm_password(user, form.current_password.data, ip_address=request.remote_addr)
-        if outcome is Outcome.PASSED:
-            set_password(user, form.password.data)
-            record_audit("changed-password", staff_user=user)
-            db.session.commit()
-            # Every other session ends; this one carries on.
-            session["staff_session_version"] = user.session_version
-            session[ACCOUNT_DONE] = (
-                "Your password has been changed. You are signed out everywhere else."
-            )
-            return redirect(url_for("staff.account"))
-        if refused := _current_password_refused(form, outcome):
-            return refused
-    return render_template("staff/auth/change_password.html", form=form)
-
-
-@staff.route("/account/recovery-codes", methods=["GET", "POST"], endpoint="new_recovery_codes")
-@role_required(*ROLES)
-def new_recovery_codes_page():
-    user = _you()
-    form = CurrentPasswordForm()
-    if form.validate_on_submit():
-        outcome = confirm_password(user, form.current_password.data, ip_address=request.remote_addr)
-        if outcome is Outcome.PASSED:
-            codes = new_recovery_codes(user)
-            record_audit("new-recovery-codes", staff_user=user)
-            db.session.commit()
-            session[NEW_RECOVERY_CODES] = codes
-            session[AFTER_RECOVERY_CODES] = url_for("staff.account")
-            return redirect(url_for("staff.recovery_codes"))
-        if refused := _current_password_refused(form, outcome):
-            return refused
-    return render_template(
-        "staff/auth/new_recovery_codes.html", form=form, codes_total=RECOVERY_CODE_COUNT
-    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from typing import Any
 
 from flask import (
     abort,
@@ -125,9 +126,11 @@ def _filters(search: str | None) -> Filters:
     )
 
 
-def _queue_url(**changes: object) -> str:
+def _queue_url(**changes: str | int | None) -> str:
     """The queue's address with these query values changed (None drops one)."""
-    return url_for("staff.requests_queue", **{**request.args.to_dict(flat=False), **changes})
+    # Typed as url_for types its query values.
+    values: dict[str, Any] = {**request.args.to_dict(flat=False), **changes}
+    return url_for("staff.requests_queue", **values)
 
 
 def _remember_search(text: str) -> str:

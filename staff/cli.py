@@ -18,9 +18,9 @@ from reviews.staff_accounts import (
     create_staff_user,
     find_staff_user,
     password_problem,
-    reset_two_factor,
     unlock,
 )
+from reviews.two_factor import reset_two_factor
 from staff.access import ADMIN, ROLES
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")

@@ -108,6 +108,10 @@ def _audit_callback(action: str, callback: CallbackRequest, **detail: object) ->
     )
 
 
+def _audit_format(action: str, format_request: AccessibleFormatRequest) -> None:
+    record_audit(action, staff_user=current_user, detail={"format_request_id": format_request.id})
+
+
 def _open_list(template: str, query: Select, **context: object) -> str:
     """A queue page: the open items, soonest due first."""
     return render_template(
@@ -197,19 +201,11 @@ def format_done(format_id: int):
         format_request.status = DONE
         format_request.completed_at = clock.now()
         format_request.response_note = form.response_note.data
-        record_audit(
-            "answered-format-request",
-            staff_user=current_user,
-            detail={"format_request_id": format_request.id},
-        )
+        _audit_format("answered-format-request", format_request)
         db.session.commit()
         return redirect(url_for("staff.formats"))
     if not form.errors:
-        record_audit(
-            "viewed-format-request",
-            staff_user=current_user,
-            detail={"format_request_id": format_request.id},
-        )
+        _audit_format("viewed-format-request", format_request)
         db.session.commit()
     return render_template(
         "staff/format.html",
@@ -226,13 +222,14 @@ def format_done(format_id: int):
 def bounce_dealt_with(message_id: int):
     """Someone reached the person by post or phone: the bounced email leaves the dashboard."""
     message = db.session.get(OutboxMessage, message_id)
-    review_request = message.review_request if message else None
     if (
-        review_request is None
+        message is None
+        or message.review_request is None
         or message.status != "failed"
-        or not can_view(current_user, review_request)
+        or not can_view(current_user, message.review_request)
     ):
         abort(404)
+    review_request = message.review_request
     if not FlaskForm().validate_on_submit():
         abort(400)
     if message.dealt_with_at is None:

@@ -31,10 +31,10 @@ from reviews.staff_accounts import (
     find_staff_user,
     has_usable_password,
     reset_password,
-    reset_two_factor,
     set_password_token,
     unlock,
 )
+from reviews.two_factor import reset_two_factor
 from staff import staff
 from staff.access import ADMIN, ROLES, role_required
 from web.forms import RadiosField, TextField, check_email, name_field
@@ -86,6 +86,12 @@ def _audit(action: str, user: StaffUser, **detail: object) -> None:
     )
 
 
+def _save(action: str, user: StaffUser, **detail: object) -> None:
+    """Write the change to the audit log, and commit it."""
+    _audit(action, user, **detail)
+    db.session.commit()
+
+
 def _done(user: StaffUser, message: str) -> Response:
     session[USER_DONE] = message
     return redirect(url_for("staff.user_page", user_id=user.id))
@@ -134,11 +140,14 @@ def users():
 def add_user():
     form = AddUserForm()
     if form.validate_on_submit():
+        # Both required, so given once the form is valid.
         user = create_staff_user(
-            email=form.email.data, name=form.name.data, role=form.role.data, password=None
+            email=form.email.data or "",
+            name=form.name.data or "",
+            role=form.role.data,
+            password=None,
         )
-        _audit("added-user", user, role=user.role)
-        db.session.commit()
+        _save("added-user", user, role=user.role)
         return _show_new_link(user)
     return render_template("staff/users/add_user.html", form=form)
 
@@ -208,8 +217,7 @@ def deactivate_user(user_id: int):
     if user.active:
         user.active = False
         user.session_version += 1
-        _audit("deactivated-user", user)
-        db.session.commit()
+        _save("deactivated-user", user)
     return _done(user, f"{user.name} can no longer sign in.")
 
 
@@ -219,8 +227,7 @@ def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
     if not user.active:
         user.active = True
-        _audit("reactivated-user", user)
-        db.session.commit()
+        _save("reactivated-user", user)
     return _done(user, f"{user.name} can sign in again.")
 
 
@@ -230,8 +237,7 @@ def unlock_user(user_id: int):
     user = _user_or_404(user_id)
     if user.locked_at is not None:
         unlock(user, ip_address=request.remote_addr)
-        _audit("unlocked-user", user)
-        db.session.commit()
+        _save("unlocked-user", user)
     return _done(user, f"{user.name} is unlocked and can sign in again.")
 
 
@@ -240,8 +246,7 @@ def unlock_user(user_id: int):
 def reset_user_two_factor(user_id: int):
     user = _user_or_404(user_id)
     reset_two_factor(user)
-    _audit("reset-two-factor", user)
-    db.session.commit()
+    _save("reset-two-factor", user)
     return _done(
         user,
         f"{user.name} is signed out and sets up two-factor authentication again when they next "
@@ -257,6 +262,5 @@ def reset_user_password(user_id: int):
         session[USER_DONE] = "To change your own password, go to your account."
         return redirect(url_for("staff.user_page", user_id=user.id))
     reset_password(user)
-    _audit("reset-password", user)
-    db.session.commit()
+    _save("reset-password", user)
     return _show_new_link(user)
