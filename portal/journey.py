@@ -16,8 +16,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from portal import portal
 from portal.answers_summary import summary_sections
+from portal.blueprint import portal
 from portal.forms import FORMS, ContinueForm, SaveForm, UploadForm
 from reviews import clock
 from reviews.database import db

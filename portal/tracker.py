@@ -11,7 +11,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import portal
+from portal.blueprint import portal
 from portal.forms import UploadForm
 from portal.journey import UPLOAD_LIMIT, sends_no_files
 from portal.tracker_forms import (

@@ -40,9 +40,9 @@ from reviews.workflow import (
     can_perform,
     perform,
 )
-from staff import staff
 from staff.access import role_required
 from staff.auth import add_error
+from staff.blueprint import staff
 from staff.casework import back_to_request, request_for_current_user
 from web.forms import (
     CheckboxesField,

@@ -16,8 +16,8 @@ from reviews.audit import record_audit
 from reviews.clock import LONDON
 from reviews.database import db
 from reviews.models import AuditEvent, StaffUser
-from staff import staff
 from staff.access import ADMIN, AUDITOR, role_required
+from staff.blueprint import staff
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000

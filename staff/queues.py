@@ -29,8 +29,8 @@ from reviews.models import (
 from reviews.notifications import mark_dealt_with
 from reviews.references import format_reference
 from reviews.rules import format_date
-from staff import staff
 from staff.access import CASEWORK, role_required
+from staff.blueprint import staff
 from web.forms import RadiosField, TextAreaField
 
 # What happened on one try.

@@ -18,7 +18,6 @@ from reviews.two_factor import (
     qr_code_svg,
     start_two_factor_set_up,
 )
-from staff import staff
 from staff.access import ROLES, role_required
 from staff.account import CurrentPasswordForm, with_current_password
 from staff.auth import (
@@ -30,6 +29,7 @@ from staff.auth import (
     pending_user,
     safe_next,
 )
+from staff.blueprint import staff
 from web.extensions import limiter
 
 NEW_RECOVERY_CODES = "staff_new_recovery_codes"

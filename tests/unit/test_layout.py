@@ -126,3 +126,60 @@ def test_web_imports_blueprints_only_in_the_composition_root(path: Path) -> None
     assert not wrong, (
         f"only {COMPOSITION_ROOT} (the app factory) may import a blueprint:\n" + "\n".join(wrong)
     )
+
+
+# Import cycles ------------------------------------------------------------------------------
+
+CODE_PACKAGES = ("reviews", "web", *BLUEPRINTS)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _load_time_imports(path: Path, known: set[str]) -> set[str]:
+    """The project modules `path` imports when it loads: its top-level imports (not those
+    inside functions, which run later, nor those only for type checkers), each resolved to a
+    module (`from reviews import clock` is reviews.clock)."""
+    module = _module_name(path)
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = (
+                ".".join([*package[: len(package) - node.level + 1], node.module or ""]).strip(".")
+                if node.level
+                else node.module or ""
+            )
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                found.add(submodule if submodule in known else base)
+    return {name for name in found if name in known and name != module}
+
+
+def test_no_module_imports_itself_round_a_cycle() -> None:
+    paths = [path for package in CODE_PACKAGES for path in _modules(package)]
+    known = {_module_name(path) for path in paths}
+    graph = {_module_name(path): _load_time_imports(path, known) for path in paths}
+    cycles: list[str] = []
+    state: dict[str, int] = {}  # 1: being visited, 2: done
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = 1
+        for imported in sorted(graph[module]):
+            if state.get(imported) == 1:
+                cycles.append(" -> ".join([*trail[trail.index(imported) :], imported]))
+            elif imported not in state:
+                visit(imported, [*trail, imported])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, "modules that import each other when they load:\n" + "\n".join(cycles)
