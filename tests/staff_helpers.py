@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -13,9 +12,9 @@ from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
 from reviews.models import StaffUser
+from tests.forms import csrf_token
 
 PASSWORD = "a long staff password for tests"
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,10 @@ def make_staff(
     *,
     name: str | None = None,
     enrolled: bool = True,
+    active: bool = True,
 ) -> StaffAccount:
-    """An active account with the test password and, unless `enrolled=False`, an authenticator
-    app already set up."""
+    """An account (active unless `active=False`) with the test password and, unless
+    `enrolled=False`, an authenticator app already set up."""
     email = email or f"{role}@example.org"
     with app.app_context():
         user = StaffUser(
@@ -56,16 +56,12 @@ def make_staff(
             totp_secret=staff_auth.new_totp_secret() if enrolled else None,
             totp_enrolled_at=clock.now() if enrolled else None,
             recovery_code_hashes=[],
-            active=True,
+            active=active,
             session_version=1,
         )
         db.session.add(user)
         db.session.commit()
         return StaffAccount(user.id, user.email, user.name, user.role, user.totp_secret)
-
-
-def csrf_token(client: FlaskClient, path: str = "/staff/sign-in") -> str:
-    return _CSRF.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 def next_code(app: Flask, user: StaffAccount) -> str:
@@ -93,7 +89,7 @@ def submit_password(
         "/staff/sign-in",
         query_string={"next": next_url} if next_url else None,
         data={
-            "csrf_token": csrf_token(client),
+            "csrf_token": csrf_token(client, "/staff/sign-in"),
             "email": user.email if email is None else email,
             "password": user.password if password is None else password,
         },
@@ -116,9 +112,3 @@ def sign_in(client: FlaskClient, user: StaffAccount, app: Flask | None = None) -
     assert response.status_code == 302, response.get_data(as_text=True)
     assert "/staff/sign-in" not in response.location
     return client
-
-
-def signed_in_client(app: Flask, role: str, email: str | None = None) -> FlaskClient:
-    """A new client signed in as a new account with `role`."""
-    user = make_staff(app, role, email)
-    return sign_in(app.test_client(), user, app)

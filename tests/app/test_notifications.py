@@ -12,7 +12,6 @@ import email.policy
 import functools
 import json
 import os
-import re
 import signal
 import socket
 import socketserver
@@ -34,7 +33,7 @@ from reviews.database import db
 from reviews.models import OutboxMessage
 from reviews.notifications import failed_messages, queue_email
 from tests.conftest import empty_all_tables, make_test_app
-from tests.journey_data import complainant_steps
+from tests.journey import send_a_review_request
 from web import create_app
 from web.config import DEFAULT_EMAIL_FROM, ConfigError, load_config
 from web.outbox import MAX_ATTEMPTS, SmtpBackend, retry_delay, send_queued
@@ -514,22 +513,6 @@ def test_two_senders_at_once_send_a_message_once(app, monkeypatch):
 
 
 # After a crash
-
-
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def send_a_review_request(client) -> None:
-    token = TOKEN.search(client.get("/request/about-the-met").text).group(1)
-    for slug, data in complainant_steps():
-        response = client.post(
-            f"/request/{slug}",
-            data={"csrf_token": token, **data},
-            content_type="multipart/form-data",
-        )
-        assert response.status_code == 302, slug
-    response = client.post("/request/check-answers", data={"csrf_token": token})
-    assert response.location.endswith("/request/sent")
 
 
 def test_a_confirmation_not_sent_after_commit_is_sent_once_by_the_sender(

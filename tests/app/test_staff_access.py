@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from staff.access import ROLES, role_required
-from tests.staff_helpers import csrf_token, make_staff, sign_in
+from tests.forms import csrf_token, post_form
+from tests.staff_helpers import make_staff, sign_in
 
 # Pages for people who are not signed in yet (or are leaving).
 PUBLIC_ENDPOINTS = {
@@ -178,5 +179,5 @@ def test_public_staff_pages_show_nothing_to_the_anonymous(client):
     for path in ("/staff/two-factor", "/staff/set-up-two-factor"):
         assert to_sign_in(client.get(path))
     assert client.get("/staff/set-password").status_code == 404
-    response = client.post("/staff/sign-out", data={"csrf_token": csrf_token(client)})
+    response = post_form(client, "/staff/sign-out", token_from="/staff/sign-in")
     assert to_sign_in(response)

@@ -5,6 +5,7 @@ banner, the audit event and email each writes, and a form sent twice doing its w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from html import unescape
@@ -15,14 +16,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from reviews.database import db
-from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
-from reviews.workflow import ACTIONS, Status, perform
-from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
+from reviews.models import AuditEvent, OutboxMessage, TimelineEntry
+from reviews.workflow import ACTIONS, Status
 from staff.actions import DONE, STALE
-from tests.requests_data import TODAY, make_request
-from tests.staff_helpers import StaffAccount, make_staff, sign_in
+from tests.forms import hidden_fields
+from tests.requests_data import TODAY, main_path, request_through, status_of
+from tests.staff_helpers import StaffAccount
 
-_HIDDEN = re.compile(r'name="(csrf_token|seen)" type="hidden" value="([^"]*)"')
 _ERROR_SUMMARY = re.compile(r'govuk-error-summary__list">(.*?)</ul>', re.S)
 
 
@@ -36,53 +36,31 @@ class Team:
     admin: StaffAccount
     auditor: StaffAccount
 
-    def client(self, account: StaffAccount) -> FlaskClient:
-        return sign_in(self.app.test_client(), account, self.app)
+    client: Callable[[StaffAccount], FlaskClient]
+
+    def main_path(
+        self, through: str, *, by: StaffAccount | None = None, owner: StaffAccount | None = None
+    ) -> list[tuple[str, StaffAccount, dict]]:
+        """The main path up to `through`, done by `by` (the caseworker), allocated by the team
+        leader to `owner` (`by`)."""
+        by = by or self.caseworker
+        return main_path(through, by=by, leader=self.team_leader, owner=owner)
 
 
 @pytest.fixture
-def team(app) -> Team:
+def team(
+    app, caseworker, other_caseworker, team_leader, other_team_leader, admin, auditor, client_as
+) -> Team:
     return Team(
         app,
-        caseworker=make_staff(app, CASEWORKER, name="Casey Worker"),
-        other_caseworker=make_staff(app, CASEWORKER, "chris@example.org", name="Chris Worker"),
-        team_leader=make_staff(app, TEAM_LEADER, name="Tam Leader"),
-        other_team_leader=make_staff(app, TEAM_LEADER, "toni@example.org", name="Toni Leader"),
-        admin=make_staff(app, ADMIN),
-        auditor=make_staff(app, AUDITOR),
+        caseworker,
+        other_caseworker,
+        team_leader,
+        other_team_leader,
+        admin,
+        auditor,
+        client_as,
     )
-
-
-def new_request(app: Flask, *steps: tuple[str, StaffAccount, dict], **fields) -> int:
-    """A request saved as the journey saves it, then taken through `steps` (action, who,
-    details) by the workflow directly: the pages under test start from there."""
-    with app.test_request_context():
-        review_request = make_request(**fields)
-        for name, account, details in steps:
-            user = db.session.get(StaffUser, account.id)
-            perform(review_request, name, user, TODAY, **details)
-            db.session.commit()  # one transaction per action, as the pages do
-        return review_request.id
-
-
-def main_path(
-    team, through: str, *, by: StaffAccount | None = None, owner: StaffAccount | None = None
-) -> list[tuple[str, StaffAccount, dict]]:
-    """The steps (action, who, details) of the main path, up to and including `through`: done by
-    `by` (the caseworker), allocated by the team leader to `owner` (`by`)."""
-    by = by or team.caseworker
-    owner = owner or by
-    steps = [
-        ("acknowledge", by, {}),
-        ("decide_valid", by, {}),
-        ("notify_parties", by, {}),
-        ("request_mps_info", by, {"due_on": TODAY}),
-        ("mps_info_received", by, {}),
-        ("allocate", team.team_leader, {"owner": str(owner.id)}),
-        ("start_review", by, {}),
-    ]
-    names = [name for name, _, _ in steps]
-    return steps[: names.index(through) + 1]
 
 
 def url(request_id: int, action_name: str | None = None) -> str:
@@ -99,7 +77,7 @@ def open_form(client: FlaskClient, request_id: int, action_name: str) -> dict[st
     response = client.get(url(request_id, action_name))
     assert response.status_code == 200, response.status_code
     assert f'<h1 class="govuk-heading-l">{ACTIONS[action_name].label}</h1>' in text_of(response)
-    return dict(_HIDDEN.findall(response.get_data(as_text=True)))
+    return hidden_fields(response.get_data(as_text=True))
 
 
 def send(client: FlaskClient, request_id: int, action_name: str, **answers):
@@ -127,11 +105,6 @@ def counts(app: Flask, request_id: int) -> tuple[int, int, int]:
                 (OutboxMessage, OutboxMessage.review_request_id == request_id),
             )
         )
-
-
-def status_of(app: Flask, request_id: int) -> str:
-    with app.app_context():
-        return db.session.get(ReviewRequest, request_id).status
 
 
 def errors_shown(response) -> list[str]:
@@ -214,7 +187,7 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
         taken.add(action_name)
         return take(team, client, request_id, action_name, **answers)
 
-    upheld = new_request(team.app)
+    upheld = request_through(team.app)
     banner = act(caseworker, upheld, "acknowledge")
     assert banner == "Request acknowledged. The requester will get an email."
     act(caseworker, upheld, "ask_requester", information_requested="Your outcome letter")
@@ -267,28 +240,28 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
     act(admin, upheld, "reopen", reason="Quashed on judicial review")
     assert status_of(team.app, upheld) == Status.UNDER_REVIEW
 
-    late = new_request(team.app, ("acknowledge", team.caseworker, {}), is_late=True)
+    late = request_through(team.app, ("acknowledge", team.caseworker, {}), is_late=True)
     act(caseworker, late, "consider_late")
     act(caseworker, late, "accept_late", late_decision_reason="In hospital")
-    refused_late = new_request(
+    refused_late = request_through(
         team.app,
         ("acknowledge", team.caseworker, {}),
         ("consider_late", team.caseworker, {}),
         is_late=True,
     )
     act(caseworker, refused_late, "refuse_late", reason="No special circumstances")
-    invalid = new_request(team.app, ("acknowledge", team.caseworker, {}))
+    invalid = request_through(team.app, ("acknowledge", team.caseworker, {}))
     act(caseworker, invalid, "decide_invalid", validity="before-2020", validity_reason="2019")
-    iopc = new_request(team.app, ("acknowledge", team.caseworker, {}))
+    iopc = request_through(team.app, ("acknowledge", team.caseworker, {}))
     act(leader, iopc, "forward_to_iopc", shared_with_iopc="The request form and letter")
-    withdrawn = new_request(team.app)
+    withdrawn = request_through(team.app)
     act(caseworker, withdrawn, "withdraw", reason="Signed letter received 3 March")
 
     assert taken == set(ACTIONS)
 
 
 def test_the_request_page_lists_what_each_person_may_do_now(team):
-    request_id = new_request(team.app)
+    request_id = request_through(team.app)
     page = text_of(team.client(team.caseworker).get(url(request_id)))
     listed = re.findall(r'href="/staff/requests/\d+/actions/(\w+)"', page)
     assert listed == ["acknowledge", "withdraw"]
@@ -298,7 +271,7 @@ def test_the_request_page_lists_what_each_person_may_do_now(team):
 
 
 def test_adjustments_and_who_has_viewed_the_request_are_on_its_page(team):
-    request_id = new_request(
+    request_id = request_through(
         team.app,
         adjustments=["callback", "large-print"],
         callback_times="Weekday mornings",
@@ -320,9 +293,9 @@ def test_adjustments_and_who_has_viewed_the_request_are_on_its_page(team):
 
 def test_each_question_shows_its_own_error_and_nothing_is_saved(team):
     caseworker = team.client(team.caseworker)
-    under_review = new_request(
+    under_review = request_through(
         team.app,
-        *main_path(team, "start_review"),
+        *team.main_path("start_review"),
     )
     before = counts(team.app, under_review)
 
@@ -355,9 +328,9 @@ def test_each_question_shows_its_own_error_and_nothing_is_saved(team):
 
 def test_dates_months_and_choices_are_checked(team):
     caseworker, leader = team.client(team.caseworker), team.client(team.team_leader)
-    notified = new_request(
+    notified = request_through(
         team.app,
-        *main_path(team, "notify_parties"),
+        *team.main_path("notify_parties"),
     )
     assert errors_shown(send(caseworker, notified, "request_mps_info")) == [
         "Enter when the MPS information is due"
@@ -370,9 +343,9 @@ def test_dates_months_and_choices_are_checked(team):
     )
     assert errors_shown(response) == ["The date the MPS information is due must be today or later"]
 
-    awaiting = new_request(
+    awaiting = request_through(
         team.app,
-        *main_path(team, "mps_info_received"),
+        *team.main_path("mps_info_received"),
     )
     last_month = TODAY.replace(day=1) - timedelta(days=1)
     response = send(
@@ -395,7 +368,7 @@ def test_dates_months_and_choices_are_checked(team):
         "Who will review it?: select an active caseworker or team leader"
     ]
 
-    acknowledged = new_request(team.app, ("acknowledge", team.caseworker, {}))
+    acknowledged = request_through(team.app, ("acknowledge", team.caseworker, {}))
     response = send(caseworker, acknowledged, "decide_invalid", validity="made-up")
     assert errors_shown(response) == [
         "Select why MOPAC cannot review it",
@@ -405,9 +378,9 @@ def test_dates_months_and_choices_are_checked(team):
 
 
 def test_actions_are_refused_to_roles_not_allowed_them(team):
-    awaiting = new_request(
+    awaiting = request_through(
         team.app,
-        *main_path(team, "mps_info_received"),
+        *team.main_path("mps_info_received"),
     )
     caseworker, admin = team.client(team.caseworker), team.client(team.admin)
     auditor = team.client(team.auditor)
@@ -425,16 +398,16 @@ def test_actions_are_refused_to_roles_not_allowed_them(team):
     assert counts(team.app, awaiting) == before
 
     # A caseworker cannot reach a request another caseworker has by its address.
-    allocated = new_request(
+    allocated = request_through(
         team.app,
-        *main_path(team, "allocate", owner=team.other_caseworker),
+        *team.main_path("allocate", owner=team.other_caseworker),
     )
     assert caseworker.get(url(allocated, "start_review")).status_code == 403
     assert caseworker.get(url(allocated, "withdraw")).status_code == 403
 
 
 def test_an_action_not_open_at_this_stage_is_refused_with_a_reason(team):
-    request_id = new_request(team.app)
+    request_id = request_through(team.app)
     caseworker, leader = team.client(team.caseworker), team.client(team.team_leader)
     before = counts(team.app, request_id)
     response = caseworker.get(url(request_id, "close"))
@@ -448,9 +421,9 @@ def test_an_action_not_open_at_this_stage_is_refused_with_a_reason(team):
     assert counts(team.app, request_id) == before
 
     # Approving your own decision is not open to you either.
-    decided = new_request(
+    decided = request_through(
         team.app,
-        *main_path(team, "start_review", by=team.team_leader),
+        *team.main_path("start_review", by=team.team_leader),
         (
             "record_decision",
             team.team_leader,
@@ -464,7 +437,7 @@ def test_an_action_not_open_at_this_stage_is_refused_with_a_reason(team):
 
 
 def test_a_form_sent_twice_does_its_work_once(team):
-    request_id = new_request(team.app)
+    request_id = request_through(team.app)
     caseworker = team.client(team.caseworker)
     hidden = open_form(caseworker, request_id, "acknowledge")
     first = caseworker.post(url(request_id, "acknowledge"), data=hidden)
@@ -477,9 +450,9 @@ def test_a_form_sent_twice_does_its_work_once(team):
     assert status_of(team.app, request_id) == Status.ACKNOWLEDGED
 
     # An action that keeps the status (chasing the MPS) is not repeated either.
-    awaiting = new_request(
+    awaiting = request_through(
         team.app,
-        *main_path(team, "request_mps_info"),
+        *team.main_path("request_mps_info"),
     )
     hidden = open_form(caseworker, awaiting, "chase_mps_info")
     assert caseworker.post(url(awaiting, "chase_mps_info"), data=hidden).status_code == 302
@@ -489,7 +462,7 @@ def test_a_form_sent_twice_does_its_work_once(team):
 
     # So is a form opened before a colleague acted on the request.
     leader = team.client(team.team_leader)
-    acknowledged = new_request(team.app, ("acknowledge", team.caseworker, {}))
+    acknowledged = request_through(team.app, ("acknowledge", team.caseworker, {}))
     hidden = open_form(caseworker, acknowledged, "withdraw")
     take(team, leader, acknowledged, "decide_valid")
     response = caseworker.post(url(acknowledged, "withdraw"), data={**hidden, "reason": "Letter"})
@@ -500,7 +473,7 @@ def test_a_form_sent_twice_does_its_work_once(team):
 
 def test_actions_that_email_queue_the_message_in_the_same_transaction(team):
     caseworker = team.client(team.caseworker)
-    by_email = new_request(team.app)
+    by_email = request_through(team.app)
     take(team, caseworker, by_email, "acknowledge")
     with team.app.app_context():
         messages = db.session.scalars(
@@ -510,7 +483,7 @@ def test_actions_that_email_queue_the_message_in_the_same_transaction(team):
             ("request_acknowledged", "Sam@example.com")
         ]
 
-    iopc = new_request(team.app, ("acknowledge", team.caseworker, {}))
+    iopc = request_through(team.app, ("acknowledge", team.caseworker, {}))
     emails_before = counts(team.app, iopc)[2]
     page = text_of(caseworker.get(url(iopc, "forward_to_iopc")))
     assert "This emails whoever gets updates about the request." in page
@@ -524,7 +497,7 @@ def test_actions_that_email_queue_the_message_in_the_same_transaction(team):
         assert message.personalisation["shared"] == "The form and the letter"
 
     # Someone who asked for post gets no email, and the page says so.
-    by_post = new_request(
+    by_post = request_through(
         team.app,
         preferred_contact="post",
         requester_email=None,

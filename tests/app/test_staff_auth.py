@@ -16,10 +16,10 @@ from reviews.database import db
 from reviews.models import AuditEvent, SignInAttempt, StaffUser
 from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
 from staff.auth import safe_next
+from tests.forms import csrf_token
 from tests.staff_helpers import (
     PASSWORD,
     StaffAccount,
-    csrf_token,
     make_staff,
     next_code,
     sign_in,
@@ -47,21 +47,6 @@ def without_nonces(response) -> str:
     return re.sub(r'(nonce|value)="[^"]*"', "", response.get_data(as_text=True))
 
 
-@pytest.fixture
-def caseworker(app) -> StaffAccount:
-    return make_staff(app, CASEWORKER)
-
-
-@pytest.fixture
-def admin(app) -> StaffAccount:
-    return make_staff(app, ADMIN)
-
-
-@pytest.fixture
-def admin_client(app, admin):
-    return sign_in(app.test_client(), admin)
-
-
 # Signing in ------------------------------------------------------------------------------------
 
 
@@ -76,7 +61,7 @@ def test_sign_in_with_password_then_code(app, client, caseworker):
     response = submit_code(client, next_code(app, caseworker))
     assert response.location == "/staff/"
     page = client.get("/staff/").text
-    assert "Signed in as <strong>Caseworker Example</strong>" in page
+    assert f"Signed in as <strong>{caseworker.name}</strong>" in page
     assert 'action="/staff/sign-out"' in page
 
     with app.app_context():
@@ -242,7 +227,8 @@ def test_nothing_typed_is_stored(app, client, caseworker):
     assert "a wrong password" not in stored and PASSWORD not in stored
 
 
-def test_ten_failures_lock_the_account(app, caseworker, admin, admin_client):
+def test_ten_failures_lock_the_account(app, caseworker, admin, client_as):
+    admin_client = client_as(admin)
     client = app.test_client()
     for _ in range(10):
         response = submit_password(client, caseworker, "wrong password, wrong")
@@ -298,7 +284,7 @@ def test_deactivated_accounts_are_refused_like_wrong_passwords(app, caseworker):
 
 
 def test_sign_in_is_rate_limited_per_address(client):
-    csrf = csrf_token(client)
+    csrf = csrf_token(client, "/staff/sign-in")
     statuses = [
         client.post("/staff/sign-in", data={"csrf_token": csrf}).status_code for _ in range(21)
     ]
@@ -336,9 +322,9 @@ def test_session_ends_12_hours_after_sign_in(app, client, caseworker, monkeypatc
     assert "signed in for 12 hours" in client.get("/staff/sign-in").text
 
 
-def test_a_new_session_version_ends_other_sessions(app, caseworker):
-    laptop = sign_in(app.test_client(), caseworker)
-    phone = sign_in(app.test_client(), caseworker)
+def test_a_new_session_version_ends_other_sessions(app, caseworker, client_as):
+    laptop = client_as(caseworker)
+    phone = client_as(caseworker)
     new_password = "another long password for the test"
     response = laptop.post(
         "/staff/account/password",
@@ -360,8 +346,8 @@ def test_a_new_session_version_ends_other_sessions(app, caseworker):
     assert submit_password(app.test_client(), caseworker, new_password).status_code == 302
 
 
-def test_change_password_checks_everything(app, caseworker):
-    client = sign_in(app.test_client(), caseworker)
+def test_change_password_checks_everything(app, caseworker, client_as):
+    client = client_as(caseworker)
     csrf = csrf_token(client, "/staff/account/password")
 
     def change(current, new, confirm):
@@ -525,7 +511,8 @@ def post(client, path, **data):
     return client.post(path, data={"csrf_token": csrf_token(client, "/staff/account"), **data})
 
 
-def test_add_a_user_who_sets_their_own_password(app, admin, admin_client):
+def test_add_a_user_who_sets_their_own_password(app, admin, client_as):
+    admin_client = client_as(admin)
     page = admin_client.get("/staff/users").text
     assert "Admin Example" in page
     csrf = csrf_token(admin_client, "/staff/users/new")
@@ -582,8 +569,9 @@ def test_add_a_user_who_sets_their_own_password(app, admin, admin_client):
     assert "set-password" in [action for action, _, _ in audit_actions(app)]
 
 
-def test_change_role_deactivate_and_reactivate(app, admin, admin_client, caseworker):
-    worker = sign_in(app.test_client(), caseworker)
+def test_change_role_deactivate_and_reactivate(app, admin, client_as, caseworker):
+    admin_client = client_as(admin)
+    worker = client_as(caseworker)
     path = f"/staff/users/{caseworker.id}"
     response = post(admin_client, f"{path}/role", role=TEAM_LEADER)
     assert response.location.endswith(path)
@@ -603,12 +591,13 @@ def test_change_role_deactivate_and_reactivate(app, admin, admin_client, casewor
 
     post(admin_client, f"{path}/reactivate")
     assert stored_user(app, caseworker).active is True
-    sign_in(app.test_client(), caseworker)
+    client_as(caseworker)
     actions = [action for action, _, _ in audit_actions(app)]
     assert "deactivated-user" in actions and "reactivated-user" in actions
 
 
-def test_admins_cannot_lock_themselves_out(app, admin, admin_client):
+def test_admins_cannot_lock_themselves_out(app, admin, client_as):
+    admin_client = client_as(admin)
     path = f"/staff/users/{admin.id}"
     post(admin_client, f"{path}/deactivate")
     assert "You cannot deactivate your own account" in admin_client.get(path).text
@@ -620,8 +609,9 @@ def test_admins_cannot_lock_themselves_out(app, admin, admin_client):
     assert admin_client.get("/staff/users").status_code == 200
 
 
-def test_reset_two_factor(app, admin, admin_client, caseworker):
-    worker = sign_in(app.test_client(), caseworker)
+def test_reset_two_factor(app, admin, client_as, caseworker):
+    admin_client = client_as(admin)
+    worker = client_as(caseworker)
     post(admin_client, f"/staff/users/{caseworker.id}/reset-two-factor")
     user = stored_user(app, caseworker)
     assert (user.totp_secret, user.totp_enrolled_at, user.recovery_code_hashes) == (None, None, [])
@@ -633,15 +623,16 @@ def test_reset_two_factor(app, admin, admin_client, caseworker):
     assert "reset-two-factor" in [action for action, _, _ in audit_actions(app)]
 
 
-def test_reset_password_gives_a_new_link(app, admin_client, caseworker):
+def test_reset_password_gives_a_new_link(app, admin, client_as, caseworker):
+    admin_client = client_as(admin)
     response = post(admin_client, f"/staff/users/{caseworker.id}/reset-password")
     assert "/set-password-link" in response.location
-    assert "Give Caseworker Example this link" in admin_client.get(response.location).text
+    assert f"Give {caseworker.name} this link" in admin_client.get(response.location).text
     assert REFUSED in submit_password(app.test_client(), caseworker).text
 
 
-def test_new_recovery_codes(app, caseworker):
-    client = sign_in(app.test_client(), caseworker)
+def test_new_recovery_codes(app, caseworker, client_as):
+    client = client_as(caseworker)
     assert "Recovery codes left" in client.get("/staff/account").text
     csrf = csrf_token(client, "/staff/account/recovery-codes")
     wrong = client.post(
@@ -657,9 +648,9 @@ def test_new_recovery_codes(app, caseworker):
     assert len(stored_user(app, caseworker).recovery_code_hashes) == 8
 
 
-def test_navigation_follows_the_role(app, caseworker):
-    admin_page = sign_in(app.test_client(), make_staff(app, ADMIN)).get("/staff/users").text
-    worker_page = sign_in(app.test_client(), caseworker).get("/staff/").text
+def test_navigation_follows_the_role(app, caseworker, admin, client_as):
+    admin_page = client_as(admin).get("/staff/users").text
+    worker_page = client_as(caseworker).get("/staff/").text
     assert 'href="/staff/users"' in admin_page and 'href="/staff/audit"' in admin_page
     assert 'href="/staff/users"' not in worker_page and 'href="/staff/audit"' not in worker_page
     assert 'href="/staff/callbacks"' in worker_page

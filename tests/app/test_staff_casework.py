@@ -28,26 +28,12 @@ from reviews.models import (
 from reviews.references import format_reference
 from reviews.rules import format_date
 from reviews.workflow import Status
-from staff.access import AUDITOR, CASEWORKER, TEAM_LEADER
+from staff.access import CASEWORKER
+from tests.forms import csrf_token
 from tests.requests_data import make_request
-from tests.staff_helpers import StaffAccount, csrf_token, make_staff, sign_in
+from tests.staff_helpers import make_staff
 
 TODAY = clock.today()
-
-
-@pytest.fixture
-def caseworker(app) -> StaffAccount:
-    return make_staff(app, CASEWORKER, name="Casey Worker")
-
-
-@pytest.fixture
-def other_caseworker(app) -> StaffAccount:
-    return make_staff(app, CASEWORKER, "other@example.org", name="Chris Other")
-
-
-@pytest.fixture
-def team_leader(app) -> StaffAccount:
-    return make_staff(app, TEAM_LEADER, name="Tam Leader")
 
 
 @dataclass(frozen=True)
@@ -57,11 +43,9 @@ class Saved:
 
 
 def add(app: Flask, status: Status = Status.RECEIVED, **fields) -> Saved:
-    """A request saved as the journey would, with `fields` changed, then moved to `status`."""
+    """A request saved as the journey would, with `fields` changed, at `status`."""
     with app.app_context():
-        review_request = make_request(**fields)
-        review_request.status = status
-        db.session.commit()
+        review_request = make_request(status, **fields)
         return Saved(review_request.id, review_request.reference)
 
 
@@ -77,7 +61,7 @@ def shown(review_request: Saved) -> str:
 # The dashboard ---------------------------------------------------------------------------------
 
 
-def test_dashboard_lists_what_needs_doing_now(app, caseworker, other_caseworker):
+def test_dashboard_lists_what_needs_doing_now(app, caseworker, other_caseworker, client_as):
     overdue = add(app, complainant_name="Olu First", acknowledgement_due=TODAY - timedelta(1))
     due_soon = add(app, complainant_name="Dee Soon", acknowledgement_due=TODAY + timedelta(3))
     mps_late = add(app, status=Status.AWAITING_MPS_INFO, mps_info_due_on=TODAY - timedelta(days=2))
@@ -115,7 +99,7 @@ def test_dashboard_lists_what_needs_doing_now(app, caseworker, other_caseworker)
             )
         db.session.commit()
 
-    page = sign_in(app.test_client(), caseworker).get("/staff/").text
+    page = client_as(caseworker).get("/staff/").text
 
     def section(heading: str) -> str:
         start = page.index(heading)
@@ -152,9 +136,9 @@ def test_dashboard_lists_what_needs_doing_now(app, caseworker, other_caseworker)
     assert re.search(r"Under review</a>\s*</th>\s*<td[^>]*>\s*1\s*</td>", stages)
 
 
-def test_auditors_see_every_request_but_no_calls_to_make(app, caseworker):
+def test_auditors_see_every_request_but_no_calls_to_make(app, caseworker, auditor, client_as):
     theirs = add(app, status=Status.UNDER_REVIEW, owner_id=caseworker.id, consent="awaited")
-    page = sign_in(app.test_client(), make_staff(app, AUDITOR)).get("/staff/").text
+    page = client_as(auditor).get("/staff/").text
     assert shown(theirs) in page
     assert "Calls to make" not in page and "My cases" not in page
 
@@ -162,12 +146,8 @@ def test_auditors_see_every_request_but_no_calls_to_make(app, caseworker):
 # The queue: filters -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def leader_client(app, team_leader):
-    return sign_in(app.test_client(), team_leader)
-
-
-def test_queue_filters(app, leader_client, team_leader, caseworker):
+def test_queue_filters(app, client_as, team_leader, caseworker):
+    leader_client = client_as(team_leader)
     plain = add(app)
     late = add(app, is_late=True, status=Status.ACKNOWLEDGED)
     duplicate = add(app, possible_duplicate=True, status=Status.ACKNOWLEDGED)
@@ -204,17 +184,19 @@ def test_queue_filters(app, leader_client, team_leader, caseworker):
     assert "Casey Worker</option>" in page
 
 
-def test_caseworkers_queue_shows_only_their_own_and_unallocated(app, caseworker):
-    other = make_staff(app, CASEWORKER, "other@example.org", name="Chris Other")
+def test_caseworkers_queue_shows_only_their_own_and_unallocated(
+    app, caseworker, other_caseworker, client_as
+):
+    other = other_caseworker
     unallocated = add(app)
     mine = add(app, owner_id=caseworker.id)
     theirs = add(app, owner_id=other.id)
-    client = sign_in(app.test_client(), caseworker)
+    client = client_as(caseworker)
     page = client.get("/staff/requests").text
     assert set(references(page)) == {shown(unallocated), shown(mine)}
     # Filtering on another caseworker does not reveal their cases.
     assert references(client.get(f"/staff/requests?owner={other.id}").text) == []
-    assert "Chris Other" not in page
+    assert other.name not in page
     assert shown(theirs) not in page
 
 
@@ -226,7 +208,8 @@ def search(client, text: str, query: str = ""):
     return client.post(path, data={"csrf_token": csrf_token(client, path), "search": text})
 
 
-def test_search_by_reference_mps_reference_name_or_email(app, leader_client):
+def test_search_by_reference_mps_reference_name_or_email(app, team_leader, client_as):
+    leader_client = client_as(team_leader)
     sam = add(
         app,
         requester_name="Sam Example",
@@ -267,7 +250,8 @@ def test_search_by_reference_mps_reference_name_or_email(app, leader_client):
         assert "Clear the search" in page
 
 
-def test_search_keeps_the_filters_and_filters_keep_the_search(app, leader_client):
+def test_search_keeps_the_filters_and_filters_keep_the_search(app, team_leader, client_as):
+    leader_client = client_as(team_leader)
     add(app, complainant_name="Sam Received")
     acknowledged = add(app, complainant_name="Sam Acknowledged", status=Status.ACKNOWLEDGED)
     response = search(leader_client, "sam", "status=acknowledged&page=3")
@@ -280,10 +264,11 @@ def test_search_keeps_the_filters_and_filters_keep_the_search(app, leader_client
     )
 
 
-def test_a_search_from_another_session_has_ended(app, leader_client, team_leader):
+def test_a_search_from_another_session_has_ended(app, client_as, team_leader, other_team_leader):
+    leader_client = client_as(team_leader)
     add(app)
     location = search(leader_client, "sam").location
-    other = sign_in(app.test_client(), make_staff(app, TEAM_LEADER, "second@example.org"))
+    other = client_as(other_team_leader)
     page = other.get(location).text
     assert "Your search has ended" in page
     too_long = search(leader_client, "x" * 201)
@@ -294,7 +279,8 @@ def test_a_search_from_another_session_has_ended(app, leader_client, team_leader
 # Sorting and pages ------------------------------------------------------------------------------
 
 
-def test_sort_by_received_due_or_reference_either_way(app, leader_client):
+def test_sort_by_received_due_or_reference_either_way(app, team_leader, client_as):
+    leader_client = client_as(team_leader)
     first = add(app, acknowledgement_due=TODAY + timedelta(5))
     second = add(app, acknowledgement_due=TODAY + timedelta(1))
     nothing_due = add(app, status=Status.ACKNOWLEDGED)
@@ -325,7 +311,8 @@ def test_sort_by_received_due_or_reference_either_way(app, leader_client):
     assert re.search(r'aria-sort="descending">\s*' + ascending_again, page)
 
 
-def test_pages_of_requests(app, leader_client):
+def test_pages_of_requests(app, team_leader, client_as):
+    leader_client = client_as(team_leader)
     for _ in range(PAGE_SIZE + 5):
         add(app, status=Status.ACKNOWLEDGED)
     first = leader_client.get("/staff/requests?status=acknowledged").text
@@ -358,8 +345,8 @@ def count_queries(app: Flask, client, path: str) -> int:
 
 
 @pytest.mark.parametrize("path", ["/staff/requests?sort=due", "/staff/"])
-def test_queries_per_page_do_not_grow_with_the_rows(app, path, team_leader):
-    client = sign_in(app.test_client(), team_leader)
+def test_queries_per_page_do_not_grow_with_the_rows(app, path, team_leader, client_as):
+    client = client_as(team_leader)
 
     def add_requests(how_many: int) -> None:
         for _ in range(how_many):
@@ -380,8 +367,8 @@ def test_queries_per_page_do_not_grow_with_the_rows(app, path, team_leader):
     assert with_3 == with_30
 
 
-def test_a_request_page_loads_its_notes_authors_together(app, team_leader):
-    client = sign_in(app.test_client(), team_leader)
+def test_a_request_page_loads_its_notes_authors_together(app, team_leader, client_as):
+    client = client_as(team_leader)
     review_request = add(app)
     path = f"/staff/requests/{review_request.id}"
 
@@ -425,10 +412,12 @@ def add_document(app: Flask, review_request: Saved) -> int:
         return document.id
 
 
-def test_a_caseworker_cannot_reach_another_caseworkers_request(app, caseworker, other_caseworker):
+def test_a_caseworker_cannot_reach_another_caseworkers_request(
+    app, caseworker, other_caseworker, client_as
+):
     theirs = add(app, owner_id=other_caseworker.id)
     document_id = add_document(app, theirs)
-    client = sign_in(app.test_client(), caseworker)
+    client = client_as(caseworker)
     assert client.get(f"/staff/requests/{theirs.id}").status_code in (403, 404)
     download = client.get(f"/staff/requests/{theirs.id}/documents/{document_id}")
     assert download.status_code in (403, 404)
@@ -438,10 +427,10 @@ def test_a_caseworker_cannot_reach_another_caseworkers_request(app, caseworker, 
     assert client.get(f"/staff/requests/{mine.id}").status_code == 200
 
 
-def test_documents_download_sandboxed_and_never_inline(app, caseworker):
+def test_documents_download_sandboxed_and_never_inline(app, caseworker, client_as):
     review_request = add(app, owner_id=caseworker.id)
     document_id = add_document(app, review_request)
-    client = sign_in(app.test_client(), caseworker)
+    client = client_as(caseworker)
     response = client.get(f"/staff/requests/{review_request.id}/documents/{document_id}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -457,7 +446,9 @@ def test_documents_download_sandboxed_and_never_inline(app, caseworker):
         assert downloaded.review_request_id == review_request.id
 
 
-def test_a_bounced_email_leaves_the_dashboard_once_dealt_with(app, caseworker, other_caseworker):
+def test_a_bounced_email_leaves_the_dashboard_once_dealt_with(
+    app, caseworker, other_caseworker, client_as
+):
     mine = add(app)
     theirs = add(app, owner_id=other_caseworker.id)
     with app.app_context():
@@ -474,7 +465,7 @@ def test_a_bounced_email_leaves_the_dashboard_once_dealt_with(app, caseworker, o
         db.session.add_all(messages)
         db.session.commit()
         mine_id, theirs_id = (message.id for message in messages)
-    client = sign_in(app.test_client(), caseworker)
+    client = client_as(caseworker)
     assert "Emails that bounced (1)" in client.get("/staff/").text
 
     token = csrf_token(client, "/staff/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -21,10 +22,11 @@ from reviews.workflow import (
     available_actions,
     perform,
 )
-from tests.app.test_journey import Journey
-from tests.app.test_tracker import look_up, token
+from tests.forms import csrf_token
+from tests.journey import Journey, look_up
 from tests.journey_data import complainant_steps
-from tests.requests_data import TODAY, make_request
+from tests.requests_data import TODAY, main_path, make_request
+from tests.staff_helpers import StaffAccount, make_staff
 from web.outbox import render_email
 
 # Words from the request that no email may contain.
@@ -49,34 +51,27 @@ def ctx(app):
         yield
 
 
-def make_staff(name: str, role: str, active: bool = True) -> StaffUser:
-    user = StaffUser(
-        email=f"{name.lower()}@mopac.example",
-        name=name,
-        role=role,
-        password_hash="not-a-real-hash",
-        active=active,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-def make_people():
-    class People:
-        caseworker = make_staff("Casey", "caseworker")
-        other_caseworker = make_staff("Chris", "caseworker")
-        team_leader = make_staff("Tam", "team-leader")
-        other_team_leader = make_staff("Toni", "team-leader")
-        admin = make_staff("Ada", "admin")
-        auditor = make_staff("Audrey", "auditor")
-
-    return People
+ROLES = ("caseworker", "other_caseworker", "team_leader", "other_team_leader", "admin", "auditor")
 
 
 @pytest.fixture
-def people(ctx):
-    return make_people()
+def accounts(request) -> dict[str, StaffAccount]:
+    """The shared staff accounts (tests/app/conftest.py), one for each part people play."""
+    return {name: request.getfixturevalue(name) for name in ROLES}
+
+
+def staff_user(account: StaffAccount) -> StaffUser:
+    """The account's user in this request's session, as the staff pages would load it."""
+    return db.session.get(StaffUser, account.id)
+
+
+def make_people(accounts: dict[str, StaffAccount]) -> SimpleNamespace:
+    return SimpleNamespace(**{name: staff_user(account) for name, account in accounts.items()})
+
+
+@pytest.fixture
+def people(accounts, ctx):
+    return make_people(accounts)
 
 
 def count(model) -> int:
@@ -146,19 +141,11 @@ def assert_no_complaint_details(message: OutboxMessage) -> tuple[str, str]:
 
 def walk_to(review_request, people, status: Status) -> None:
     """Take an in-time request along the main path until it reaches `status`."""
-    steps = [
-        ("acknowledge", people.caseworker, {}),
-        ("decide_valid", people.caseworker, {}),
-        ("notify_parties", people.caseworker, {}),
-        ("request_mps_info", people.caseworker, {"due_on": TODAY + timedelta(days=20)}),
-        ("mps_info_received", people.caseworker, {}),
-        ("allocate", people.team_leader, {"owner": people.caseworker}),
-        ("start_review", people.caseworker, {}),
-    ]
-    for name, user, details in steps:
+    steps = main_path("start_review", by=people.caseworker, leader=people.team_leader)
+    for name, by, details in steps:
         if review_request.status == status:
             return
-        do(review_request, name, user, **details)
+        do(review_request, name, by, **details)
     assert review_request.status == status
 
 
@@ -487,11 +474,11 @@ def send_through_the_journey(client) -> None:
     journey.send()
 
 
-def test_a_request_sent_through_the_journey_shows_casework_on_the_tracker(app, client):
+def test_a_request_sent_through_the_journey_shows_casework_on_the_tracker(app, client, accounts):
     send_through_the_journey(client)
     # Staff work in their own request context: the tracker's requests below must not share it.
     with staff_request(app):
-        people = make_people()
+        people = make_people(accounts)
         review_request = db.session.scalar(select(ReviewRequest))
         do(review_request, "acknowledge", people.caseworker)
         do(
@@ -512,10 +499,10 @@ def test_a_request_sent_through_the_journey_shows_casework_on_the_tracker(app, c
     assert "Withdraw your request" in page
 
 
-def test_public_withdrawal_is_open_while_staff_work_on_the_request(app, client):
+def test_public_withdrawal_is_open_while_staff_work_on_the_request(app, client, accounts):
     send_through_the_journey(client)
     with staff_request(app):
-        people = make_people()
+        people = make_people(accounts)
         review_request = db.session.scalar(select(ReviewRequest))
         walk_to(review_request, people, Status.UNDER_REVIEW)
         assert can_withdraw(review_request)
@@ -523,7 +510,7 @@ def test_public_withdrawal_is_open_while_staff_work_on_the_request(app, client):
     look_up(tracker, reference_of_the_request(app), "Example")
     response = tracker.post(
         "/track/withdraw",
-        data={"csrf_token": token(tracker, "/track/withdraw"), "reason": ""},
+        data={"csrf_token": csrf_token(tracker, "/track/withdraw"), "reason": ""},
     )
     assert response.location.endswith("/track/your-request")
     with app.app_context():
@@ -553,7 +540,7 @@ def test_wrong_status(people):
     refused(review_request, "no_such_action", people.team_leader, "no action called")
 
 
-def test_wrong_role(people):
+def test_wrong_role(app, people):
     review_request = make_request()
     refused(review_request, "acknowledge", people.auditor, "Only caseworkers and team leaders")
     refused(review_request, "acknowledge", people.admin, "Only caseworkers and team leaders")
@@ -570,14 +557,14 @@ def test_wrong_role(people):
         "Only team leaders can allocate",
         owner=people.caseworker,
     )
-    inactive = make_staff("Gone", "team-leader", active=False)
+    inactive = staff_user(make_staff(app, "team-leader", "gone@example.org", active=False))
     refused(review_request, "allocate", inactive, "not active", owner=people.caseworker)
 
 
-def test_allocation_is_to_an_active_caseworker_or_team_leader(people):
+def test_allocation_is_to_an_active_caseworker_or_team_leader(app, people):
     review_request = make_request()
     walk_to(review_request, people, Status.AWAITING_ALLOCATION)
-    left = make_staff("Left", "caseworker", active=False)
+    left = staff_user(make_staff(app, "caseworker", "left@example.org", active=False))
     for owner in (people.auditor, people.admin, left, 999_999, "nobody"):
         refused(
             review_request,

@@ -7,11 +7,12 @@ import json
 import os
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import abort, g, has_request_context, request
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -19,6 +20,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from reviews.database import db
 from tests.browser.proof import PROOF, ROOT, versions
 from tests.conftest import empty_all_tables, make_test_app
+from tests.staff_helpers import StaffAccount, next_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Quiet, offline Chromium: the machine has no network beyond 127.0.0.1.
@@ -174,3 +176,19 @@ def assert_no_axe_violations(axe: Axe, page, state: str | None = None) -> None:
     """Zero axe-core violations, and every other per-page check of the accessibility proof,
     on the page as it is now. `state` names it in the report when the page alone cannot."""
     PROOF.check(axe, page, state)
+
+
+def sign_in(page, live_app, account: StaffAccount) -> None:
+    """Sign in on `page` as a person does: email address and password, then a code from their
+    authenticator app. The one way browser tests sign in."""
+    page.goto("/staff/sign-in")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    page.get_by_label("Security code").fill(next_code(live_app, account))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    path = urlparse(page.url).path
+    assert not path.startswith(("/staff/sign-in", "/staff/two-factor")), page.url

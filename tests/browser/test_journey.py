@@ -19,6 +19,7 @@ from reviews.journey import EXIT_PAGES, STEPS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
 from tests.browser.conftest import assert_no_axe_violations
+from tests.forms import hidden_fields
 from tests.journey_data import (
     complainant_steps,
     pdf_bytes,
@@ -227,13 +228,10 @@ def walk(page, steps) -> None:
         answer(page, data)
 
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
 def post_steps(page, steps) -> None:
     """Answer steps by posting their forms from the page's own context (its cookies), then
     open the page that comes next: quick, for the parts of a journey a test is not about."""
-    token = TOKEN.search(page.content()).group(1)
+    token = hidden_fields(page.content())["csrf_token"]
     for slug, data in steps:
         form = FormData()
         form.append("csrf_token", token)

@@ -14,8 +14,8 @@ from portal import tracker
 from reviews.database import db
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
-from tests.app.test_journey import Journey
 from tests.browser.conftest import assert_no_axe_violations
+from tests.journey import Journey
 from tests.journey_data import complainant_steps, pdf_bytes
 
 SURNAME = "Example"

@@ -31,13 +31,13 @@ from reviews.staff_accounts import current_totp_step, totp_code
 from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
 from staff.access import ROLES
-from tests.app.test_journey import Journey
 from tests.app.test_pages import PUBLIC_BLUEPRINTS, public_pages_without_arguments
 from tests.app.test_staff_access import PUBLIC_ENDPOINTS
-from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations
+from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations, sign_in
 from tests.browser.proof import PROOF, PROOF_TESTS
+from tests.journey import Journey
 from tests.journey_data import complainant_steps
-from tests.staff_helpers import make_staff, next_code
+from tests.staff_helpers import make_staff
 
 # 404 and 503 are reached for real below, 403 on staff pages and 429 in test_tracker.py; each
 # is also shown through the real error handler from a test-only address, with these others
@@ -236,15 +236,10 @@ def actions_open_to(live_app, request_id: int, user) -> list[str]:
         return [action.name for action in available_actions(review_request, staff_user)]
 
 
-def sign_in(page, live_app, role: str):
+def sign_in_as(page, live_app, role: str):
+    """A new account with `role`, signed in on `page`; the proof records pages as theirs."""
     user = make_staff(live_app, role)
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.locator("#password").fill(user.password)
-    submit(page, "Continue")
-    page.locator("#code").fill(next_code(live_app, user))
-    submit(page, "Sign in")
-    assert not path_of(page).startswith(("/staff/sign-in", "/staff/two-factor")), page.url
+    sign_in(page, live_app, user)
     PROOF.current_role = role
     return user
 
@@ -308,7 +303,7 @@ def test_the_staff_sign_in_pages(live_app, page, axe):
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_staff_page_for_each_role(live_app, page, axe, staff_arguments, role):
-    user = sign_in(page, live_app, role)
+    user = sign_in_as(page, live_app, role)
     (request_id,) = staff_arguments["request_id"]
     actions = actions_open_to(live_app, request_id, user)
     pages = staff_pages(live_app, role, {**staff_arguments, "action_name": actions})
@@ -330,7 +325,7 @@ def test_a_password_set_from_a_link(live_app, live_server, browser, page, axe):
     """An admin resets a password and sees the link; the colleague opens it in a browser of
     their own and sends the form empty; a spoilt link shows that it has expired."""
     colleague = make_staff(live_app, "caseworker", "colleague@example.org")
-    sign_in(page, live_app, "admin")
+    sign_in_as(page, live_app, "admin")
     page.goto(f"/staff/users/{colleague.id}")
     submit(page, "Reset password")
     assert path_of(page) == f"/staff/users/{colleague.id}/set-password-link"
