@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
-from reviews.models import StaffUser
+from reviews.models import AuditEvent, StaffUser
 from tests.forms import csrf_token
 
 PASSWORD = "a long staff password for tests"
+REFUSED = "Enter a correct email address and password"
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,20 @@ def sign_in(client: FlaskClient, user: StaffAccount, app: Flask | None = None) -
     assert response.status_code == 302, response.get_data(as_text=True)
     assert "/staff/sign-in" not in response.location
     return client
+
+
+def audit_actions(app: Flask) -> list[tuple[str, int | None, dict]]:
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        return [(event.action, event.staff_user_id, event.detail) for event in events]
+
+
+def stored_user(app: Flask, user: StaffAccount) -> StaffUser:
+    with app.app_context():
+        found = db.session.get(StaffUser, user.id)
+        db.session.expunge(found)
+        return found
+
+
+def without_nonces(response) -> str:
+    return re.sub(r'(nonce|value)="[^"]*"', "", response.get_data(as_text=True))

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
 from tests.journey import Journey
 from tests.staff_helpers import StaffAccount, make_staff, sign_in
+from tests.workflow_steps import STAFF_PARTS, make_people, staff_request
 
 
 @pytest.fixture
@@ -58,3 +59,25 @@ def client_as(app) -> Callable[[StaffAccount], FlaskClient]:
         return sign_in(app.test_client(), account, app)
 
     return signed_in
+
+
+# For tests of the workflow itself (tests/workflow_steps.py): staff users in a staff request.
+
+
+@pytest.fixture
+def ctx(app):
+    """A staff request's context: what the workflow runs in when a staff page calls it."""
+    with staff_request(app):
+        yield
+
+
+@pytest.fixture
+def accounts(request) -> dict[str, StaffAccount]:
+    """The staff accounts above, by the part each plays."""
+    return {name: request.getfixturevalue(name) for name in STAFF_PARTS}
+
+
+@pytest.fixture
+def people(accounts, ctx):
+    """The accounts as staff users loaded in the staff request, as a page would load them."""
+    return make_people(accounts)

@@ -186,7 +186,7 @@ def test_not_sure_answers_carry_on(app, journey):
         ),
     ],
 )
-def test_letter_dateerror_messages(journey, data, message):
+def test_letter_date_errors(journey, data, message):
     journey.walk(complainant_steps()[:5])
     response = journey.answer("letter-date", data, expect_redirect=False)
     assert response.status_code == 200
