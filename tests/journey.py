@@ -32,6 +32,14 @@ class Journey:
         for slug, data in steps:
             self.answer(slug, data)
 
+    def walk_to(self, slug: str, steps=None) -> list:
+        """Answer each of `steps` (a complainant's by default) before `slug`: the steps from
+        `slug` on, for the test to take."""
+        steps = complainant_steps() if steps is None else steps
+        index = [name for name, _ in steps].index(slug)
+        self.walk(steps[:index])
+        return steps[index:]
+
     def upload(self, slug: str, files, **extra):
         data = {"action": "upload", "files": files, **extra}
         return self.post(f"/request/{slug}", data, content_type="multipart/form-data")

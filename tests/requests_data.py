@@ -4,13 +4,15 @@ workflow actions (`request_through`, with `main_path`)."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
 
 from reviews import clock
 from reviews.database import db
-from reviews.models import ReviewRequest, StaffUser
+from reviews.models import Document, ReviewRequest, StaffUser
 from reviews.references import new_reference
 from reviews.rules import acknowledgement_due
 from reviews.workflow import Status, perform, record_status
@@ -89,3 +91,33 @@ def request_through(app: Flask, *steps: tuple[str, object, dict], **fields) -> i
 def status_of(app: Flask, request_id: int) -> str:
     with app.app_context():
         return db.session.get(ReviewRequest, request_id).status
+
+
+@dataclass(frozen=True)
+class Saved:
+    id: int
+    reference: str
+
+
+def add_request(app: Flask, status: Status = Status.RECEIVED, **fields) -> Saved:
+    """A request saved as the journey would, with `fields` changed, at `status`."""
+    with app.app_context():
+        review_request = make_request(status, **fields)
+        return Saved(review_request.id, review_request.reference)
+
+
+def add_document(app: Flask, review_request: Saved) -> int:
+    content = b"%PDF-1.4 not really a letter"
+    with app.app_context():
+        document = Document(
+            review_request_id=review_request.id,
+            kind="outcome-letter",
+            filename="outcome-letter.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+        )
+        db.session.add(document)
+        db.session.commit()
+        return document.id

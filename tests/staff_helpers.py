@@ -14,6 +14,7 @@ from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
 from reviews.models import AuditEvent, StaffUser
+from reviews.references import format_reference
 from tests.forms import csrf_token
 
 PASSWORD = "a long staff password for tests"
@@ -132,3 +133,12 @@ def stored_user(app: Flask, user: StaffAccount) -> StaffUser:
 
 def without_nonces(response) -> str:
     return re.sub(r'(nonce|value)="[^"]*"', "", response.get_data(as_text=True))
+
+
+def references(html: str) -> list[str]:
+    """The tracking references linked on a page, in order."""
+    return re.findall(r'href="/staff/requests/\d+">([0-9A-Z-]{17})</a>', html)
+
+
+def shown(review_request) -> str:
+    return format_reference(review_request.reference)

@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
+from tests.action_pages import Team
 from tests.journey import Journey
 from tests.staff_helpers import StaffAccount, make_staff, sign_in
 from tests.workflow_steps import STAFF_PARTS, make_people, staff_request
@@ -81,3 +82,22 @@ def accounts(request) -> dict[str, StaffAccount]:
 def people(accounts, ctx):
     """The accounts as staff users loaded in the staff request, as a page would load them."""
     return make_people(accounts)
+
+
+# For the casework action pages (tests/action_pages.py).
+
+
+@pytest.fixture
+def team(
+    app, caseworker, other_caseworker, team_leader, other_team_leader, admin, auditor, client_as
+) -> Team:
+    return Team(
+        app,
+        caseworker,
+        other_caseworker,
+        team_leader,
+        other_team_leader,
+        admin,
+        auditor,
+        client_as,
+    )

@@ -9,15 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from reviews import clock
 from reviews.accessibility import format_reply_due, request_callback, send_format_request
 from reviews.database import db
 from reviews.models import AccessibleFormatRequest, AuditEvent, CallbackAttempt, CallbackRequest
 from reviews.rules import format_date
 from tests.forms import csrf_token, form_fields
 from tests.journey_data import complainant_steps, replace_step
-
-TODAY = clock.today()
+from tests.requests_data import TODAY
 
 
 def add_callback(app, **fields) -> int:
