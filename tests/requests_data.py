@@ -12,7 +12,7 @@ from flask import Flask
 
 from reviews import clock
 from reviews.database import db
-from reviews.models import Document, ReviewRequest, StaffUser
+from reviews.models import Document, OutboxMessage, ReviewRequest, StaffUser
 from reviews.references import new_reference
 from reviews.rules import acknowledgement_due
 from reviews.workflow import Status, perform, record_status
@@ -121,3 +121,14 @@ def add_document(app: Flask, review_request: Saved) -> int:
         db.session.add(document)
         db.session.commit()
         return document.id
+
+
+def bounced_email(request_id: int, key) -> OutboxMessage:
+    """An email about the request that the outbox could not deliver (for the session to add)."""
+    return OutboxMessage(
+        event_key=f"bounce:{key}",
+        review_request_id=request_id,
+        template="request_received",
+        recipient="sam@example.com",
+        status="failed",
+    )

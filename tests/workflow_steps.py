@@ -13,13 +13,8 @@ from reviews.audit import reset_origin, set_origin
 from reviews.database import db
 from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
 from reviews.references import format_reference
-from reviews.workflow import (
-    ACTIONS,
-    Status,
-    TransitionRefused,
-    perform,
-)
-from tests.requests_data import TODAY, main_path
+from reviews.workflow import ACTIONS, Status, TransitionRefused, perform
+from tests.requests_data import TODAY, main_path, make_request
 from tests.staff_helpers import StaffAccount
 from web.outbox import render_email
 
@@ -130,6 +125,13 @@ def walk_to(review_request, people, status: Status) -> None:
             return
         do(review_request, name, by, **details)
     assert review_request.status == status
+
+
+def request_at(people, status: Status, **fields) -> ReviewRequest:
+    """A new in-time request, taken along the main path by `people` until it reaches `status`."""
+    review_request = make_request(**fields)
+    walk_to(review_request, people, status)
+    return review_request
 
 
 def decide(review_request, people, reasonable: bool, **details) -> None:

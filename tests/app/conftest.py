@@ -21,34 +21,22 @@ def journey(client):
     return Journey(client)
 
 
-@pytest.fixture
-def caseworker(app) -> StaffAccount:
-    return make_staff(app, CASEWORKER, name="Casey Worker")
+def _account(name: str, role: str, email: str | None = None, full_name: str | None = None):
+    """A fixture for a new account with this role (make_staff's email and name by default)."""
+
+    @pytest.fixture(name=name)
+    def account(app) -> StaffAccount:
+        return make_staff(app, role, email, name=full_name)
+
+    return account
 
 
-@pytest.fixture
-def other_caseworker(app) -> StaffAccount:
-    return make_staff(app, CASEWORKER, "chris@example.org", name="Chris Worker")
-
-
-@pytest.fixture
-def team_leader(app) -> StaffAccount:
-    return make_staff(app, TEAM_LEADER, name="Tam Leader")
-
-
-@pytest.fixture
-def other_team_leader(app) -> StaffAccount:
-    return make_staff(app, TEAM_LEADER, "toni@example.org", name="Toni Leader")
-
-
-@pytest.fixture
-def admin(app) -> StaffAccount:
-    return make_staff(app, ADMIN)
-
-
-@pytest.fixture
-def auditor(app) -> StaffAccount:
-    return make_staff(app, AUDITOR)
+caseworker = _account("caseworker", CASEWORKER, full_name="Casey Worker")
+other_caseworker = _account("other_caseworker", CASEWORKER, "chris@example.org", "Chris Worker")
+team_leader = _account("team_leader", TEAM_LEADER, full_name="Tam Leader")
+other_team_leader = _account("other_team_leader", TEAM_LEADER, "toni@example.org", "Toni Leader")
+admin = _account("admin", ADMIN)
+auditor = _account("auditor", AUDITOR)
 
 
 @pytest.fixture

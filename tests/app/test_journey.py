@@ -12,13 +12,7 @@ from sqlalchemy import func, select
 
 from reviews import clock
 from reviews.database import db
-from reviews.models import (
-    CallbackRequest,
-    Draft,
-    OutboxMessage,
-    ReviewRequest,
-    TimelineEntry,
-)
+from reviews.models import CallbackRequest, Draft, OutboxMessage, ReviewRequest, TimelineEntry
 from reviews.references import format_reference
 from reviews.rules import acknowledgement_due, add_working_days, format_date
 from reviews.submission import submit_draft

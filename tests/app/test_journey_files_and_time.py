@@ -12,16 +12,9 @@ from sqlalchemy import func, select
 from reviews import clock
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.models import (
-    Document,
-    Draft,
-    ReviewRequest,
-)
+from reviews.models import Document, Draft, ReviewRequest
 from tests.journey import Journey
-from tests.journey_data import (
-    complainant_steps,
-    pdf_bytes,
-)
+from tests.journey_data import complainant_steps, pdf_bytes
 
 
 def test_outcome_letter_upload_checked_by_content(app, journey):

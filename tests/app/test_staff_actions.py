@@ -9,12 +9,7 @@ from datetime import timedelta
 
 from reviews.workflow import ACTIONS, Status
 from staff.actions import DONE
-from tests.action_pages import (
-    date_answer,
-    take,
-    text_of,
-    url,
-)
+from tests.action_pages import date_answer, take, text_of, url
 from tests.requests_data import TODAY, request_through, status_of
 
 
@@ -47,26 +42,22 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
     )
     banner = act(leader, upheld, "allocate", owner=str(team.caseworker.id))
     act(caseworker, upheld, "start_review")
+    unreasonable = {
+        "outcome_reasonable": "no",
+        "decision_reasons": "The MPS did not look at the video.",
+    }
     act(
         caseworker,
         upheld,
         "record_decision",
-        outcome_reasonable="no",
-        decision_reasons="The MPS did not look at the video.",
+        **unreasonable,
         recommendations=["apology", "other"],
         other_recommendation="Meet the complainant",
         refer_to_iopc="no",
         learning_points="Check video first",
     )
     act(leader, upheld, "return_for_changes")
-    act(
-        caseworker,
-        upheld,
-        "record_decision",
-        outcome_reasonable="no",
-        decision_reasons="The MPS did not look at the video.",
-        recommendations=["apology"],
-    )
+    act(caseworker, upheld, "record_decision", **unreasonable, recommendations=["apology"])
     # The approver sees the decision they are approving.
     page = text_of(leader.get(url(upheld, "approve_decision")))
     assert "The MPS did not look at the video." in page and "Apologise" in page

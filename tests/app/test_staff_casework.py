@@ -11,15 +11,10 @@ from sqlalchemy import event, select
 
 from reviews.accessibility import request_callback
 from reviews.database import db
-from reviews.models import (
-    AuditEvent,
-    InternalNote,
-    OutboxMessage,
-    StaffUser,
-)
+from reviews.models import AuditEvent, InternalNote, OutboxMessage, StaffUser
 from staff.access import CASEWORKER
 from tests.forms import csrf_token
-from tests.requests_data import TODAY, add_document, add_request
+from tests.requests_data import TODAY, add_document, add_request, bounced_email
 from tests.staff_helpers import make_staff
 
 # The dashboard ---------------------------------------------------------------------------------
@@ -141,16 +136,7 @@ def test_a_bounced_email_leaves_the_dashboard_once_dealt_with(
     mine = add_request(app)
     theirs = add_request(app, owner_id=other_caseworker.id)
     with app.app_context():
-        messages = [
-            OutboxMessage(
-                event_key=f"bounce:{saved.id}",
-                review_request_id=saved.id,
-                template="request_received",
-                recipient="sam@example.com",
-                status="failed",
-            )
-            for saved in (mine, theirs)
-        ]
+        messages = [bounced_email(saved.id, saved.id) for saved in (mine, theirs)]
         db.session.add_all(messages)
         db.session.commit()
         mine_id, theirs_id = (message.id for message in messages)

@@ -9,14 +9,11 @@ from datetime import timedelta
 from reviews.accessibility import request_callback, send_format_request
 from reviews.casework import PAGE_SIZE
 from reviews.database import db
-from reviews.models import (
-    OutboxMessage,
-    ReviewRequest,
-)
+from reviews.models import ReviewRequest
 from reviews.rules import format_date
 from reviews.workflow import Status
 from tests.forms import csrf_token
-from tests.requests_data import TODAY, add_request
+from tests.requests_data import TODAY, add_request, bounced_email
 from tests.staff_helpers import references, shown
 
 
@@ -57,15 +54,7 @@ def test_dashboard_lists_what_needs_doing_now(app, caseworker, other_caseworker,
             address="1 High Street",
         )
         for number, review_request in enumerate((overdue, theirs)):
-            db.session.add(
-                OutboxMessage(
-                    event_key=f"bounce:{number}",
-                    review_request_id=review_request.id,
-                    template="request_received",
-                    recipient="sam@example.com",
-                    status="failed",
-                )
-            )
+            db.session.add(bounced_email(review_request.id, number))
         db.session.commit()
 
     page = client_as(caseworker).get("/staff/").text

@@ -10,10 +10,7 @@ from sqlalchemy import select
 from reviews.database import db
 from reviews.models import AuditEvent
 from reviews.tracking import can_withdraw, current_stage, public_timeline
-from reviews.workflow import (
-    Status,
-    available_actions,
-)
+from reviews.workflow import Status, available_actions
 from tests.requests_data import TODAY, make_request
 from tests.workflow_steps import (
     assert_no_complaint_details,
@@ -21,11 +18,8 @@ from tests.workflow_steps import (
     do,
     emails,
     refused,
-    walk_to,
+    request_at,
 )
-
-# Words from the request that no email may contain.
-
 
 # The paths a request can take.
 
@@ -85,8 +79,7 @@ def test_valid_request_not_upheld_then_closed(people):
 
 
 def test_upheld_with_recommendations_then_mps_response_then_closed(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     do(
         review_request,
         "record_decision",
@@ -239,8 +232,7 @@ def test_forwarded_to_the_iopc_says_exactly_what_was_shared(people):
 
 
 def test_staff_record_a_written_withdrawal_before_the_decision(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     assert can_withdraw(review_request)
     refused(review_request, "withdraw", people.caseworker, "Enter how and why")
     do(review_request, "withdraw", people.caseworker, reason="Signed letter: sorted with the Met.")
@@ -255,8 +247,7 @@ def test_staff_record_a_written_withdrawal_before_the_decision(people):
 
 
 def test_no_withdrawal_once_the_decision_is_sent(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     decide(review_request, people, reasonable=False, recommendations=["explanation"])
     assert not can_withdraw(review_request)
     refused(
@@ -269,8 +260,7 @@ def test_no_withdrawal_once_the_decision_is_sent(people):
 
 
 def test_reopen_after_judicial_review_is_for_admins_only(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     decide(review_request, people, reasonable=True)
     do(review_request, "close", people.caseworker)
     for user in (people.caseworker, people.team_leader, people.auditor):

@@ -10,20 +10,10 @@ from sqlalchemy import select
 
 from reviews.database import db
 from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, TimelineEntry
-from reviews.workflow import (
-    Status,
-    available_actions,
-    perform,
-)
+from reviews.workflow import Status, available_actions, perform
 from tests.requests_data import TODAY, make_request
 from tests.staff_helpers import make_staff
-from tests.workflow_steps import (
-    count,
-    do,
-    refused,
-    staff_user,
-    walk_to,
-)
+from tests.workflow_steps import count, do, refused, request_at, staff_user, walk_to
 
 
 def test_wrong_status(people):
@@ -61,8 +51,7 @@ def test_wrong_role(app, people):
 
 
 def test_allocation_is_to_an_active_caseworker_or_team_leader(app, people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.AWAITING_ALLOCATION)
+    review_request = request_at(people, Status.AWAITING_ALLOCATION)
     left = staff_user(make_staff(app, "caseworker", "left@example.org", active=False))
     for owner in (people.auditor, people.admin, left, 999_999, "nobody"):
         refused(
@@ -77,8 +66,7 @@ def test_allocation_is_to_an_active_caseworker_or_team_leader(app, people):
 
 
 def test_only_the_owner_or_a_team_leader_works_on_an_allocated_request(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.ALLOCATED)
+    review_request = request_at(people, Status.ALLOCATED)
     refused(
         review_request,
         "start_review",
@@ -167,23 +155,19 @@ def test_missing_and_invalid_details(people):
     ],
 )
 def test_decision_details_are_checked(people, details, message):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     refused(review_request, "record_decision", people.caseworker, message, **details)
     assert review_request.outcome_reasonable is None and review_request.recommendations == []
 
 
+# A decision that the outcome was reasonable, as a team leader writes it in the tests below.
+REASONABLE = {"outcome_reasonable": True, "decision_reasons": "Reasonable."}
+
+
 def test_approval_needs_a_team_leader_who_did_not_write_the_decision(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.ALLOCATED)
+    review_request = request_at(people, Status.ALLOCATED)
     do(review_request, "start_review", people.team_leader)
-    do(
-        review_request,
-        "record_decision",
-        people.team_leader,
-        outcome_reasonable=True,
-        decision_reasons="Reasonable.",
-    )
+    do(review_request, "record_decision", people.team_leader, **REASONABLE)
     refused(review_request, "approve_decision", people.caseworker, "Only team leaders can approve")
     refused(review_request, "approve_decision", people.team_leader, "Another team leader must")
     assert "approve_decision" not in [
@@ -194,24 +178,16 @@ def test_approval_needs_a_team_leader_who_did_not_write_the_decision(people):
 
 
 def test_a_team_leader_who_owns_the_request_does_not_approve_it(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.AWAITING_ALLOCATION)
+    review_request = request_at(people, Status.AWAITING_ALLOCATION)
     do(review_request, "allocate", people.team_leader, owner=people.other_team_leader)
     do(review_request, "start_review", people.other_team_leader)
-    do(
-        review_request,
-        "record_decision",
-        people.team_leader,
-        outcome_reasonable=True,
-        decision_reasons="Reasonable.",
-    )
+    do(review_request, "record_decision", people.team_leader, **REASONABLE)
     refused(review_request, "approve_decision", people.other_team_leader, "Another team leader")
     refused(review_request, "approve_decision", people.team_leader, "Another team leader")
 
 
 def test_a_refused_action_changes_nothing_even_after_its_checks_start(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     refused(
         review_request,
         "record_decision",
@@ -242,8 +218,7 @@ def test_perform_adds_to_the_callers_transaction(people):
 
 
 def test_dates_in_the_audit_detail_are_text(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.PARTIES_NOTIFIED)
+    review_request = request_at(people, Status.PARTIES_NOTIFIED)
     due = date(TODAY.year + 1, 1, 31)
     do(review_request, "request_mps_info", people.caseworker, due_on=due)
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()

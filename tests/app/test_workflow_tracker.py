@@ -8,9 +8,7 @@ from reviews.database import db
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
 from reviews.tracking import can_withdraw
-from reviews.workflow import (
-    Status,
-)
+from reviews.workflow import Status
 from tests.forms import csrf_token
 from tests.journey import look_up, send_a_review_request
 from tests.workflow_steps import (

@@ -20,12 +20,7 @@ from reviews.models import ReviewRequest
 from reviews.references import format_reference
 from tests.browser.conftest import assert_no_axe_violations
 from tests.forms import hidden_fields
-from tests.journey_data import (
-    complainant_steps,
-    pdf_bytes,
-    replace_step,
-    representative_steps,
-)
+from tests.journey_data import complainant_steps, pdf_bytes, replace_step, representative_steps
 
 REFERENCE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}")
 SEND = "Accept and send"

@@ -31,12 +31,16 @@ from reviews.staff_accounts import current_totp_step, totp_code
 from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
 from staff.access import ROLES
-from tests.app.test_pages import PUBLIC_BLUEPRINTS, public_pages_without_arguments
-from tests.app.test_staff_access import PUBLIC_ENDPOINTS
 from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations, sign_in
 from tests.browser.proof import PROOF, PROOF_TESTS
 from tests.journey import Journey
 from tests.journey_data import complainant_steps
+from tests.site_map import (
+    PUBLIC_BLUEPRINTS,
+    STAFF_PUBLIC_ENDPOINTS,
+    public_get_paths,
+    public_pages_without_arguments,
+)
 from tests.staff_helpers import make_staff
 
 # 404 and 503 are reached for real below, 403 on staff pages and 429 in test_tracker.py; each
@@ -70,12 +74,9 @@ def pages_a_new_visitor_can_open(live_app) -> list[str]:
     """Every public address without arguments that answers with its own page to someone who
     has sent nothing yet (the rest send them to the start of their journey or the tracker)."""
     return sorted(
-        rule.rule
-        for rule in live_app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
-        and "GET" in rule.methods
-        and not rule.arguments
-        and live_app.test_client().get(rule.rule).status_code == 200
+        path
+        for path in public_get_paths(live_app)
+        if live_app.test_client().get(path).status_code == 200
     )
 
 
@@ -215,7 +216,7 @@ def staff_pages(live_app, role: str, arguments: dict[str, list]) -> list[str]:
         for rule in live_app.url_map.iter_rules():
             if (
                 not rule.endpoint.startswith("staff.")
-                or rule.endpoint in PUBLIC_ENDPOINTS | FILES
+                or rule.endpoint in STAFF_PUBLIC_ENDPOINTS | FILES
                 or "GET" not in rule.methods
                 or role not in getattr(live_app.view_functions[rule.endpoint], "allowed_roles")
             ):

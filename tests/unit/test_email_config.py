@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.outbox_support import (
-    NOTIFY_KEY,
-    TEMPLATE_ID,
-)
+from tests.outbox_support import NOTIFY_KEY, TEMPLATE_ID
 from web import create_app
 from web.config import DEFAULT_EMAIL_FROM, ConfigError, load_config
 

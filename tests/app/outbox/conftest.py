@@ -8,10 +8,7 @@ import pytest
 
 import web.outbox as outbox
 from tests.conftest import empty_all_tables, make_test_app
-from tests.outbox_support import (
-    FakeNotifyClient,
-    SmtpServer,
-)
+from tests.outbox_support import FakeNotifyClient, SmtpServer
 
 
 @pytest.fixture

@@ -18,13 +18,7 @@ from reviews.database import db
 from reviews.models import OutboxMessage
 from reviews.notifications import failed_messages, queue_email
 from tests.journey import send_a_review_request
-from tests.outbox_support import (
-    PERSONALISATION,
-    RECIPIENT,
-    queue,
-    smtp_app,
-    the_message,
-)
+from tests.outbox_support import PERSONALISATION, RECIPIENT, queue, smtp_app, the_message
 from web.outbox import send_queued
 
 

@@ -8,13 +8,7 @@ import web.outbox as outbox
 from reviews import clock
 from reviews.models import OutboxMessage
 from reviews.notifications import failed_messages
-from tests.outbox_support import (
-    PERSONALISATION,
-    RECIPIENT,
-    queue,
-    smtp_app,
-    the_message,
-)
+from tests.outbox_support import PERSONALISATION, RECIPIENT, queue, smtp_app, the_message
 from web.config import DEFAULT_EMAIL_FROM
 from web.outbox import MAX_ATTEMPTS, SmtpBackend, retry_delay, send_queued
 
