@@ -133,8 +133,7 @@ def test_upheld_with_recommendations_then_mps_response_then_closed(people):
 
 
 def test_not_valid(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     refused(
         review_request,
         "decide_invalid",
@@ -167,8 +166,9 @@ def test_not_valid(people):
 
 
 def test_late_request_accepted(people):
-    review_request = make_request(is_late=True, late_reason="I was in hospital.")
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(
+        people, Status.ACKNOWLEDGED, is_late=True, late_reason="I was in hospital."
+    )
     refused(
         review_request, "decide_valid", people.caseworker, "Consider the late request and accept"
     )
@@ -190,8 +190,7 @@ def test_late_request_accepted(people):
 
 
 def test_late_request_refused(people):
-    review_request = make_request(is_late=True, late_reason="I forgot.")
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED, is_late=True, late_reason="I forgot.")
     do(review_request, "consider_late", people.caseworker)
     entry = do(review_request, "refuse_late", people.caseworker, reason="No special circumstances.")
     assert review_request.status == Status.REFUSED_LATE
@@ -206,14 +205,12 @@ def test_late_request_refused(people):
 
 
 def test_lateness_is_only_considered_for_late_requests(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     refused(review_request, "consider_late", people.caseworker, "arrived within the 28 days")
 
 
 def test_forwarded_to_the_iopc_says_exactly_what_was_shared(people):
-    review_request = make_request(review_body_named="not-sure")
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED, review_body_named="not-sure")
     shared = "Your request form and the outcome letter dated 2 March 2026."
     entry = do(review_request, "forward_to_iopc", people.team_leader, shared_with_iopc=shared)
     assert review_request.status == Status.FORWARDED_TO_IOPC
@@ -285,8 +282,7 @@ def test_reopen_after_judicial_review_is_for_admins_only(people):
 
 
 def test_asking_the_requester_for_information_twice_emails_twice(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     for question in ("The date you complained.", "The letter's second page."):
         entry = do(
             review_request, "ask_requester", people.caseworker, information_requested=question

@@ -17,8 +17,7 @@ from tests.workflow_steps import count, do, refused, request_at, staff_user, wal
 
 
 def test_wrong_status(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     refused(
         review_request,
         "acknowledge",
@@ -85,8 +84,7 @@ def test_only_the_owner_or_a_team_leader_works_on_an_allocated_request(people):
 
 
 def test_missing_and_invalid_details(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     refused(review_request, "ask_requester", people.caseworker, "Enter what information")
     refused(
         review_request,
@@ -201,8 +199,7 @@ def test_a_refused_action_changes_nothing_even_after_its_checks_start(people):
 
 
 def test_status_values_are_stored_as_plain_strings(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    request_at(people, Status.ACKNOWLEDGED)
     stored = db.session.scalars(select(TimelineEntry.status).order_by(TimelineEntry.id)).all()
     assert stored == ["received", "acknowledged"]
     assert db.session.scalar(select(ReviewRequest.status)) == "acknowledged"
