@@ -7,6 +7,7 @@ import json
 import os
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
@@ -18,8 +19,11 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from reviews.database import db
-from tests.browser.proof import PROOF, ROOT, versions
+from tests.browser.proof import PROOF
+from tests.browser.proof_checks import ROOT
+from tests.browser.proof_report import versions
 from tests.conftest import empty_all_tables, make_test_app
+from tests.journey_data import pdf_bytes
 from tests.staff_helpers import StaffAccount, next_code
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -146,6 +150,8 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
+    # Every page here answers in well under a second: don't wait 30 s for a missing one.
+    page.set_default_timeout(5000)
     console_errors: list[str] = []
     # The document as served, for the HTML checker and the page weight.
     page.document_response = None
@@ -165,6 +171,27 @@ def page(browser, live_server):
     page.console_errors = console_errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    """A tab with JavaScript off."""
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def files(tmp_path) -> SimpleNamespace:
+    letter = tmp_path / "outcome-letter.pdf"
+    letter.write_bytes(pdf_bytes())
+    # Text pretending to be a PDF: the upload check looks at the content, not the name.
+    pretend = tmp_path / "pretend" / "letter.pdf"
+    pretend.parent.mkdir()
+    pretend.write_bytes(b"just some text")
+    return SimpleNamespace(letter=str(letter), pretend=str(pretend))
 
 
 @pytest.fixture(scope="session")
@@ -192,3 +219,23 @@ def sign_in(page, live_app, account: StaffAccount) -> None:
         page.get_by_role("button", name="Sign in", exact=True).click()
     path = urlparse(page.url).path
     assert not path.startswith(("/staff/sign-in", "/staff/two-factor")), page.url
+
+
+def time_out_warning_opens(page, quiet_for: str, heading: str):
+    """With the page's clock installed: no time-out warning for `quiet_for`, then ten seconds on
+    the warning opens with its heading (`heading`) focused. The warning's dialog."""
+    dialog = page.locator("dialog.app-timeout-warning")
+    page.clock.run_for(quiet_for)
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("00:10")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_focused()
+    return dialog
+
+
+def keeps_alive(page, dialog, path: str, press) -> None:
+    """`press` (a button, a key) asks `path` to keep the session alive; the warning closes."""
+    with page.expect_response(lambda response: urlparse(response.url).path == path) as kept:
+        press()
+    assert kept.value.status == 204
+    expect(dialog).to_be_hidden()

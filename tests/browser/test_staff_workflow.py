@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 from reviews.workflow import ACTIONS, RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, Status
 from staff.access import CASEWORKER, TEAM_LEADER
 from staff.actions import DONE
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, keeps_alive, time_out_warning_opens
 from tests.browser.conftest import sign_in as sign_in_page
 from tests.browser.proof import PROOF
 from tests.requests_data import TODAY, main_path, request_through, status_of
@@ -75,6 +75,11 @@ class Staff:
         banner = page.locator(".govuk-notification-banner--success")
         expect(banner).to_contain_text(DONE[action_name])
         self.check()
+
+    def write(self, action_name: str, label: str, text: str, error: str) -> None:
+        """An action that asks for one piece of writing: sent empty (its `error`), then with
+        `text` typed into `label`."""
+        self.act(action_name, type_into(label, text), errors=(error,))
 
 
 @pytest.fixture
@@ -237,10 +242,11 @@ def test_not_valid_forwarded_to_the_iopc_and_withdrawn(live_app, sign_in):
 
     not_valid = request_through(live_app, acknowledged)
     caseworker.open_request(not_valid)
-    caseworker.act(
+    caseworker.write(
         "ask_requester",
-        type_into("What information do you need?", "A copy of your outcome letter"),
-        errors=("Enter what information you need from the requester",),
+        "What information do you need?",
+        "A copy of your outcome letter",
+        "Enter what information you need from the requester",
     )
     caseworker.act("information_received")
 
@@ -260,10 +266,11 @@ def test_not_valid_forwarded_to_the_iopc_and_withdrawn(live_app, sign_in):
 
     iopc = request_through(live_app, acknowledged, review_body_named="not-sure")
     caseworker.open_request(iopc)
-    caseworker.act(
+    caseworker.write(
         "forward_to_iopc",
-        type_into("What exactly did you send the IOPC?", "The request form and outcome letter"),
-        errors=("Enter exactly what you sent the IOPC",),
+        "What exactly did you send the IOPC?",
+        "The request form and outcome letter",
+        "Enter exactly what you sent the IOPC",
     )
     expect_status(live_app, iopc, Status.FORWARDED_TO_IOPC, caseworker)
 
@@ -274,10 +281,11 @@ def test_not_valid_forwarded_to_the_iopc_and_withdrawn(live_app, sign_in):
         ("notify_parties", caseworker.account, {}),
     )
     caseworker.open_request(withdrawn)
-    caseworker.act(
+    caseworker.write(
         "withdraw",
-        type_into("How and why did they withdraw?", "Signed letter received: resolved locally."),
-        errors=("Enter how and why the request was withdrawn",),
+        "How and why did they withdraw?",
+        "Signed letter received: resolved locally.",
+        "Enter how and why the request was withdrawn",
     )
     expect_status(live_app, withdrawn, Status.WITHDRAWN, caseworker)
     # Nothing more can happen to any of them.
@@ -313,10 +321,11 @@ def test_late_requests_accepted_and_refused(live_app, sign_in):
         late_reason="I forgot.",
     )
     caseworker.open_request(refused)
-    caseworker.act(
+    caseworker.write(
         "refuse_late",
-        type_into("Why are you refusing it?", "No special circumstances: sent a year late."),
-        errors=("Enter why you are refusing the late request",),
+        "Why are you refusing it?",
+        "No special circumstances: sent a year late.",
+        "Enter why you are refusing the late request",
     )
     expect_status(live_app, refused, Status.REFUSED_LATE, caseworker)
     assert caseworker.page.console_errors == []
@@ -326,14 +335,7 @@ def test_staff_are_warned_before_being_signed_out(page, sign_in, axe):
     page.clock.install()
     sign_in("caseworker")
     page.wait_for_load_state("load")
-    dialog = page.locator("dialog.app-timeout-warning")
-    page.clock.run_for("27:50")
-    expect(dialog).to_be_hidden()
-    page.clock.run_for("00:10")
-    expect(dialog).to_be_visible()
-    expect(page.get_by_role("heading", name="You will be signed out soon")).to_be_focused()
+    dialog = time_out_warning_opens(page, "27:50", "You will be signed out soon")
     assert_no_axe_violations(axe, page)
-    with page.expect_response(lambda r: r.url.endswith("/staff/keep-alive")) as kept:
-        page.get_by_role("button", name="Stay signed in").click()
-    assert kept.value.status == 204
-    expect(dialog).to_be_hidden()
+    stay = page.get_by_role("button", name="Stay signed in").click
+    keeps_alive(page, dialog, "/staff/keep-alive", stay)

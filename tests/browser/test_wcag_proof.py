@@ -32,7 +32,8 @@ from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
 from staff.access import ROLES
 from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations, sign_in
-from tests.browser.proof import PROOF, PROOF_TESTS
+from tests.browser.proof import PROOF
+from tests.browser.proof_checks import PROOF_TESTS
 from tests.journey import Journey
 from tests.journey_data import complainant_steps
 from tests.site_map import (
@@ -52,13 +53,6 @@ FILES = {"staff.download_document", "staff.audit_export"}
 # Addresses that only ever send the browser on to another page.
 REDIRECTS = {"portal.journey_start"}
 SURNAME = "Example"
-
-
-@pytest.fixture(autouse=True)
-def _fail_fast(request):
-    """Every page here answers in well under a second: don't wait 30 s for a missing one."""
-    if "page" in request.fixturenames:
-        request.getfixturevalue("page").set_default_timeout(5000)
 
 
 def path_of(page) -> str:
