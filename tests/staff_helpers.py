@@ -8,14 +8,17 @@ from functools import cache
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
-from reviews.models import StaffUser
+from reviews.models import AuditEvent, StaffUser
+from reviews.references import format_reference
+from tests.forms import csrf_token
 
 PASSWORD = "a long staff password for tests"
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+REFUSED = "Enter a correct email address and password"
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,10 @@ def make_staff(
     *,
     name: str | None = None,
     enrolled: bool = True,
+    active: bool = True,
 ) -> StaffAccount:
-    """An active account with the test password and, unless `enrolled=False`, an authenticator
-    app already set up."""
+    """An account (active unless `active=False`) with the test password and, unless
+    `enrolled=False`, an authenticator app already set up."""
     email = email or f"{role}@example.org"
     with app.app_context():
         user = StaffUser(
@@ -56,16 +60,12 @@ def make_staff(
             totp_secret=staff_auth.new_totp_secret() if enrolled else None,
             totp_enrolled_at=clock.now() if enrolled else None,
             recovery_code_hashes=[],
-            active=True,
+            active=active,
             session_version=1,
         )
         db.session.add(user)
         db.session.commit()
         return StaffAccount(user.id, user.email, user.name, user.role, user.totp_secret)
-
-
-def csrf_token(client: FlaskClient, path: str = "/staff/sign-in") -> str:
-    return _CSRF.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 def next_code(app: Flask, user: StaffAccount) -> str:
@@ -93,7 +93,7 @@ def submit_password(
         "/staff/sign-in",
         query_string={"next": next_url} if next_url else None,
         data={
-            "csrf_token": csrf_token(client),
+            "csrf_token": csrf_token(client, "/staff/sign-in"),
             "email": user.email if email is None else email,
             "password": user.password if password is None else password,
         },
@@ -118,7 +118,27 @@ def sign_in(client: FlaskClient, user: StaffAccount, app: Flask | None = None) -
     return client
 
 
-def signed_in_client(app: Flask, role: str, email: str | None = None) -> FlaskClient:
-    """A new client signed in as a new account with `role`."""
-    user = make_staff(app, role, email)
-    return sign_in(app.test_client(), user, app)
+def audit_actions(app: Flask) -> list[tuple[str, int | None, dict]]:
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        return [(event.action, event.staff_user_id, event.detail) for event in events]
+
+
+def stored_user(app: Flask, user: StaffAccount) -> StaffUser:
+    with app.app_context():
+        found = db.session.get(StaffUser, user.id)
+        db.session.expunge(found)
+        return found
+
+
+def without_nonces(response) -> str:
+    return re.sub(r'(nonce|value)="[^"]*"', "", response.get_data(as_text=True))
+
+
+def references(html: str) -> list[str]:
+    """The tracking references linked on a page, in order."""
+    return re.findall(r'href="/staff/requests/\d+">([0-9A-Z-]{17})</a>', html)
+
+
+def shown(review_request) -> str:
+    return format_reference(review_request.reference)

@@ -1,7 +1,5 @@
 """Asking for a phone call or another format: validation, the staff queue, idempotency."""
 
-import re
-
 from sqlalchemy import func, select
 
 from reviews import clock
@@ -10,18 +8,8 @@ from reviews.letters import wants_large_print
 from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest
 from reviews.references import format_reference, new_reference
 from reviews.rules import add_working_days, format_date
+from tests.forms import error_messages, form_fields
 from tests.requests_data import make_request
-from tests.staff_helpers import signed_in_client
-
-FIELD = re.compile(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"')
-
-
-def form_keys(client, path):
-    return dict(FIELD.findall(client.get(path).text))
-
-
-def errors(html):
-    return re.findall(r'<a href="#[^"]+">([^<]+)</a>', html)
 
 
 def count(model):
@@ -29,7 +17,7 @@ def count(model):
 
 
 def test_callback_request_reaches_the_staff_queue_once(app, client):
-    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    keys = form_fields(client, "/accessibility/ask-for-a-call")
     reference = new_reference()
     data = {
         **keys,
@@ -57,12 +45,12 @@ def test_callback_request_reaches_the_staff_queue_once(app, client):
 
 
 def test_callback_request_errors(client):
-    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    keys = form_fields(client, "/accessibility/ask-for-a-call")
     response = client.post(
         "/accessibility/ask-for-a-call", data={**keys, "reference": "not a reference"}
     )
     assert response.status_code == 200
-    assert errors(response.text) == [
+    assert error_messages(response.text) == [
         "Enter your name",
         "Enter a phone number for us to call",
         "Enter your tracking reference as it is on your confirmation, like ABCD-EFGH-JKMN-PQ",
@@ -70,7 +58,7 @@ def test_callback_request_errors(client):
 
 
 def test_format_request_gives_a_due_date_five_working_days_away(app, client):
-    keys = form_keys(client, "/accessibility/ask-for-another-format")
+    keys = form_fields(client, "/accessibility/ask-for-another-format")
     data = {
         **keys,
         "document": "The privacy notice",
@@ -93,12 +81,12 @@ def test_format_request_gives_a_due_date_five_working_days_away(app, client):
 
 
 def test_format_request_errors_follow_the_choices(client):
-    keys = form_keys(client, "/accessibility/ask-for-another-format")
+    keys = form_fields(client, "/accessibility/ask-for-another-format")
     response = client.post(
         "/accessibility/ask-for-another-format",
         data={**keys, "format": "language", "preferred_contact": "email"},
     )
-    assert errors(response.text) == [
+    assert error_messages(response.text) == [
         "Enter which document or page you need",
         "Enter which language you need",
         "Enter your name",
@@ -112,7 +100,7 @@ def test_confirmation_pages_need_a_request_first(client):
 
 
 def test_forms_are_rate_limited(client):
-    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    keys = form_fields(client, "/accessibility/ask-for-a-call")
     statuses = [
         client.post("/accessibility/ask-for-a-call", data=keys).status_code for _ in range(11)
     ]
@@ -126,11 +114,13 @@ def test_statement_links_to_both_forms(client):
     assert 'href="/accessibility/ask-for-another-format"' in html
 
 
-def test_needs_asked_for_with_a_tracking_reference_reach_that_request(app, client):
+def test_needs_asked_for_with_a_tracking_reference_reach_that_request(
+    app, client, caseworker, client_as
+):
     with app.app_context():
         review_request = make_request()
         request_id, reference = review_request.id, format_reference(review_request.reference)
-    call_keys = form_keys(client, "/accessibility/ask-for-a-call")
+    call_keys = form_fields(client, "/accessibility/ask-for-a-call")
     client.post(
         "/accessibility/ask-for-a-call",
         data={
@@ -140,7 +130,7 @@ def test_needs_asked_for_with_a_tracking_reference_reach_that_request(app, clien
             "reference": reference,
         },
     )
-    format_keys = form_keys(client, "/accessibility/ask-for-another-format")
+    format_keys = form_fields(client, "/accessibility/ask-for-another-format")
     format_data = {
         **format_keys,
         "document": "Your letters",
@@ -157,7 +147,7 @@ def test_needs_asked_for_with_a_tracking_reference_reach_that_request(app, clien
         assert format_request.review_request_id == request_id
         assert wants_large_print(db.session.get(ReviewRequest, request_id))
 
-    staff = signed_in_client(app, "caseworker")
+    staff = client_as(caseworker)
     page = staff.get(f"/staff/requests/{request_id}").text
     assert "Calls and other formats asked for" in page
     assert "A phone call to Sam Example" in page and "Large print for Sam Example" in page
@@ -167,7 +157,7 @@ def test_needs_asked_for_with_a_tracking_reference_reach_that_request(app, clien
 
 
 def test_an_unknown_tracking_reference_is_kept_but_links_nothing(app, client):
-    keys = form_keys(client, "/accessibility/ask-for-a-call")
+    keys = form_fields(client, "/accessibility/ask-for-a-call")
     reference = format_reference(new_reference())
     client.post(
         "/accessibility/ask-for-a-call",

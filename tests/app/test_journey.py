@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,18 +12,12 @@ from sqlalchemy import func, select
 
 from reviews import clock
 from reviews.database import db
-from reviews.drafts import purge_expired_drafts
-from reviews.models import (
-    CallbackRequest,
-    Document,
-    Draft,
-    OutboxMessage,
-    ReviewRequest,
-    TimelineEntry,
-)
+from reviews.models import CallbackRequest, Draft, OutboxMessage, ReviewRequest, TimelineEntry
 from reviews.references import format_reference
 from reviews.rules import acknowledgement_due, add_working_days, format_date
 from reviews.submission import submit_draft
+from tests.forms import error_messages
+from tests.journey import Journey
 from tests.journey_data import (
     complainant_steps,
     date_parts,
@@ -32,42 +25,6 @@ from tests.journey_data import (
     replace_step,
     representative_steps,
 )
-
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-class Journey:
-    """Drives the journey as a browser without JavaScript would: GET a page, POST its form."""
-
-    def __init__(self, client):
-        self.client = client
-        self._token = None
-
-    @property
-    def token(self) -> str:
-        if self._token is None:
-            self._token = TOKEN.search(self.client.get("/request/about-the-met").text).group(1)
-        return self._token
-
-    def post(self, path: str, data: dict | None = None, **kwargs):
-        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
-
-    def answer(self, slug: str, data: dict, expect_redirect: bool = True):
-        response = self.post(f"/request/{slug}", data, content_type="multipart/form-data")
-        if expect_redirect:
-            assert response.status_code == 302, (slug, _errors(response.text))
-        return response
-
-    def walk(self, steps):
-        for slug, data in steps:
-            self.answer(slug, data)
-
-    def send(self):
-        return self.post("/request/check-answers")
-
-
-def _errors(html: str) -> list[str]:
-    return re.findall(r'<a href="#[^"]+">([^<]+)</a>', html)
 
 
 def requests_count() -> int:
@@ -175,9 +132,7 @@ def test_unknown_step_is_not_found(client):
     ],
 )
 def test_answers_that_end_the_journey(journey, slug, data, exit_page):
-    steps = complainant_steps()
-    slugs = [name for name, _ in steps]
-    journey.walk(steps[: slugs.index(slug)])
+    journey.walk_to(slug)
     response = journey.answer(slug, data)
     assert response.location.endswith(f"/request/cannot-use-this-service/{exit_page}")
     page = journey.client.get(response.location)
@@ -224,7 +179,7 @@ def test_letter_date_errors(journey, data, message):
     journey.walk(complainant_steps()[:5])
     response = journey.answer("letter-date", data, expect_redirect=False)
     assert response.status_code == 200
-    assert message in _errors(response.text)
+    assert message in error_messages(response.text)
     assert "<title>Error: What date is on your outcome letter?" in response.text
 
 
@@ -244,7 +199,7 @@ def test_late_request_asks_why_and_is_never_refused(app, journey):
     page = journey.client.get("/request/late-reason")
     assert "so your request is late" in page.text
     missing = journey.answer("late-reason", {"late_reason": " "}, expect_redirect=False)
-    assert "Enter why you are asking for a review after the 28 days" in _errors(missing.text)
+    assert "Enter why you are asking for a review after the 28 days" in error_messages(missing.text)
     journey.answer("late-reason", {"late_reason": "I was in hospital."})
     journey.walk(steps[7:])
     journey.send()
@@ -276,7 +231,7 @@ def test_representative_uploads_signed_permission(app, journey):
     steps = representative_steps(consent="uploaded")
     after_consent = [name for name, _ in steps].index("consent") + 1
     journey.walk(steps[:after_consent])
-    upload(journey, "consent-upload", [(io.BytesIO(pdf_bytes()), "permission.pdf")])
+    journey.upload("consent-upload", [(io.BytesIO(pdf_bytes()), "permission.pdf")])
     journey.answer("consent-upload", {"action": "continue"})
     journey.walk(steps[after_consent:])
     journey.send()
@@ -300,68 +255,6 @@ def test_switching_back_to_complainant_drops_representative_answers(app, journey
         assert review_request.representative_relationship is None
 
 
-def upload(journey, slug, files, **extra):
-    data = {"action": "upload", "files": files, **extra}
-    return journey.post(f"/request/{slug}", data, content_type="multipart/form-data")
-
-
-def test_outcome_letter_upload_checked_by_content(app, journey):
-    steps = complainant_steps()
-    slugs = [name for name, _ in steps]
-    journey.walk(steps[: slugs.index("letter-upload")])
-    pretend = upload(journey, "letter-upload", [(io.BytesIO(b"just text"), "letter.pdf")])
-    assert pretend.status_code == 200
-    assert "letter.pdf: The selected file must be a PDF, JPG, PNG or HEIC" in pretend.text
-    nothing = journey.answer("letter-upload", {"action": "continue"}, expect_redirect=False)
-    assert "Upload your outcome letter, or tell us you will send it later" in nothing.text
-
-    good = upload(
-        journey,
-        "letter-upload",
-        [(io.BytesIO(pdf_bytes()), "page 1.pdf"), (io.BytesIO(b""), "empty.pdf")],
-    )
-    assert good.status_code == 200
-    assert "empty.pdf: The selected file is empty" in good.text
-    assert "page 1.pdf" in good.text
-    journey.answer("letter-upload", {"action": "continue"})
-    journey.walk(steps[slugs.index("letter-upload") + 1 :])
-    journey.send()
-    with app.app_context():
-        review_request = db.session.scalar(select(ReviewRequest))
-        assert [d.filename for d in review_request.documents] == ["page 1.pdf"]
-        assert review_request.documents[0].content.startswith(b"%PDF")
-        assert review_request.letter_to_follow is False
-
-
-def test_a_file_can_be_removed_and_only_from_your_own_draft(app, journey, client):
-    steps = complainant_steps()
-    slugs = [name for name, _ in steps]
-    journey.walk(steps[: slugs.index("letter-upload")])
-    upload(journey, "letter-upload", [(io.BytesIO(pdf_bytes()), "letter.pdf")])
-    with app.app_context():
-        document_id = db.session.scalar(select(Document.id))
-
-    stranger = Journey(app.test_client())
-    stranger.post(f"/request/letter-upload/remove/{document_id}")
-    with app.app_context():
-        assert db.session.get(Document, document_id) is not None
-
-    journey.post(f"/request/letter-upload/remove/{document_id}")
-    with app.app_context():
-        assert db.session.get(Document, document_id) is None
-
-
-def test_at_most_five_files(app, journey):
-    steps = complainant_steps()
-    slugs = [name for name, _ in steps]
-    journey.walk(steps[: slugs.index("letter-upload")])
-    files = [(io.BytesIO(pdf_bytes()), f"page {n}.pdf") for n in range(6)]
-    response = upload(journey, "letter-upload", files)
-    assert "You can upload up to 5 files here" in response.text
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Document)) == 5
-
-
 def test_repeat_mps_reference_is_accepted_and_flagged(app, journey):
     journey.walk(complainant_steps())
     journey.send()
@@ -380,7 +273,7 @@ def test_callback_adjustment_becomes_a_staff_item(app, journey):
     steps = replace_step(complainant_steps(), "adjustments-needed", {"needed": "yes"})
     journey.walk(steps)
     missing = journey.answer("adjustments", {"adjustments": ["callback"]}, expect_redirect=False)
-    assert "Enter a phone number for us to call" in _errors(missing.text)
+    assert "Enter a phone number for us to call" in error_messages(missing.text)
     journey.answer(
         "adjustments",
         {
@@ -415,33 +308,19 @@ def test_changing_to_post_needs_an_address(journey):
     journey.walk(complainant_steps())
     journey.answer("how-to-contact?change=1", {"preferred_contact": "post"})
     response = journey.answer("contact-details?change=1", {}, expect_redirect=False)
-    assert "Enter address line 1, typically the building and street" in _errors(response.text)
-    assert "Enter postcode" in _errors(response.text)
+    errors = error_messages(response.text)
+    assert "Enter address line 1, typically the building and street" in errors
+    assert "Enter postcode" in errors
 
 
 def test_contact_details_are_checked(journey):
-    steps = complainant_steps()
-    slugs = [name for name, _ in steps]
-    journey.walk(steps[: slugs.index("contact-details")])
+    journey.walk_to("contact-details")
     response = journey.answer(
         "contact-details", {"email": "not-an-email", "phone": "12"}, expect_redirect=False
     )
-    errors = _errors(response.text)
+    errors = error_messages(response.text)
     assert "Enter an email address in the correct format, like name@example.com" in errors
     assert any(error.startswith("Enter a phone number, like") for error in errors)
-
-
-def test_expired_drafts_are_purged_with_their_files(app, journey):
-    steps = complainant_steps()
-    slugs = [name for name, _ in steps]
-    journey.walk(steps[: slugs.index("letter-upload")])
-    upload(journey, "letter-upload", [(io.BytesIO(pdf_bytes()), "letter.pdf")])
-    with app.app_context():
-        assert purge_expired_drafts() == 0
-        assert purge_expired_drafts(clock.now() + timedelta(hours=49)) == 1
-        db.session.commit()
-        assert db.session.scalar(select(func.count()).select_from(Document)) == 0
-        assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
 
 
 def test_timeline_has_one_entry_per_request(app, journey):
@@ -450,46 +329,6 @@ def test_timeline_has_one_entry_per_request(app, journey):
     journey.send()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TimelineEntry)) == 1
-
-
-def test_a_journey_survives_a_long_pause(journey, monkeypatch):
-    """Someone who stops for a few hours to find their letter keeps their answers."""
-    journey.walk(complainant_steps()[:3])
-    three_hours_later = time.time() + 3 * 3600
-    monkeypatch.setattr(time, "time", lambda: three_hours_later)
-    assert journey.client.get("/request/when-complained").status_code == 200
-
-
-def test_time_out_warning_appears_once_there_are_answers(journey):
-    assert "app-timeout-warning" not in journey.client.get("/request/about-the-met").text
-    journey.walk(complainant_steps()[:1])
-    page = journey.client.get("/request/about-the-commissioner").text
-    assert 'data-timeout-seconds="86400"' in page
-    assert "Do you need more time?" in page
-
-
-def test_keep_alive_keeps_the_draft(app, journey):
-    journey.walk(complainant_steps()[:1])
-    with app.app_context():
-        draft = db.session.scalar(select(Draft))
-        draft.expires_at = clock.now() + timedelta(minutes=5)
-        db.session.commit()
-    kept = journey.post("/request/keep-alive", headers={"Accept": "*/*"})
-    assert kept.status_code == 204
-    assert "Set-Cookie" in kept.headers  # the session cookie's 24 hours start again
-    with app.app_context():
-        assert db.session.scalar(select(Draft.expires_at)) > clock.now() + timedelta(hours=47)
-    # Without JavaScript the button is an ordinary form: back to where they were.
-    back = journey.post("/request/keep-alive", headers={"Accept": "text/html"})
-    assert back.location.endswith("/request/about-the-commissioner")
-
-
-def test_timed_out_page_explains_or_sends_back_to_the_draft(journey, client):
-    timed_out = client.get("/request/timed-out")
-    assert timed_out.status_code == 200 and "We cleared your answers" in timed_out.text
-    journey.walk(complainant_steps()[:1])
-    still_here = journey.client.get("/request/timed-out")
-    assert still_here.location.endswith("/request/start")
 
 
 def test_the_number_to_call_is_the_one_already_given(journey):
@@ -502,16 +341,3 @@ def test_the_number_to_call_is_the_one_already_given(journey):
     journey.walk(steps[: [name for name, _ in steps].index("adjustments-needed") + 1])
     page = journey.client.get("/request/adjustments").text
     assert re.search(r'name="callback_phone"[^>]*value="07700 900982"', page)
-
-
-def test_uploads_are_rate_limited_but_answers_are_not(app, journey):
-    steps = complainant_steps()
-    slugs = [name for name, _ in steps]
-    journey.walk(steps[: slugs.index("letter-upload")])
-    statuses = [
-        upload(journey, "letter-upload", [(io.BytesIO(b""), "empty.pdf")]).status_code
-        for _ in range(61)
-    ]
-    assert statuses[:60] == [200] * 60 and statuses[60] == 429
-    # Answers without files are not counted.
-    journey.answer("letter-upload", {"action": "continue", "letter_to_follow": "y"})

@@ -3,22 +3,7 @@
 import pytest
 
 from portal import CONTENT_PAGES
-
-PUBLIC_BLUEPRINTS = {"portal", "accessibility"}
-
-
-def public_pages_without_arguments(app):
-    """Every public page that needs nothing sent first (journey, tracker and confirmation
-    pages are tested with the flows that reach them)."""
-    return sorted(
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
-        and "GET" in rule.methods
-        and not rule.arguments
-        and not rule.rule.startswith(("/request/", "/track/"))
-        and not rule.rule.endswith("/sent")
-    )
+from tests.site_map import public_pages_without_arguments
 
 
 def test_every_public_page_renders(app, client):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -12,9 +11,8 @@ from reviews.database import db
 from reviews.drafts import purge_expired_drafts
 from reviews.models import Draft, OutboxMessage
 from reviews.reminders import queue_deadline_reminders
+from tests.forms import post_form
 from tests.journey_data import complainant_steps
-
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def link_to(token: str) -> str:
@@ -36,8 +34,7 @@ def link_from_outbox(app, template="draft_saved") -> str:
 
 
 def resume(client, path):
-    token = TOKEN.search(client.get(path).text).group(1)
-    return client.post(path, data={"csrf_token": token})
+    return post_form(client, path)
 
 
 def test_save_then_resume_in_another_browser_once(app, journey):

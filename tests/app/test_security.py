@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.conftest import make_test_app
-from tests.staff_helpers import signed_in_client
+from tests.forms import csrf_token
 from web import static_url
 
 SECURITY_HEADERS = {
@@ -138,15 +138,14 @@ def test_post_without_csrf_token_gets_a_friendly_page(form_app):
 
 def test_post_with_csrf_token_is_accepted(form_app):
     client = form_app.test_client()
-    html = client.get("/_test/form").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    token = csrf_token(client, "/_test/form")
     assert client.post("/_test/form", data={"csrf_token": token}).get_data() == b"accepted"
 
 
-def test_every_form_route_refuses_a_post_without_its_csrf_token(app):
+def test_every_form_route_refuses_a_post_without_its_csrf_token(app, admin, client_as):
     """Walks the URL map: no route that takes a POST is exempt. Signed in, so that no sign-in
     redirect could stand in for the refusal."""
-    client = signed_in_client(app, "admin")
+    client = client_as(admin)
     checked = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint == "static":

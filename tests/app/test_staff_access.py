@@ -13,16 +13,9 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from staff.access import ROLES, role_required
-from tests.staff_helpers import csrf_token, make_staff, sign_in
-
-# Pages for people who are not signed in yet (or are leaving).
-PUBLIC_ENDPOINTS = {
-    "staff.sign_in",
-    "staff.two_factor",
-    "staff.set_up_two_factor",
-    "staff.set_password",
-    "staff.sign_out",
-}
+from tests.forms import csrf_token, post_form
+from tests.site_map import STAFF_PUBLIC_ENDPOINTS
+from tests.staff_helpers import make_staff, sign_in
 
 
 def is_staff(rule: Rule) -> bool:
@@ -34,7 +27,7 @@ def staff_rules(app: Flask) -> list[Rule]:
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if is_staff(rule) and rule.endpoint not in PUBLIC_ENDPOINTS
+        if is_staff(rule) and rule.endpoint not in STAFF_PUBLIC_ENDPOINTS
     ]
 
 
@@ -66,7 +59,7 @@ def test_every_staff_page_says_who_may_use_it(app):
         if not getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
     ]
     assert not unguarded, f"staff pages without role_required: {unguarded}"
-    assert set(app.view_functions) >= PUBLIC_ENDPOINTS, "a public staff page has gone"
+    assert set(app.view_functions) >= STAFF_PUBLIC_ENDPOINTS, "a public staff page has gone"
 
 
 def access_problems(app: Flask) -> tuple[list[str], set[tuple[str, str]]]:
@@ -178,5 +171,5 @@ def test_public_staff_pages_show_nothing_to_the_anonymous(client):
     for path in ("/staff/two-factor", "/staff/set-up-two-factor"):
         assert to_sign_in(client.get(path))
     assert client.get("/staff/set-password").status_code == 404
-    response = client.post("/staff/sign-out", data={"csrf_token": csrf_token(client)})
+    response = post_form(client, "/staff/sign-out", token_from="/staff/sign-in")
     assert to_sign_in(response)

@@ -7,30 +7,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from reviews import clock
 from reviews.accessibility import format_reply_due, request_callback, send_format_request
 from reviews.database import db
 from reviews.models import AccessibleFormatRequest, AuditEvent, CallbackAttempt, CallbackRequest
 from reviews.rules import format_date
-from staff.access import CASEWORKER
-from tests.app.test_accessibility_forms import form_keys
+from tests.forms import csrf_token, form_fields
 from tests.journey_data import complainant_steps, replace_step
-from tests.staff_helpers import csrf_token, make_staff, sign_in
-
-TODAY = clock.today()
-
-
-@pytest.fixture
-def caseworker(app):
-    return make_staff(app, CASEWORKER, name="Casey Worker")
-
-
-@pytest.fixture
-def staff_client(app, caseworker):
-    return sign_in(app.test_client(), caseworker)
+from tests.requests_data import TODAY
 
 
 def add_callback(app, **fields) -> int:
@@ -52,7 +37,10 @@ def audits(app, action: str) -> list[AuditEvent]:
         return list(events)
 
 
-def test_calls_from_the_journey_and_the_accessibility_pages_both_appear(app, journey, staff_client):
+def test_calls_from_the_journey_and_the_accessibility_pages_both_appear(
+    app, journey, caseworker, client_as
+):
+    staff_client = client_as(caseworker)
     steps = replace_step(complainant_steps(), "adjustments-needed", {"needed": "yes"})
     journey.walk(steps)
     journey.answer(
@@ -68,7 +56,7 @@ def test_calls_from_the_journey_and_the_accessibility_pages_both_appear(app, jou
     public.post(
         "/accessibility/ask-for-a-call",
         data={
-            **form_keys(public, "/accessibility/ask-for-a-call"),
+            **form_fields(public, "/accessibility/ask-for-a-call"),
             "full_name": "Ali Example",
             "phone": "07700900983",
             "safe": ["say-who", "leave-message"],
@@ -87,7 +75,8 @@ def test_calls_from_the_journey_and_the_accessibility_pages_both_appear(app, jou
     assert re.findall(r"<td[^>]*>(.*?)</td>", ali, re.S)[3].strip() == "Yes"
 
 
-def test_record_each_try_then_close(app, staff_client, caseworker):
+def test_record_each_try_then_close(app, client_as, caseworker):
+    staff_client = client_as(caseworker)
     callback_id = add_callback(
         app, safe_to_leave_message=True, safe_to_say_who_is_calling=False, best_times="Evenings"
     )
@@ -140,7 +129,8 @@ def test_record_each_try_then_close(app, staff_client, caseworker):
     }
 
 
-def test_no_message_is_left_unless_it_is_safe(app, staff_client):
+def test_no_message_is_left_unless_it_is_safe(app, caseworker, client_as):
+    staff_client = client_as(caseworker)
     callback_id = add_callback(app, safe_to_leave_message=False, safe_to_say_who_is_calling=True)
     path = f"/staff/callbacks/{callback_id}"
     page = staff_client.get(path).text
@@ -154,7 +144,8 @@ def test_no_message_is_left_unless_it_is_safe(app, staff_client):
         assert db.session.scalars(select(CallbackAttempt.result)).all() == ["wrong-number"]
 
 
-def test_calls_are_listed_soonest_due_first_with_overdue_ones_marked(app, staff_client):
+def test_calls_are_listed_soonest_due_first_with_overdue_ones_marked(app, caseworker, client_as):
+    staff_client = client_as(caseworker)
     add_callback(app, name="Later Person")
     with app.app_context():
         overdue = request_callback(
@@ -182,9 +173,8 @@ def add_format_request(app, key: str, asked_on=TODAY, name: str = "Bo Example") 
         return format_request.id
 
 
-def test_format_requests_due_in_five_working_days_and_marked_answered(
-    app, staff_client, caseworker
-):
+def test_format_requests_due_in_five_working_days_and_marked_answered(app, client_as, caseworker):
+    staff_client = client_as(caseworker)
     later = add_format_request(app, "later")
     add_format_request(app, "overdue", TODAY - timedelta(days=14), "Early Person")
     page = staff_client.get("/staff/formats").text
@@ -211,6 +201,7 @@ def test_format_requests_due_in_five_working_days_and_marked_answered(
     assert audits(app, "viewed-format-request")[0].staff_user_id == caseworker.id
 
 
-def test_unknown_items_are_not_found(staff_client):
+def test_unknown_items_are_not_found(caseworker, client_as):
+    staff_client = client_as(caseworker)
     for path in ("/staff/callbacks/99", "/staff/callbacks/99/close", "/staff/formats/99"):
         assert staff_client.get(path).status_code == 404

@@ -21,12 +21,10 @@ from reviews.models import (
 from reviews.references import format_reference, new_reference
 from reviews.tracking import NOTHING_NEEDED, needed_from_you
 from reviews.workflow import Status, perform
-from tests.app.test_journey import Journey
+from tests.forms import csrf_token, post_form
+from tests.journey import Journey, look_up
 from tests.journey_data import complainant_steps, pdf_bytes
 from tests.requests_data import make_request
-from tests.staff_helpers import make_staff
-
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture
@@ -36,18 +34,6 @@ def sent_reference(app, client):
     journey.send()
     with app.app_context():
         return format_reference(db.session.scalar(select(ReviewRequest.reference)))
-
-
-def token(client, path="/track"):
-    return TOKEN.search(client.get(path).text).group(1)
-
-
-def look_up(client, reference, surname, address="127.0.0.1"):
-    return client.post(
-        "/track",
-        data={"csrf_token": token(client), "reference": reference, "surname": surname},
-        environ_base={"REMOTE_ADDR": address},
-    )
 
 
 @pytest.fixture
@@ -104,7 +90,7 @@ def test_send_more_information(app, tracked):
     response = tracked.post(
         "/track/send-information",
         data={
-            "csrf_token": token(tracked, "/track/send-information"),
+            "csrf_token": csrf_token(tracked, "/track/send-information"),
             "body": "I forgot: a witness.",
         },
     )
@@ -115,7 +101,7 @@ def test_send_more_information(app, tracked):
 
 
 def test_upload_the_outcome_letter_later(app, tracked):
-    csrf = token(tracked, "/track/upload")
+    csrf = csrf_token(tracked, "/track/upload")
     missing = tracked.post("/track/upload", data={"csrf_token": csrf})
     assert "Select what you are sending" in missing.text
     response = tracked.post(
@@ -136,7 +122,7 @@ def test_upload_the_outcome_letter_later(app, tracked):
 
 
 def test_change_contact_details(app, tracked):
-    csrf = token(tracked, "/track/contact-details")
+    csrf = csrf_token(tracked, "/track/contact-details")
     assert 'value="Sam@example.com"' in tracked.get("/track/contact-details").text
     response = tracked.post(
         "/track/contact-details",
@@ -161,7 +147,7 @@ def test_ask_for_a_call_from_the_tracker(app, tracked):
     response = tracked.post(
         "/track/help",
         data={
-            "csrf_token": token(tracked, "/track/help"),
+            "csrf_token": csrf_token(tracked, "/track/help"),
             "adjustments": ["callback", "large-print"],
             "callback_phone": "020 7983 4000",
         },
@@ -174,10 +160,7 @@ def test_ask_for_a_call_from_the_tracker(app, tracked):
 
 def test_withdraw_is_recorded_and_confirmed(app, tracked):
     assert "Are you sure you want to withdraw" in tracked.get("/track/withdraw").text
-    response = tracked.post(
-        "/track/withdraw",
-        data={"csrf_token": token(tracked, "/track/withdraw"), "reason": "Sorted out with the Met"},
-    )
+    response = post_form(tracked, "/track/withdraw", {"reason": "Sorted out with the Met"})
     assert response.location.endswith("/track/your-request")
     page = tracked.get("/track/your-request").text
     assert "Withdrawn" in page and "You have withdrawn your request" in page
@@ -198,12 +181,12 @@ def test_receipt_shows_what_was_sent(tracked):
 
 
 def test_sign_out_ends_the_tracking_session(tracked):
-    tracked.post("/track/sign-out", data={"csrf_token": token(tracked, "/track/your-request")})
+    tracked.post("/track/sign-out", data={"csrf_token": csrf_token(tracked, "/track/your-request")})
     assert tracked.get("/track/your-request").location.endswith("/track")
 
 
-def test_the_tracker_says_what_we_asked_the_requester_for(app, tracked):
-    staff_account = make_staff(app, "caseworker")
+def test_the_tracker_says_what_we_asked_the_requester_for(app, tracked, caseworker):
+    staff_account = caseworker
     # Staff act in a request; the emails they cause carry links to the tracker.
     with app.test_request_context():
         review_request = db.session.scalar(select(ReviewRequest))
@@ -227,9 +210,9 @@ def test_clearing_every_box_stops_the_help(app, tracked):
     help_page = "/track/help"
     tracked.post(
         help_page,
-        data={"csrf_token": token(tracked, help_page), "adjustments": ["large-print"]},
+        data={"csrf_token": csrf_token(tracked, help_page), "adjustments": ["large-print"]},
     )
-    response = tracked.post(help_page, data={"csrf_token": token(tracked, help_page)})
+    response = tracked.post(help_page, data={"csrf_token": csrf_token(tracked, help_page)})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(ReviewRequest.adjustments)) == []

@@ -3,177 +3,23 @@ what each action writes (timeline, audit, email), and the actions it refuses."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from reviews.audit import reset_origin, set_origin
 from reviews.database import db
-from reviews.models import AuditEvent, OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
-from reviews.references import format_reference
+from reviews.models import AuditEvent
 from reviews.tracking import can_withdraw, current_stage, public_timeline
-from reviews.workflow import (
-    ACTIONS,
-    Status,
-    TransitionRefused,
-    available_actions,
-    perform,
-)
-from tests.app.test_journey import Journey
-from tests.app.test_tracker import look_up, token
-from tests.journey_data import complainant_steps
+from reviews.workflow import Status, available_actions
 from tests.requests_data import TODAY, make_request
-from web.outbox import render_email
-
-# Words from the request that no email may contain.
-PRIVATE = ("Sam Example", "Officers were rude", "body-worn", "CO/01234/25", "Sam@example.com")
-
-
-@contextmanager
-def staff_request(app):
-    """What a staff request gives the domain: a request context, and the client's address for
-    audit events (which web.audit_origin sets before each request; here, by hand)."""
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.10"}):
-        token = set_origin("192.0.2.10")
-        try:
-            yield
-        finally:
-            reset_origin(token)
-
-
-@pytest.fixture
-def ctx(app):
-    with staff_request(app):
-        yield
-
-
-def make_staff(name: str, role: str, active: bool = True) -> StaffUser:
-    user = StaffUser(
-        email=f"{name.lower()}@mopac.example",
-        name=name,
-        role=role,
-        password_hash="not-a-real-hash",
-        active=active,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-def make_people():
-    class People:
-        caseworker = make_staff("Casey", "caseworker")
-        other_caseworker = make_staff("Chris", "caseworker")
-        team_leader = make_staff("Tam", "team-leader")
-        other_team_leader = make_staff("Toni", "team-leader")
-        admin = make_staff("Ada", "admin")
-        auditor = make_staff("Audrey", "auditor")
-
-    return People
-
-
-@pytest.fixture
-def people(ctx):
-    return make_people()
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def do(review_request, action_name, user, **details) -> TimelineEntry | None:
-    """perform, then commit as a view would; checks that it wrote one audit event, and a timeline
-    entry exactly when the status changed (or the requester has news)."""
-    audits, entries = count(AuditEvent), count(TimelineEntry)
-    before = review_request.status
-    entry = perform(review_request, action_name, user, TODAY, **details)
-    db.session.commit()
-    assert count(AuditEvent) == audits + 1
-    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert (event.action, event.staff_user_id, event.review_request_id) == (
-        action_name,
-        user.id,
-        review_request.id,
-    )
-    assert event.detail["from"] == before and event.detail["to"] == review_request.status
-    assert event.ip_address == "192.0.2.10"
-    if ACTIONS[action_name].changes_status:
-        assert review_request.status != before
-        assert count(TimelineEntry) == entries + 1
-        assert entry.status == review_request.status and entry.staff_user_id == user.id
-    elif action_name == "set_allocation_month":
-        assert review_request.status == before and count(TimelineEntry) == entries + 1
-    else:
-        assert review_request.status == before and count(TimelineEntry) == entries
-        assert entry is None
-    return entry
-
-
-def refused(review_request, action_name, user, match: str, **details) -> None:
-    """The action is refused with a message for staff, and nothing is written."""
-    audits, entries, messages = count(AuditEvent), count(TimelineEntry), count(OutboxMessage)
-    status = review_request.status
-    with pytest.raises(TransitionRefused, match=match):
-        perform(review_request, action_name, user, TODAY, **details)
-    db.session.commit()
-    assert review_request.status == status
-    assert (count(AuditEvent), count(TimelineEntry), count(OutboxMessage)) == (
-        audits,
-        entries,
-        messages,
-    )
-
-
-def emails(review_request) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.review_request_id == review_request.id)
-            .order_by(OutboxMessage.id)
-        )
-    )
-
-
-def assert_no_complaint_details(message: OutboxMessage) -> tuple[str, str]:
-    subject, body = render_email(message)
-    for private in PRIVATE:
-        assert private.lower() not in (subject + body).lower(), (message.template, private)
-    assert message.personalisation["reference"] in subject
-    return subject, body
-
-
-def walk_to(review_request, people, status: Status) -> None:
-    """Take an in-time request along the main path until it reaches `status`."""
-    steps = [
-        ("acknowledge", people.caseworker, {}),
-        ("decide_valid", people.caseworker, {}),
-        ("notify_parties", people.caseworker, {}),
-        ("request_mps_info", people.caseworker, {"due_on": TODAY + timedelta(days=20)}),
-        ("mps_info_received", people.caseworker, {}),
-        ("allocate", people.team_leader, {"owner": people.caseworker}),
-        ("start_review", people.caseworker, {}),
-    ]
-    for name, user, details in steps:
-        if review_request.status == status:
-            return
-        do(review_request, name, user, **details)
-    assert review_request.status == status
-
-
-def decide(review_request, people, reasonable: bool, **details) -> None:
-    do(
-        review_request,
-        "record_decision",
-        people.caseworker,
-        outcome_reasonable=reasonable,
-        decision_reasons="The MPS looked at the video and explained its decision.",
-        **details,
-    )
-    do(review_request, "approve_decision", people.team_leader)
-    do(review_request, "issue_decision", people.caseworker)
-
+from tests.workflow_steps import (
+    assert_no_complaint_details,
+    decide,
+    do,
+    emails,
+    refused,
+    request_at,
+)
 
 # The paths a request can take.
 
@@ -233,8 +79,7 @@ def test_valid_request_not_upheld_then_closed(people):
 
 
 def test_upheld_with_recommendations_then_mps_response_then_closed(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     do(
         review_request,
         "record_decision",
@@ -288,8 +133,7 @@ def test_upheld_with_recommendations_then_mps_response_then_closed(people):
 
 
 def test_not_valid(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     refused(
         review_request,
         "decide_invalid",
@@ -322,8 +166,9 @@ def test_not_valid(people):
 
 
 def test_late_request_accepted(people):
-    review_request = make_request(is_late=True, late_reason="I was in hospital.")
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(
+        people, Status.ACKNOWLEDGED, is_late=True, late_reason="I was in hospital."
+    )
     refused(
         review_request, "decide_valid", people.caseworker, "Consider the late request and accept"
     )
@@ -345,8 +190,7 @@ def test_late_request_accepted(people):
 
 
 def test_late_request_refused(people):
-    review_request = make_request(is_late=True, late_reason="I forgot.")
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED, is_late=True, late_reason="I forgot.")
     do(review_request, "consider_late", people.caseworker)
     entry = do(review_request, "refuse_late", people.caseworker, reason="No special circumstances.")
     assert review_request.status == Status.REFUSED_LATE
@@ -361,14 +205,12 @@ def test_late_request_refused(people):
 
 
 def test_lateness_is_only_considered_for_late_requests(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     refused(review_request, "consider_late", people.caseworker, "arrived within the 28 days")
 
 
 def test_forwarded_to_the_iopc_says_exactly_what_was_shared(people):
-    review_request = make_request(review_body_named="not-sure")
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED, review_body_named="not-sure")
     shared = "Your request form and the outcome letter dated 2 March 2026."
     entry = do(review_request, "forward_to_iopc", people.team_leader, shared_with_iopc=shared)
     assert review_request.status == Status.FORWARDED_TO_IOPC
@@ -387,8 +229,7 @@ def test_forwarded_to_the_iopc_says_exactly_what_was_shared(people):
 
 
 def test_staff_record_a_written_withdrawal_before_the_decision(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     assert can_withdraw(review_request)
     refused(review_request, "withdraw", people.caseworker, "Enter how and why")
     do(review_request, "withdraw", people.caseworker, reason="Signed letter: sorted with the Met.")
@@ -403,8 +244,7 @@ def test_staff_record_a_written_withdrawal_before_the_decision(people):
 
 
 def test_no_withdrawal_once_the_decision_is_sent(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     decide(review_request, people, reasonable=False, recommendations=["explanation"])
     assert not can_withdraw(review_request)
     refused(
@@ -417,8 +257,7 @@ def test_no_withdrawal_once_the_decision_is_sent(people):
 
 
 def test_reopen_after_judicial_review_is_for_admins_only(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
+    review_request = request_at(people, Status.UNDER_REVIEW)
     decide(review_request, people, reasonable=True)
     do(review_request, "close", people.caseworker)
     for user in (people.caseworker, people.team_leader, people.auditor):
@@ -443,8 +282,7 @@ def test_reopen_after_judicial_review_is_for_admins_only(people):
 
 
 def test_asking_the_requester_for_information_twice_emails_twice(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
+    review_request = request_at(people, Status.ACKNOWLEDGED)
     for question in ("The date you complained.", "The letter's second page."):
         entry = do(
             review_request, "ask_requester", people.caseworker, information_requested=question
@@ -481,288 +319,4 @@ def test_every_email_goes_once_to_each_person_getting_updates(people):
         assert_no_complaint_details(message)
 
 
-def send_through_the_journey(client) -> None:
-    journey = Journey(client)
-    journey.walk(complainant_steps())
-    journey.send()
-
-
-def test_a_request_sent_through_the_journey_shows_casework_on_the_tracker(app, client):
-    send_through_the_journey(client)
-    # Staff work in their own request context: the tracker's requests below must not share it.
-    with staff_request(app):
-        people = make_people()
-        review_request = db.session.scalar(select(ReviewRequest))
-        do(review_request, "acknowledge", people.caseworker)
-        do(
-            review_request,
-            "ask_requester",
-            people.caseworker,
-            information_requested="A copy of your original complaint.",
-        )
-        reference = format_reference(review_request.reference)
-        templates = [m.template for m in emails(review_request)]
-    assert templates == ["request_received", "request_acknowledged", "information_needed"]
-    tracker = app.test_client()
-    look_up(tracker, reference, "Example")
-    page = tracker.get("/track/your-request").text
-    assert "Waiting for information" in page
-    assert "Checking your request" in page
-    assert "A copy of your original complaint." in page
-    assert "Withdraw your request" in page
-
-
-def test_public_withdrawal_is_open_while_staff_work_on_the_request(app, client):
-    send_through_the_journey(client)
-    with staff_request(app):
-        people = make_people()
-        review_request = db.session.scalar(select(ReviewRequest))
-        walk_to(review_request, people, Status.UNDER_REVIEW)
-        assert can_withdraw(review_request)
-    tracker = app.test_client()
-    look_up(tracker, reference_of_the_request(app), "Example")
-    response = tracker.post(
-        "/track/withdraw",
-        data={"csrf_token": token(tracker, "/track/withdraw"), "reason": ""},
-    )
-    assert response.location.endswith("/track/your-request")
-    with app.app_context():
-        review_request = db.session.scalar(select(ReviewRequest))
-        assert review_request.status == Status.WITHDRAWN
-        assert [m.template for m in emails(review_request)][-1] == "request_withdrawn"
-
-
-def reference_of_the_request(app) -> str:
-    with app.app_context():
-        return format_reference(db.session.scalar(select(ReviewRequest.reference)))
-
-
 # Refusals.
-
-
-def test_wrong_status(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
-    refused(
-        review_request,
-        "acknowledge",
-        people.caseworker,
-        "You cannot acknowledge the request at this stage. The request is: Acknowledged.",
-    )
-    refused(review_request, "issue_decision", people.team_leader, "cannot send the decision")
-    refused(review_request, "no_such_action", people.team_leader, "no action called")
-
-
-def test_wrong_role(people):
-    review_request = make_request()
-    refused(review_request, "acknowledge", people.auditor, "Only caseworkers and team leaders")
-    refused(review_request, "acknowledge", people.admin, "Only caseworkers and team leaders")
-    assert available_actions(review_request, people.auditor) == []
-    assert [a.name for a in available_actions(review_request, people.caseworker)] == [
-        "acknowledge",
-        "withdraw",
-    ]
-    walk_to(review_request, people, Status.AWAITING_ALLOCATION)
-    refused(
-        review_request,
-        "allocate",
-        people.caseworker,
-        "Only team leaders can allocate",
-        owner=people.caseworker,
-    )
-    inactive = make_staff("Gone", "team-leader", active=False)
-    refused(review_request, "allocate", inactive, "not active", owner=people.caseworker)
-
-
-def test_allocation_is_to_an_active_caseworker_or_team_leader(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.AWAITING_ALLOCATION)
-    left = make_staff("Left", "caseworker", active=False)
-    for owner in (people.auditor, people.admin, left, 999_999, "nobody"):
-        refused(
-            review_request,
-            "allocate",
-            people.team_leader,
-            "select an active caseworker or team leader",
-            owner=owner,
-        )
-    do(review_request, "allocate", people.team_leader, owner=str(people.other_caseworker.id))
-    assert review_request.owner_id == people.other_caseworker.id
-
-
-def test_only_the_owner_or_a_team_leader_works_on_an_allocated_request(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.ALLOCATED)
-    refused(
-        review_request,
-        "start_review",
-        people.other_caseworker,
-        "Only the caseworker who has this request, or a team leader",
-    )
-    refused(
-        review_request,
-        "withdraw",
-        people.other_caseworker,
-        "Only the caseworker who has this request",
-        reason="x",
-    )
-    assert available_actions(review_request, people.other_caseworker) == []
-    do(review_request, "start_review", people.team_leader)
-
-
-def test_missing_and_invalid_details(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
-    refused(review_request, "ask_requester", people.caseworker, "Enter what information")
-    refused(
-        review_request,
-        "ask_requester",
-        people.caseworker,
-        "does not take these details: colour",
-        information_requested="x",
-        colour="red",
-    )
-    do(review_request, "decide_valid", people.caseworker)
-    do(review_request, "notify_parties", people.caseworker)
-    refused(review_request, "request_mps_info", people.caseworker, "Enter when the MPS")
-    refused(review_request, "request_mps_info", people.caseworker, "real date", due_on="next week")
-    refused(
-        review_request,
-        "request_mps_info",
-        people.caseworker,
-        "today or later",
-        due_on=TODAY - timedelta(days=1),
-    )
-    do(review_request, "request_mps_info", people.caseworker, due_on=TODAY.isoformat())
-    do(review_request, "mps_info_received", people.caseworker)
-    refused(
-        review_request,
-        "set_allocation_month",
-        people.caseworker,
-        "this month or later",
-        month=TODAY.replace(day=1) - timedelta(days=1),
-    )
-
-
-@pytest.mark.parametrize(
-    ("details", "message"),
-    [
-        ({}, "Select whether the outcome was reasonable"),
-        ({"outcome_reasonable": True}, "Enter the reasons"),
-        (
-            {"outcome_reasonable": False, "decision_reasons": "r"},
-            "choose at least one recommendation or refer it to the IOPC",
-        ),
-        (
-            {"outcome_reasonable": True, "decision_reasons": "r", "recommendations": ["apology"]},
-            "make no recommendations",
-        ),
-        (
-            {"outcome_reasonable": True, "decision_reasons": "r", "refer_to_iopc": True},
-            "do not refer it to the IOPC",
-        ),
-        (
-            {"outcome_reasonable": False, "decision_reasons": "r", "recommendations": ["other"]},
-            "Describe the other recommendation",
-        ),
-        (
-            {
-                "outcome_reasonable": False,
-                "decision_reasons": "r",
-                "recommendations": ["apology"],
-                "other_recommendation": "Something",
-            },
-            "Select 'Something else'",
-        ),
-        (
-            {"outcome_reasonable": False, "decision_reasons": "r", "recommendations": ["money"]},
-            "choose only from the options",
-        ),
-    ],
-)
-def test_decision_details_are_checked(people, details, message):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
-    refused(review_request, "record_decision", people.caseworker, message, **details)
-    assert review_request.outcome_reasonable is None and review_request.recommendations == []
-
-
-def test_approval_needs_a_team_leader_who_did_not_write_the_decision(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.ALLOCATED)
-    do(review_request, "start_review", people.team_leader)
-    do(
-        review_request,
-        "record_decision",
-        people.team_leader,
-        outcome_reasonable=True,
-        decision_reasons="Reasonable.",
-    )
-    refused(review_request, "approve_decision", people.caseworker, "Only team leaders can approve")
-    refused(review_request, "approve_decision", people.team_leader, "Another team leader must")
-    assert "approve_decision" not in [
-        a.name for a in available_actions(review_request, people.team_leader)
-    ]
-    do(review_request, "approve_decision", people.other_team_leader)
-    assert review_request.decision_approved_by_id == people.other_team_leader.id
-
-
-def test_a_team_leader_who_owns_the_request_does_not_approve_it(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.AWAITING_ALLOCATION)
-    do(review_request, "allocate", people.team_leader, owner=people.other_team_leader)
-    do(review_request, "start_review", people.other_team_leader)
-    do(
-        review_request,
-        "record_decision",
-        people.team_leader,
-        outcome_reasonable=True,
-        decision_reasons="Reasonable.",
-    )
-    refused(review_request, "approve_decision", people.other_team_leader, "Another team leader")
-    refused(review_request, "approve_decision", people.team_leader, "Another team leader")
-
-
-def test_a_refused_action_changes_nothing_even_after_its_checks_start(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.UNDER_REVIEW)
-    refused(
-        review_request,
-        "record_decision",
-        people.caseworker,
-        "choose at least one",
-        outcome_reasonable=False,
-        decision_reasons="Unreasonable.",
-    )
-    db.session.refresh(review_request)
-    assert review_request.decision_reasons is None
-
-
-def test_status_values_are_stored_as_plain_strings(people):
-    review_request = make_request()
-    do(review_request, "acknowledge", people.caseworker)
-    stored = db.session.scalars(select(TimelineEntry.status).order_by(TimelineEntry.id)).all()
-    assert stored == ["received", "acknowledged"]
-    assert db.session.scalar(select(ReviewRequest.status)) == "acknowledged"
-
-
-def test_perform_adds_to_the_callers_transaction(people):
-    review_request = make_request()
-    perform(review_request, "acknowledge", people.caseworker, TODAY)
-    db.session.rollback()
-    db.session.refresh(review_request)
-    assert review_request.status == "received" and review_request.acknowledged_on is None
-    assert count(AuditEvent) == count(OutboxMessage) == 0
-
-
-def test_dates_in_the_audit_detail_are_text(people):
-    review_request = make_request()
-    walk_to(review_request, people, Status.PARTIES_NOTIFIED)
-    due = date(TODAY.year + 1, 1, 31)
-    do(review_request, "request_mps_info", people.caseworker, due_on=due)
-    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert event.detail == {
-        "from": "parties-notified",
-        "to": "awaiting-mps-info",
-        "due_on": due.isoformat(),
-    }

@@ -7,18 +7,24 @@ import json
 import os
 import threading
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import abort, g, has_request_context, request
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from reviews.database import db
-from tests.browser.proof import PROOF, ROOT, versions
+from tests.browser.proof import PROOF
+from tests.browser.proof_checks import ROOT
+from tests.browser.proof_report import versions
 from tests.conftest import empty_all_tables, make_test_app
+from tests.journey_data import pdf_bytes
+from tests.staff_helpers import StaffAccount, next_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Quiet, offline Chromium: the machine has no network beyond 127.0.0.1.
@@ -144,6 +150,8 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
+    # Every page here answers in well under a second: don't wait 30 s for a missing one.
+    page.set_default_timeout(5000)
     console_errors: list[str] = []
     # The document as served, for the HTML checker and the page weight.
     page.document_response = None
@@ -165,6 +173,27 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def no_js_page(browser, live_server):
+    """A tab with JavaScript off."""
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def files(tmp_path) -> SimpleNamespace:
+    letter = tmp_path / "outcome-letter.pdf"
+    letter.write_bytes(pdf_bytes())
+    # Text pretending to be a PDF: the upload check looks at the content, not the name.
+    pretend = tmp_path / "pretend" / "letter.pdf"
+    pretend.parent.mkdir()
+    pretend.write_bytes(b"just some text")
+    return SimpleNamespace(letter=str(letter), pretend=str(pretend))
+
+
 @pytest.fixture(scope="session")
 def axe():
     return Axe()
@@ -174,3 +203,39 @@ def assert_no_axe_violations(axe: Axe, page, state: str | None = None) -> None:
     """Zero axe-core violations, and every other per-page check of the accessibility proof,
     on the page as it is now. `state` names it in the report when the page alone cannot."""
     PROOF.check(axe, page, state)
+
+
+def sign_in(page, live_app, account: StaffAccount) -> None:
+    """Sign in on `page` as a person does: email address and password, then a code from their
+    authenticator app. The one way browser tests sign in."""
+    page.goto("/staff/sign-in")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    page.get_by_label("Security code").fill(next_code(live_app, account))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    path = urlparse(page.url).path
+    assert not path.startswith(("/staff/sign-in", "/staff/two-factor")), page.url
+
+
+def time_out_warning_opens(page, quiet_for: str, heading: str):
+    """With the page's clock installed: no time-out warning for `quiet_for`, then ten seconds on
+    the warning opens with its heading (`heading`) focused. The warning's dialog."""
+    dialog = page.locator("dialog.app-timeout-warning")
+    page.clock.run_for(quiet_for)
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("00:10")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_focused()
+    return dialog
+
+
+def keeps_alive(page, dialog, path: str, press) -> None:
+    """`press` (a button, a key) asks `path` to keep the session alive; the warning closes."""
+    with page.expect_response(lambda response: urlparse(response.url).path == path) as kept:
+        press()
+    assert kept.value.status == 204
+    expect(dialog).to_be_hidden()

@@ -10,7 +10,6 @@ served HTML kept for one run of the Nu HTML Checker at the end of the session.
 from __future__ import annotations
 
 import gzip
-import html
 import json
 import re
 import subprocess
@@ -19,163 +18,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from axe_playwright_python import sync_playwright as axe_module
 from axe_playwright_python.sync_playwright import Axe
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-ROOT = Path(__file__).resolve().parents[2]
-VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
-
-# The checks, in the order the report shows them.
-AXE = "axe-core"
-HTML = "Nu HTML Checker"
-TARGETS = "Target size 24 by 24"
-REFLOW = "Reflow at 320 px"
-AUTOCOMPLETE = "Autocomplete"
-WEIGHT = "Page weight"
-PAGE_CHECKS = [AXE, HTML, TARGETS, REFLOW, AUTOCOMPLETE, WEIGHT]
-
-REFLOW_WIDTH = 320
-WEIGHT_BUDGET = 150_000  # bytes, gzip-compressed, the document and everything it loads
-GZIP_LEVEL = 6  # the level most servers and CDNs use
-
-# Personal-detail fields on public pages by name, and the autocomplete token each must carry
-# (WCAG 1.3.5). Staff pages are left out: their email fields are a sign-in (username) or a
-# colleague's address.
-PERSONAL_FIELDS = {
-    "full_name": "name",
-    "surname": "family-name",
-    "organisation": "organization",
-    "email": "email",
-    "phone": "tel",
-    "callback_phone": "tel",
-    "address": "street-address",
-    "address_line_1": "address-line1",
-    "address_line_2": "address-line2",
-    "town": "address-level2",
-    "postcode": "postal-code",
-}
-# Pages where the fields are someone else's details (a representative writing the complainant's):
-# WCAG 1.3.5 is about the user's own, so here no field may offer the user's own details.
-SOMEONE_ELSES_DETAILS = {"/request/complainant-details"}
-
-# The keyboard, error-summary and no-JavaScript checks are whole tests elsewhere: their outcomes
-# go into the report under these names. (Test names, so that the test files stay as they are;
-# `pytest_collection_modifyitems` fails the run if one of them has been renamed away.)
-PROOF_TESTS = {
-    "Keyboard only": [
-        "tests/browser/test_journey.py::test_complainant_by_keyboard_with_letter_to_follow",
-        "tests/browser/test_journey.py::test_representative_by_keyboard_with_consent_to_follow",
-        "tests/browser/test_journey.py::test_late_request_by_keyboard",
-        "tests/browser/test_journey.py::test_complainant_uploads_their_letter_by_keyboard",
-        "tests/browser/test_tracker.py::test_look_up_by_keyboard_alone",
-        "tests/browser/test_public_pages.py::test_skip_link_is_the_first_stop_and_reaches_main",
-    ],
-    "Error summary takes focus and links to fields": [
-        "tests/browser/test_journey.py::test_error_summary_takes_focus_and_its_links_reach_the_field",
-    ],
-    "Nothing asked twice": [
-        "tests/browser/test_journey.py::test_nothing_is_asked_twice",
-    ],
-    "Works without JavaScript": [
-        "tests/browser/test_journey.py::test_the_journey_works_without_javascript",
-        "tests/browser/test_tracker.py::test_without_javascript_there_is_no_warning_and_the_tracker_works",
-    ],
-}
-
-# Interactive targets. A visually hidden element (the skip link until focused) is 1 by 1 and
-# not a target; GOV.UK radios and checkboxes are their 44 px transparent inputs.
-_TARGETS_JS = """
-() => {
-  const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary,'
-    + ' [role="button"], [role="link"], [tabindex]:not([tabindex="-1"])';
-  const shown = element => {
-    const box = element.getBoundingClientRect();
-    const style = getComputedStyle(element);
-    return box.width > 1 && box.height > 1 && style.visibility !== 'hidden'
-      && !element.closest('[hidden], dialog:not([open])');
-  };
-  const targets = [...document.querySelectorAll(selector)].filter(shown);
-  const boxes = targets.map(element => element.getBoundingClientRect());
-  const text = element => element.textContent.replace(/\\s+/g, ' ').trim();
-  // WCAG 2.5.8 "inline": a link in a sentence, sized by the line height of the text around it.
-  const inSentence = element => {
-    if (element.tagName !== 'A' || getComputedStyle(element).display !== 'inline') return false;
-    let block = element.parentElement;
-    while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
-    return !!block && text(block).length > text(element).length;
-  };
-  const distance = (x, y, box) => Math.hypot(
-    Math.max(box.left - x, 0, x - box.right), Math.max(box.top - y, 0, y - box.bottom));
-  const small = boxes.map(box => box.width < 23.95 || box.height < 23.95);
-  const centre = box => [box.left + box.width / 2, box.top + box.height / 2];
-  const problems = [];
-  targets.forEach((element, i) => {
-    if (!small[i] || inSentence(element)) return;
-    // WCAG 2.5.8 "spacing": a 24 px circle on its centre touches no other target, and no
-    // other small target's circle.
-    const [x, y] = centre(boxes[i]);
-    const crowded = targets.some((other, j) => {
-      if (j === i || other.contains(element) || element.contains(other)) return false;
-      const [u, v] = centre(boxes[j]);
-      return distance(x, y, boxes[j]) < 12 || (small[j] && Math.hypot(x - u, y - v) < 24);
-    });
-    if (crowded) {
-      const name = (element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
-        + ' "' + (text(element) || element.getAttribute('aria-label') || element.name || '')
-          .slice(0, 40) + '"');
-      problems.push(`${name} is ${boxes[i].width.toFixed(1)} by ${boxes[i].height.toFixed(1)}`
-        + ' px with another target within its 24 px circle');
-    }
-  });
-  return {checked: targets.length, problems};
-}
-"""
-
-_FIELDS_JS = """
-() => [...document.querySelectorAll('input, textarea, select')]
-  .filter(field => field.type !== 'hidden')
-  .map(field => ({name: field.name, type: field.type,
-                  autocomplete: field.getAttribute('autocomplete')}))
-"""
-
-# What tells one state of a page from another, when the test does not name it.
-_STATE_JS = """
-() => {
-  const text = selector => [...document.querySelectorAll(selector)]
-    .map(element => element.innerText.replace(/\\s+/g, ' ').trim()).join(' | ');
-  const navigation = performance.getEntriesByType('navigation')[0];
-  return {
-    title: document.title.replace(/\\s+/g, ' ').trim(),
-    errors: text('.govuk-error-summary__list a'),
-    banner: text('.govuk-notification-banner__heading, .govuk-panel__title'),
-    dialog: text('dialog[open] h2'),
-    status: navigation ? navigation.responseStatus : 0,
-    signedIn: !!document.querySelector('form[action$="/staff/sign-out"]'),
-  };
-}
-"""
-
-# How wide the document is, and the innermost elements that stick out past the viewport.
-_REFLOW_JS = """
-width => {
-  const wide = [...document.body.querySelectorAll('*')]
-    .filter(element => element.getBoundingClientRect().right > width + 0.5)
-    .filter(element => ![...element.children]
-      .some(child => child.getBoundingClientRect().right > width + 0.5));
-  const name = element => element.tagName.toLowerCase()
-    + (element.className && typeof element.className === 'string'
-       ? '.' + element.className.trim().split(/\\s+/).join('.') : '')
-    + ' "' + element.textContent.replace(/\\s+/g, ' ').trim().slice(0, 40) + '"'
-    + ` ends at ${Math.round(element.getBoundingClientRect().right)} px`;
-  return [document.documentElement.scrollWidth, wide.slice(0, 5).map(name)];
-}
-"""
-
-_RESOURCES_JS = (
-    "performance.getEntriesByType('resource').map(entry => entry.name)"
-    ".filter(name => name.startsWith(location.origin))"
+from tests.browser.proof_checks import (
+    AUTOCOMPLETE,
+    AXE,
+    AXE_TAGS,
+    FIELDS_JS,
+    GZIP_LEVEL,
+    HTML,
+    PAGE_CHECKS,
+    PERSONAL_FIELDS,
+    PROOF_TESTS,
+    REFLOW,
+    REFLOW_JS,
+    REFLOW_WIDTH,
+    RESOURCES_JS,
+    SOMEONE_ELSES_DETAILS,
+    STATE_JS,
+    TARGETS,
+    TARGETS_JS,
+    VNU_JAR,
+    WEIGHT,
+    WEIGHT_BUDGET,
 )
+from tests.browser.proof_report import render_report
 
 
 @dataclass
@@ -254,7 +121,7 @@ class Proof:
         """Run every check on the page as it is now, record the results and fail if one
         failed. A state seen before (same page, same title, errors, banner and dialog) is
         only checked with axe again, as the calling test asks."""
-        seen = page.evaluate(_STATE_JS)
+        seen = page.evaluate(STATE_JS)
         path = urlparse(page.url).path
         area = "staff" if path.startswith("/staff") else "public"
         signed_in = "signed in" if seen["signedIn"] else "anonymous"
@@ -325,7 +192,7 @@ class Proof:
 
     @staticmethod
     def _targets(page) -> Check:
-        found = page.evaluate(_TARGETS_JS)
+        found = page.evaluate(TARGETS_JS)
         problems = found["problems"]
         summary = f"{found['checked']} targets, {len(problems)} too small"
         return Check(not problems, summary, problems)
@@ -335,7 +202,7 @@ class Proof:
         size = page.viewport_size
         page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
         try:
-            width, wide = page.evaluate(_REFLOW_JS, REFLOW_WIDTH)
+            width, wide = page.evaluate(REFLOW_JS, REFLOW_WIDTH)
         finally:
             page.set_viewport_size(size)
         problems = [] if width <= REFLOW_WIDTH else [f"too wide: {element}" for element in wide]
@@ -346,7 +213,7 @@ class Proof:
         problems = []
         checked = 0
         someone_elses = path in SOMEONE_ELSES_DETAILS
-        for found in page.evaluate(_FIELDS_JS):
+        for found in page.evaluate(FIELDS_JS):
             expected = PERSONAL_FIELDS.get(found["name"])
             if someone_elses and expected is not None:
                 checked += 1
@@ -382,7 +249,7 @@ class Proof:
         """The live server does not compress (production's proxy does), so each response
         body is gzip-compressed here: the document plus every same-origin resource it loaded."""
         total = gzip_size(body)
-        for url in page.evaluate(_RESOURCES_JS):
+        for url in page.evaluate(RESOURCES_JS):
             if url not in self.asset_sizes:
                 self.asset_sizes[url] = gzip_size(page.request.get(url).body())
             total += self.asset_sizes[url]
@@ -480,100 +347,6 @@ class Proof:
         (self.report / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         (self.report / "index.html").write_text(render_report(results))
         return summary
-
-
-def versions(chromium: str) -> dict[str, str]:
-    script = Path(axe_module.__file__).with_name("axe.min.js").read_text()[:200]
-    axe_version = re.search(r"axe v([\d.]+)", script).group(1)
-    vnu = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--version"], capture_output=True, text=True, check=True
-    ).stdout.split()[0]
-    return {
-        "chromium": chromium,
-        "axe_core": axe_version,
-        "vnu": vnu,
-    }
-
-
-def _cell(check: dict | None) -> str:
-    if check is None:
-        return '<td class="na">not applicable</td>'
-    mark = "pass" if check["passed"] else "fail"
-    problems = "".join(f"<li>{html.escape(problem)}</li>" for problem in check["problems"])
-    return (
-        f'<td class="{mark}">{mark.upper()}: {html.escape(check["summary"])}'
-        + (f"<ul>{problems}</ul>" if problems else "")
-        + "</td>"
-    )
-
-
-def render_report(results: dict) -> str:
-    summary = results["summary"]
-    rows = []
-    for state in results["states"]:
-        shot = f'<a href="{state["screenshot"]}">screenshot</a>' if state["screenshot"] else "none"
-        rows.append(
-            "<tr>"
-            f"<td>{state['number']}</td><td>{html.escape(state['url'])}</td>"
-            f"<td>{html.escape(state['who'])}</td><td>{html.escape(state['state'])}</td>"
-            f"<td>{state['status']}</td>"
-            + "".join(_cell(state["checks"].get(name)) for name in PAGE_CHECKS)
-            + f"<td>{shot}</td></tr>"
-        )
-    totals = "".join(
-        f"<tr><th>{html.escape(name)}</th><td>{html.escape(json.dumps(figures))}</td></tr>"
-        for name, figures in summary["checks"].items()
-    )
-    tests = "".join(
-        f"<tr><th>{html.escape(name)}</th><td><ul>"
-        + "".join(
-            f"<li>{html.escape(test)}: {html.escape(outcome)}</li>"
-            for test, outcome in outcomes.items()
-        )
-        + "</ul></td></tr>"
-        for name, outcomes in results["tests"].items()
-    )
-    how = "".join(
-        f"<li><strong>{html.escape(name)}</strong>: {html.escape(text)}</li>"
-        for name, text in results["how"].items()
-    )
-    heads = "".join(f"<th>{html.escape(name)}</th>" for name in PAGE_CHECKS)
-    return f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<title>Accessibility report {summary["date"]}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 1rem; }}
-table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #999; padding: 4px; vertical-align: top; text-align: left; }}
-.pass {{ background: #e6f4ea; }} .fail {{ background: #fde2e1; }} .na {{ color: #555; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Accessibility report {summary["date"]}</h1>
-<p>Chromium {summary["chromium"]}, axe-core {summary["axe_core"]}, Nu HTML Checker
-{summary["vnu"]}: {summary["states"]} states of {summary["pages"]} pages
-({summary["public_states"]} public, {summary["staff_states"]} staff).</p>
-<h2>How each check works</h2>
-<ul>{how}</ul>
-<h2>Totals</h2>
-<table>{totals}</table>
-<h2>Checks that are whole tests</h2>
-<table>{tests}</table>
-<h2>Each page state</h2>
-<table>
-<thead><tr><th>#</th><th>Page</th><th>Who</th><th>State</th><th>Status</th>{heads}
-<th>Screenshot</th></tr></thead>
-<tbody>
-{"".join(rows)}
-</tbody>
-</table>
-</main>
-</body>
-</html>
-"""
 
 
 PROOF = Proof()

@@ -4,7 +4,7 @@ authenticator app, then carry requests from receipt to the decision letter down 
 forwarded to the IOPC, withdrawn). axe-core checks every page and state on the way, each action's
 form with its errors included.
 
-Requests start in the database (tests.app.test_staff_actions.new_request), already as far along
+Requests start in the database (tests.requests_data.request_through), already as far along
 as the branch needs, so that the browser spends its time on the steps under test.
 """
 
@@ -19,14 +19,13 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from reviews.staff_accounts import current_totp_step, totp_code
 from reviews.workflow import ACTIONS, RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, Status
 from staff.access import CASEWORKER, TEAM_LEADER
 from staff.actions import DONE
-from tests.app.test_staff_actions import new_request, status_of
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, keeps_alive, time_out_warning_opens
+from tests.browser.conftest import sign_in as sign_in_page
 from tests.browser.proof import PROOF
-from tests.requests_data import TODAY
+from tests.requests_data import TODAY, main_path, request_through, status_of
 from tests.staff_helpers import StaffAccount, make_staff
 
 
@@ -77,6 +76,11 @@ class Staff:
         expect(banner).to_contain_text(DONE[action_name])
         self.check()
 
+    def write(self, action_name: str, label: str, text: str, error: str) -> None:
+        """An action that asks for one piece of writing: sent empty (its `error`), then with
+        `text` typed into `label`."""
+        self.act(action_name, type_into(label, text), errors=(error,))
+
 
 @pytest.fixture
 def sign_in(browser, live_server, live_app, page, axe):
@@ -91,14 +95,7 @@ def sign_in(browser, live_server, live_app, page, axe):
         tabs.append(tab)
         # Every page here answers in well under a second: don't wait 30 s for a missing one.
         tab.set_default_timeout(5000)
-        tab.goto("/staff/sign-in")
-        tab.get_by_label("Email address").fill(account.email)
-        tab.get_by_label("Password", exact=True).fill(account.password)
-        tab.get_by_role("button", name="Continue").click()
-        expect(tab.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-        tab.get_by_label("Security code").fill(totp_code(account.totp_secret, current_totp_step()))
-        tab.get_by_role("button", name="Sign in").click()
-        expect(tab.get_by_role("heading", level=1)).not_to_have_text("Enter your security code")
+        sign_in_page(tab, live_app, account)
         return Staff(tab, account, axe)
 
     yield signed_in
@@ -154,7 +151,7 @@ def not_upheld(page: Page) -> None:
 
 def test_valid_requests_upheld_and_not_upheld_to_the_decision_letter(live_app, sign_in):
     caseworker = sign_in(CASEWORKER, name="Casey Worker")
-    upheld_id = new_request(live_app, adjustments=["callback", "large-print"])
+    upheld_id = request_through(live_app, adjustments=["callback", "large-print"])
     caseworker.open_request(upheld_id)
     caseworker.check()
     adjustments = caseworker.page.locator(".govuk-notification-banner", has_text="Adjustments")
@@ -196,15 +193,8 @@ def test_valid_requests_upheld_and_not_upheld_to_the_decision_letter(live_app, s
         ),
     )
     # The second request is already with the caseworker, and its outcome was reasonable.
-    not_upheld_id = new_request(
-        live_app,
-        ("acknowledge", caseworker.account, {}),
-        ("decide_valid", caseworker.account, {}),
-        ("notify_parties", caseworker.account, {}),
-        ("request_mps_info", caseworker.account, {"due_on": TODAY}),
-        ("mps_info_received", caseworker.account, {}),
-        ("allocate", leader.account, {"owner": str(caseworker.account.id)}),
-        ("start_review", caseworker.account, {}),
+    not_upheld_id = request_through(
+        live_app, *main_path("start_review", by=caseworker.account, leader=leader.account)
     )
     caseworker.open_request(not_upheld_id)
     caseworker.act("record_decision", not_upheld)
@@ -250,12 +240,13 @@ def test_not_valid_forwarded_to_the_iopc_and_withdrawn(live_app, sign_in):
     caseworker = sign_in(CASEWORKER)
     acknowledged = ("acknowledge", caseworker.account, {})
 
-    not_valid = new_request(live_app, acknowledged)
+    not_valid = request_through(live_app, acknowledged)
     caseworker.open_request(not_valid)
-    caseworker.act(
+    caseworker.write(
         "ask_requester",
-        type_into("What information do you need?", "A copy of your outcome letter"),
-        errors=("Enter what information you need from the requester",),
+        "What information do you need?",
+        "A copy of your outcome letter",
+        "Enter what information you need from the requester",
     )
     caseworker.act("information_received")
 
@@ -273,26 +264,28 @@ def test_not_valid_forwarded_to_the_iopc_and_withdrawn(live_app, sign_in):
     )
     expect_status(live_app, not_valid, Status.NO_RIGHT_OF_REVIEW, caseworker)
 
-    iopc = new_request(live_app, acknowledged, review_body_named="not-sure")
+    iopc = request_through(live_app, acknowledged, review_body_named="not-sure")
     caseworker.open_request(iopc)
-    caseworker.act(
+    caseworker.write(
         "forward_to_iopc",
-        type_into("What exactly did you send the IOPC?", "The request form and outcome letter"),
-        errors=("Enter exactly what you sent the IOPC",),
+        "What exactly did you send the IOPC?",
+        "The request form and outcome letter",
+        "Enter exactly what you sent the IOPC",
     )
     expect_status(live_app, iopc, Status.FORWARDED_TO_IOPC, caseworker)
 
-    withdrawn = new_request(
+    withdrawn = request_through(
         live_app,
         acknowledged,
         ("decide_valid", caseworker.account, {}),
         ("notify_parties", caseworker.account, {}),
     )
     caseworker.open_request(withdrawn)
-    caseworker.act(
+    caseworker.write(
         "withdraw",
-        type_into("How and why did they withdraw?", "Signed letter received: resolved locally."),
-        errors=("Enter how and why the request was withdrawn",),
+        "How and why did they withdraw?",
+        "Signed letter received: resolved locally.",
+        "Enter how and why the request was withdrawn",
     )
     expect_status(live_app, withdrawn, Status.WITHDRAWN, caseworker)
     # Nothing more can happen to any of them.
@@ -304,7 +297,9 @@ def test_late_requests_accepted_and_refused(live_app, sign_in):
     caseworker = sign_in(CASEWORKER)
     acknowledged = ("acknowledge", caseworker.account, {})
 
-    accepted = new_request(live_app, acknowledged, is_late=True, late_reason="I was in hospital.")
+    accepted = request_through(
+        live_app, acknowledged, is_late=True, late_reason="I was in hospital."
+    )
     caseworker.open_request(accepted)
     expect(caseworker.page.get_by_text("Late: the 28 days had ended")).to_be_visible()
     caseworker.act("consider_late")
@@ -318,7 +313,7 @@ def test_late_requests_accepted_and_refused(live_app, sign_in):
     )
     expect_status(live_app, accepted, Status.ACCEPTED, caseworker)
 
-    refused = new_request(
+    refused = request_through(
         live_app,
         acknowledged,
         ("consider_late", caseworker.account, {}),
@@ -326,10 +321,11 @@ def test_late_requests_accepted_and_refused(live_app, sign_in):
         late_reason="I forgot.",
     )
     caseworker.open_request(refused)
-    caseworker.act(
+    caseworker.write(
         "refuse_late",
-        type_into("Why are you refusing it?", "No special circumstances: sent a year late."),
-        errors=("Enter why you are refusing the late request",),
+        "Why are you refusing it?",
+        "No special circumstances: sent a year late.",
+        "Enter why you are refusing the late request",
     )
     expect_status(live_app, refused, Status.REFUSED_LATE, caseworker)
     assert caseworker.page.console_errors == []
@@ -339,14 +335,7 @@ def test_staff_are_warned_before_being_signed_out(page, sign_in, axe):
     page.clock.install()
     sign_in("caseworker")
     page.wait_for_load_state("load")
-    dialog = page.locator("dialog.app-timeout-warning")
-    page.clock.run_for("27:50")
-    expect(dialog).to_be_hidden()
-    page.clock.run_for("00:10")
-    expect(dialog).to_be_visible()
-    expect(page.get_by_role("heading", name="You will be signed out soon")).to_be_focused()
+    dialog = time_out_warning_opens(page, "27:50", "You will be signed out soon")
     assert_no_axe_violations(axe, page)
-    with page.expect_response(lambda r: r.url.endswith("/staff/keep-alive")) as kept:
-        page.get_by_role("button", name="Stay signed in").click()
-    assert kept.value.status == 204
-    expect(dialog).to_be_hidden()
+    stay = page.get_by_role("button", name="Stay signed in").click
+    keeps_alive(page, dialog, "/staff/keep-alive", stay)

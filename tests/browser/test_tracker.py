@@ -14,20 +14,13 @@ from portal import tracker
 from reviews.database import db
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
-from tests.app.test_journey import Journey
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, keeps_alive, time_out_warning_opens
+from tests.journey import Journey
 from tests.journey_data import complainant_steps, pdf_bytes
 
 SURNAME = "Example"
 YOUR_REQUEST = "Your review request"
 MAX_TABS = 30
-
-
-@pytest.fixture(autouse=True)
-def _fail_fast(request):
-    """Every page here answers in well under a second: don't wait 30 s for a missing one."""
-    if "page" in request.fixturenames:
-        request.getfixturevalue("page").set_default_timeout(5000)
 
 
 @pytest.fixture
@@ -267,25 +260,15 @@ def test_too_many_failed_look_ups_give_a_plain_429_page(page, axe, reference):
 def test_time_out_warning_opens_after_28_minutes_and_stay_signed_in_works(page, axe, reference):
     page.clock.install()
     look_up(page, reference)
-    dialog = page.locator("dialog.app-timeout-warning")
-    heading = page.get_by_role("heading", name="You will be signed out soon")
-    expect(dialog).to_be_hidden()
-
-    page.clock.run_for("27:50")
-    expect(dialog).to_be_hidden()
-    page.clock.run_for("00:10")
-    expect(dialog).to_be_visible()
-    expect(heading).to_be_focused()
+    expect(page.locator("dialog.app-timeout-warning")).to_be_hidden()
+    dialog = time_out_warning_opens(page, "27:50", "You will be signed out soon")
     expect(dialog.locator("[data-countdown]")).to_have_text("2 minutes")
     assert page.evaluate("document.querySelector('dialog').matches(':modal')")
     assert_no_axe_violations(axe, page)
 
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Stay signed in"
-    with page.expect_response(lambda r: path_of(r) == "/track/keep-alive") as kept:
-        page.keyboard.press("Enter")
-    assert kept.value.status == 204
-    expect(dialog).to_be_hidden()
+    keeps_alive(page, dialog, "/track/keep-alive", lambda: page.keyboard.press("Enter"))
     assert path_of(page) == "/track/your-request"
 
     # The clock restarted: no warning until 28 minutes after "Stay signed in".
@@ -331,10 +314,7 @@ def test_escape_closes_the_time_out_warning_and_keeps_you_signed_in(page, refere
     page.clock.run_for("28:00")
     expect(dialog).to_be_visible()
 
-    with page.expect_response(lambda r: path_of(r) == "/track/keep-alive") as kept:
-        page.keyboard.press("Escape")
-    assert kept.value.status == 204
-    expect(dialog).to_be_hidden()
+    keeps_alive(page, dialog, "/track/keep-alive", lambda: page.keyboard.press("Escape"))
     # Closing the warning is choosing to stay: two minutes on, the page is still there.
     page.clock.run_for("05:00")
     expect(dialog).to_be_hidden()

@@ -31,13 +31,18 @@ from reviews.staff_accounts import current_totp_step, totp_code
 from reviews.tracking import current_stage
 from reviews.workflow import Status, available_actions, record_status
 from staff.access import ROLES
-from tests.app.test_journey import Journey
-from tests.app.test_pages import PUBLIC_BLUEPRINTS, public_pages_without_arguments
-from tests.app.test_staff_access import PUBLIC_ENDPOINTS
-from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations
-from tests.browser.proof import PROOF, PROOF_TESTS
+from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations, sign_in
+from tests.browser.proof import PROOF
+from tests.browser.proof_checks import PROOF_TESTS
+from tests.journey import Journey
 from tests.journey_data import complainant_steps
-from tests.staff_helpers import make_staff, next_code
+from tests.site_map import (
+    PUBLIC_BLUEPRINTS,
+    STAFF_PUBLIC_ENDPOINTS,
+    public_get_paths,
+    public_pages_without_arguments,
+)
+from tests.staff_helpers import make_staff
 
 # 404 and 503 are reached for real below, 403 on staff pages and 429 in test_tracker.py; each
 # is also shown through the real error handler from a test-only address, with these others
@@ -48,13 +53,6 @@ FILES = {"staff.download_document", "staff.audit_export"}
 # Addresses that only ever send the browser on to another page.
 REDIRECTS = {"portal.journey_start"}
 SURNAME = "Example"
-
-
-@pytest.fixture(autouse=True)
-def _fail_fast(request):
-    """Every page here answers in well under a second: don't wait 30 s for a missing one."""
-    if "page" in request.fixturenames:
-        request.getfixturevalue("page").set_default_timeout(5000)
 
 
 def path_of(page) -> str:
@@ -70,12 +68,9 @@ def pages_a_new_visitor_can_open(live_app) -> list[str]:
     """Every public address without arguments that answers with its own page to someone who
     has sent nothing yet (the rest send them to the start of their journey or the tracker)."""
     return sorted(
-        rule.rule
-        for rule in live_app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
-        and "GET" in rule.methods
-        and not rule.arguments
-        and live_app.test_client().get(rule.rule).status_code == 200
+        path
+        for path in public_get_paths(live_app)
+        if live_app.test_client().get(path).status_code == 200
     )
 
 
@@ -215,7 +210,7 @@ def staff_pages(live_app, role: str, arguments: dict[str, list]) -> list[str]:
         for rule in live_app.url_map.iter_rules():
             if (
                 not rule.endpoint.startswith("staff.")
-                or rule.endpoint in PUBLIC_ENDPOINTS | FILES
+                or rule.endpoint in STAFF_PUBLIC_ENDPOINTS | FILES
                 or "GET" not in rule.methods
                 or role not in getattr(live_app.view_functions[rule.endpoint], "allowed_roles")
             ):
@@ -236,15 +231,10 @@ def actions_open_to(live_app, request_id: int, user) -> list[str]:
         return [action.name for action in available_actions(review_request, staff_user)]
 
 
-def sign_in(page, live_app, role: str):
+def sign_in_as(page, live_app, role: str):
+    """A new account with `role`, signed in on `page`; the proof records pages as theirs."""
     user = make_staff(live_app, role)
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.locator("#password").fill(user.password)
-    submit(page, "Continue")
-    page.locator("#code").fill(next_code(live_app, user))
-    submit(page, "Sign in")
-    assert not path_of(page).startswith(("/staff/sign-in", "/staff/two-factor")), page.url
+    sign_in(page, live_app, user)
     PROOF.current_role = role
     return user
 
@@ -308,7 +298,7 @@ def test_the_staff_sign_in_pages(live_app, page, axe):
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_staff_page_for_each_role(live_app, page, axe, staff_arguments, role):
-    user = sign_in(page, live_app, role)
+    user = sign_in_as(page, live_app, role)
     (request_id,) = staff_arguments["request_id"]
     actions = actions_open_to(live_app, request_id, user)
     pages = staff_pages(live_app, role, {**staff_arguments, "action_name": actions})
@@ -330,7 +320,7 @@ def test_a_password_set_from_a_link(live_app, live_server, browser, page, axe):
     """An admin resets a password and sees the link; the colleague opens it in a browser of
     their own and sends the form empty; a spoilt link shows that it has expired."""
     colleague = make_staff(live_app, "caseworker", "colleague@example.org")
-    sign_in(page, live_app, "admin")
+    sign_in_as(page, live_app, "admin")
     page.goto(f"/staff/users/{colleague.id}")
     submit(page, "Reset password")
     assert path_of(page) == f"/staff/users/{colleague.id}/set-password-link"

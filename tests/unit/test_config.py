@@ -2,19 +2,7 @@ import pytest
 
 from web.config import ConfigError, load_config
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch, tmp_path):
-    for name in (
-        "SECRET_KEY",
-        "DATABASE_URL",
-        "APP_ENV",
-        "MAX_UPLOAD_FILE_MB",
-        "EMAIL_BACKEND",
-        "PUBLIC_BASE_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("config_environment")
 
 
 def test_production_is_the_default_and_needs_a_secret():

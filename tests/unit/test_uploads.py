@@ -10,13 +10,7 @@ import pytest
 from PIL import Image, ImageCms
 from pypdf import PdfWriter
 
-from reviews.uploads import (
-    HTML_ACCEPT,
-    CheckedUpload,
-    UploadRejected,
-    check_upload,
-    safe_filename,
-)
+from reviews.uploads import HTML_ACCEPT, CheckedUpload, UploadRejected, check_upload, safe_filename
 
 MB = 1024 * 1024
 LIMIT = 10 * MB
