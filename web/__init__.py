@@ -14,10 +14,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reviews.database import db
 from web.audit_origin import init_audit_origin
-from web.config import PROJECT_ROOT, load_config
+from web.config import load_config
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
 from web.forms import init_form_kit
+from web.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 from web.request_log import init_request_log
 from web.security import init_security
 
@@ -32,8 +33,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(settings["INSTANCE_PATH"]),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
     )
     app.config.from_mapping(settings)
     app.log_exception = log_exception_safely  # type: ignore[method-assign]
@@ -43,7 +44,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     init_audit_origin(app)
     _init_templates(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     init_security(app)
@@ -66,7 +67,7 @@ def _trust_proxies(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            FileSystemLoader(str(TEMPLATES_DIR)),
             PrefixLoader(
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
@@ -96,7 +97,7 @@ def _fingerprint(path: Path) -> str:
 
 def static_url(filename: str) -> str:
     """A static file's URL with a content fingerprint, so browsers can cache it for long."""
-    return url_for("static", filename=filename, v=_fingerprint(PROJECT_ROOT / "static" / filename))
+    return url_for("static", filename=filename, v=_fingerprint(STATIC_DIR / filename))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 class ConfigError(RuntimeError):
     """The environment does not describe a service that can run safely."""
@@ -96,7 +94,9 @@ def load_config(environment: str | None = None) -> dict[str, object]:
     if environment not in {"production", "development", "test"}:
         raise ConfigError(f"APP_ENV must be production, development or test, not {environment!r}")
     production = environment == "production"
-    instance_path = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    # Relative to where the service is started, never to the code: installed, that is
+    # site-packages. Absolute, as Flask wants.
+    instance_path = Path(os.environ.get("INSTANCE_PATH") or "instance").absolute()
 
     secret_key = os.environ.get("SECRET_KEY", "")
     if not secret_key:
