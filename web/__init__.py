@@ -18,6 +18,7 @@ from web.config import load_config
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
 from web.forms import init_form_kit
+from web.logs import configure_logging
 from web.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 from web.request_log import init_request_log
 from web.security import init_security
@@ -29,6 +30,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the app: configuration from the environment, then `config` on top (tests use it)."""
     settings = load_config(str(config["APP_ENV"]) if config and "APP_ENV" in config else None)
     settings.update(config or {})
+    configure_logging(str(settings["LOG_LEVEL"]))
 
     app = Flask(
         __name__,
@@ -40,6 +42,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.log_exception = log_exception_safely  # type: ignore[method-assign]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # First, so that every request has its id before anything (CSRF, rate limits) can refuse it.
+    init_request_log(app)
     _trust_proxies(app)
     init_audit_origin(app)
     _init_templates(app)
@@ -48,7 +52,6 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     init_security(app)
-    init_request_log(app)
     init_errors(app)
     _register_blueprints(app)
     return app

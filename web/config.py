@@ -88,6 +88,16 @@ def _development_secret(instance_path: Path) -> str:
     return secret_file.read_text().strip()
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level() -> str:
+    level = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+    return level
+
+
 def load_config(environment: str | None = None) -> dict[str, object]:
     """Build the Flask configuration for `environment` (default: $APP_ENV, else production)."""
     environment = environment or os.environ.get("APP_ENV", "production")
@@ -165,6 +175,8 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_MAX_HOURS", 24) * 3600,
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_HOURS", 20) * 3600,
         "TESTING": environment == "test",
+        # Every process logs JSON lines to standard error at this level and above (web.logs).
+        "LOG_LEVEL": _log_level(),
     }
     if production and config["EMAIL_BACKEND"] in ("", "log"):
         raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")
