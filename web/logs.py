@@ -29,7 +29,8 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Loggers that would write what a person sent: SQLAlchemy's statements and their parameters (at
 # INFO, as soon as the root logger is at INFO), and the development server's raw request lines
 # (query strings, save-and-return tokens). The service's own request line replaces the latter.
-QUIET_LOGGERS = ("sqlalchemy", "werkzeug")
+# And libraries that narrate their work at INFO: WeasyPrint's steps, fontTools' font subsetting.
+QUIET_LOGGERS = ("sqlalchemy", "werkzeug", "weasyprint.progress", "fontTools")
 
 _ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
