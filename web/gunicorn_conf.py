@@ -34,6 +34,8 @@ graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
 errorlog = "-"
+# No gunicornc control socket: nothing uses it, and it would be written under $HOME.
+control_socket_disable = True
 
 
 class JsonLogger(Logger):
@@ -57,7 +59,6 @@ class JsonLogger(Logger):
                 "route": environ.get(ENVIRON_ROUTE, "-"),
                 "status": int(status) if str(status).isdigit() else status,
                 "duration_ms": round(request_time.total_seconds() * 1000, 1),
-                "bytes": getattr(resp, "sent", None),
                 "request_id": environ.get(ENVIRON_REQUEST_ID, "-"),
             },
         )
