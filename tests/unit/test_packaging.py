@@ -40,3 +40,11 @@ def test_the_files_the_code_reads_are_the_ones_it_ships() -> None:
     found = (paths.TEMPLATES_DIR, paths.STATIC_DIR, paths.MIGRATIONS_DIR)
     shipped = ("web.templates", "web.static", "web.migrations")
     assert found == tuple(ROOT / mapped[package] for package in shipped)
+
+
+def test_the_readme_quotes_the_procfile_and_the_deploy_script_as_they_are() -> None:
+    readme = (ROOT / "README.md").read_text()
+    procfile = (ROOT / "Procfile").read_text()
+    assert f"```\n{procfile}```" in readme, "README's Procfile block differs from the Procfile"
+    assert "scripts/deploy.sh VENV_DIR WHEEL_DIR" in readme
+    assert "scripts/deploy.sh VENV_DIR WHEEL_DIR" in (ROOT / "scripts/deploy.sh").read_text()
