@@ -19,17 +19,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	touch $@ $(RUNTIME_STAMP)
 
-run: $(RUNTIME_STAMP) ## Serve the service on http://127.0.0.1:5000 with the embedded SQLite database
+run: $(RUNTIME_STAMP) ## Serve http://127.0.0.1:5000 and run the worker beside it (Procfile.dev), on SQLite
 	APP_ENV=development $(BIN)/flask --app wsgi db upgrade
-	@echo "Open http://$(HOST):$(PORT)/ in your browser (Ctrl+C stops the server)."
-	APP_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	@echo "Open http://$(HOST):$(PORT)/ in your browser (Ctrl+C stops the server and the worker)."
+	APP_ENV=development HOST=$(HOST) PATH="$(abspath $(BIN)):$$PATH" \
+	  $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 chromium: ## Make sure Debian's Chromium is installed for the browser tests
 	@scripts/ensure-chromium.sh

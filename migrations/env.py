@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
@@ -8,10 +7,8 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the app's own loggers (the request log) working when migrations run in-process.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Logging is the app's (web.logs: JSON lines to standard error); the app is always built before
+# the migrations run (flask db ..., the tests), so alembic.ini configures none.
 logger = logging.getLogger("alembic.env")
 
 

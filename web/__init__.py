@@ -14,10 +14,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reviews.database import db
 from web.audit_origin import init_audit_origin
-from web.config import PROJECT_ROOT, load_config
+from web.config import load_config
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
 from web.forms import init_form_kit
+from web.logs import configure_logging
+from web.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 from web.request_log import init_request_log
 from web.security import init_security
 
@@ -28,26 +30,28 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the app: configuration from the environment, then `config` on top (tests use it)."""
     settings = load_config(str(config["APP_ENV"]) if config and "APP_ENV" in config else None)
     settings.update(config or {})
+    configure_logging(str(settings["LOG_LEVEL"]))
 
     app = Flask(
         __name__,
         instance_path=str(settings["INSTANCE_PATH"]),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
     )
     app.config.from_mapping(settings)
     app.log_exception = log_exception_safely  # type: ignore[method-assign]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # First, so that every request has its id before anything (CSRF, rate limits) can refuse it.
+    init_request_log(app)
     _trust_proxies(app)
     init_audit_origin(app)
     _init_templates(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     init_security(app)
-    init_request_log(app)
     init_errors(app)
     _register_blueprints(app)
     return app
@@ -66,7 +70,7 @@ def _trust_proxies(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            FileSystemLoader(str(TEMPLATES_DIR)),
             PrefixLoader(
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
@@ -96,7 +100,7 @@ def _fingerprint(path: Path) -> str:
 
 def static_url(filename: str) -> str:
     """A static file's URL with a content fingerprint, so browsers can cache it for long."""
-    return url_for("static", filename=filename, v=_fingerprint(PROJECT_ROOT / "static" / filename))
+    return url_for("static", filename=filename, v=_fingerprint(STATIC_DIR / filename))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 class ConfigError(RuntimeError):
     """The environment does not describe a service that can run safely."""
@@ -90,13 +88,25 @@ def _development_secret(instance_path: Path) -> str:
     return secret_file.read_text().strip()
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level() -> str:
+    level = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+    return level
+
+
 def load_config(environment: str | None = None) -> dict[str, object]:
     """Build the Flask configuration for `environment` (default: $APP_ENV, else production)."""
     environment = environment or os.environ.get("APP_ENV", "production")
     if environment not in {"production", "development", "test"}:
         raise ConfigError(f"APP_ENV must be production, development or test, not {environment!r}")
     production = environment == "production"
-    instance_path = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    # Relative to where the service is started, never to the code: installed, that is
+    # site-packages. Absolute, as Flask wants.
+    instance_path = Path(os.environ.get("INSTANCE_PATH") or "instance").absolute()
 
     secret_key = os.environ.get("SECRET_KEY", "")
     if not secret_key:
@@ -165,6 +175,8 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_MAX_HOURS", 24) * 3600,
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_HOURS", 20) * 3600,
         "TESTING": environment == "test",
+        # Every process logs JSON lines to standard error at this level and above (web.logs).
+        "LOG_LEVEL": _log_level(),
     }
     if production and config["EMAIL_BACKEND"] in ("", "log"):
         raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")

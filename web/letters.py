@@ -19,7 +19,7 @@ from PIL import ImageFile
 
 from reviews.letters import LetterError, LetterKind, build_letter
 from reviews.models import ReviewRequest
-from web.config import PROJECT_ROOT
+from web.paths import STATIC_DIR
 
 # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would let
 # cut-off images through the damaged-file check in reviews.uploads. Letters embed no images, so
@@ -81,7 +81,7 @@ class _NoFetching(URLFetcher):
 
 @functools.cache
 def _stylesheet() -> str:
-    css = (PROJECT_ROOT / "static" / STYLESHEET).read_text(encoding="utf-8")
+    css = (STATIC_DIR / STYLESHEET).read_text(encoding="utf-8")
     # It goes inside <style> unescaped, so it must not be able to close the element.
     if "</" in css:
         raise LetterError(f"static/{STYLESHEET} must not contain '</'")

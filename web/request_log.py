@@ -1,60 +1,67 @@
 """One structured log line per request, with nothing a person typed in it.
 
-The path is logged without its query string, and no URL in this service carries personal data,
-so the line is safe to ship to any log store. A path holding a secret (a save-and-return link's
-token) is logged as its route, so the log never holds a working link.
+The line names the route the request matched (`/request/<slug>`, `/request/resume/<token>`),
+never the path as sent, so a save-and-return token or a query string never reaches the log. A
+request that matched no route (404, 405) is logged by its path without the query, with any part
+that is not a plain lower-case word (a mistyped link's token, say) replaced by `<redacted>`.
+
+Every line logged while the request is handled carries its id (web.logs): the hook that sets it
+runs before any other, so a request refused by the CSRF check or the rate limiter has one too.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 
+from web.logs import request_id
+
 logger = logging.getLogger("reviews.request")
 
-# An upstream proxy's request id is reused only if it looks like an id, never arbitrary text.
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# What the WSGI server may read back from the environ for its own access line (gunicorn_conf).
+ENVIRON_ROUTE = "reviews.route"
+ENVIRON_REQUEST_ID = "reviews.request_id"
+
+# A path segment logged as it is: a lower-case word such as a page's slug or a number.
+_PLAIN_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 
 
 def _start_timer() -> None:
     g.request_started = time.perf_counter()
-    incoming = request.headers.get("X-Request-Id", "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    request.environ[ENVIRON_REQUEST_ID] = request_id()
 
 
-def _loggable_path() -> str:
-    if request.url_rule is not None and "token" in (request.view_args or {}):
+def loggable_route() -> str:
+    if request.url_rule is not None:
         return request.url_rule.rule
-    return request.path
+    return "/".join(
+        segment if segment == "" or _PLAIN_SEGMENT.match(segment) else "<redacted>"
+        for segment in request.path.split("/")
+    )
 
 
 def _log_request(response: Response) -> Response:
     started = g.get("request_started", time.perf_counter())
-    request_id = g.get("request_id", "-")
-    response.headers["X-Request-Id"] = request_id
+    route = loggable_route()
+    response.headers["X-Request-Id"] = request_id()
+    request.environ[ENVIRON_ROUTE] = route
     logger.info(
-        json.dumps(
-            {
-                "event": "request",
-                "method": request.method,
-                "path": _loggable_path(),
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "request_id": request_id,
-            }
-        )
+        "request",
+        extra={
+            "method": request.method,
+            "route": route,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "request_id": request_id(),
+        },
     )
     return response
 
 
 def init_request_log(app: Flask) -> None:
-    if not logger.handlers and not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logger.setLevel(logging.INFO)
-    app.before_request(_start_timer)
+    """Call before anything else registers a before-request hook; the timer goes first anyway."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_timer)
     app.after_request(_log_request)

@@ -23,8 +23,8 @@ from reviews.models import ReviewRequest
 from reviews.references import format_reference
 from tests.journey_data import complainant_steps
 from tests.pagecheck import check_page
-from web.config import PROJECT_ROOT
 from web.letters import letter_html, letter_pdf
+from web.paths import STATIC_DIR
 
 REASONS = (
     "The Met did not look at the body-worn video.\n"
@@ -259,7 +259,7 @@ def test_pdf_refuses_to_fetch_anything(app, review_request_id, monkeypatch):
 
 
 def test_stylesheet_loads_nothing_and_large_print_is_at_least_16pt():
-    css = (PROJECT_ROOT / "static" / letters.STYLESHEET).read_text()
+    css = (STATIC_DIR / letters.STYLESHEET).read_text()
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
     large_print = css.split(".letter--large-print {", 1)[1].split("}", 1)[0]
     assert "font-size: 18pt;" in large_print
