@@ -90,6 +90,66 @@ def _development_secret(instance_path: Path) -> str:
     return secret_file.read_text().strip()
 
 
+HOW_TO_MAKE_ONE = 'make one with: python -c "import secrets; print(secrets.token_hex(32))"'
+# A secret key must carry at least this much randomness: 32 random bytes.
+SECRET_KEY_BITS = 256
+
+
+def _secret_key_bits(key: str) -> float:
+    """A generous estimate of the randomness in `key`: its length times what one character of
+    its alphabet can carry (hex 4 bits, base64 6, any other printable character about 6.5)."""
+    if re.fullmatch(r"[0-9a-f]*|[0-9A-F]*", key):
+        per_character = 4.0
+    elif re.fullmatch(r"[A-Za-z0-9_\-+/=]*", key):
+        per_character = 6.0
+    else:
+        per_character = 6.5
+    return len(key) * per_character
+
+
+def _repeats_a_pattern(key: str) -> bool:
+    """True when `key` is a shorter piece said again: 'aaaa', 'abcabcabc'."""
+    return any(
+        key == (key[:period] * (len(key) // period + 1))[: len(key)]
+        for period in range(1, len(key) // 2 + 1)
+    )
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a production secret key that could be guessed: session cookies (the tracker's,
+    staff sign-in) and form tokens are only as safe as it is."""
+    if _secret_key_bits(key) < SECRET_KEY_BITS:
+        raise ConfigError(f"SECRET_KEY is too short for 32 random bytes; {HOW_TO_MAKE_ONE}")
+    if _repeats_a_pattern(key) or len(set(key)) < 10:
+        raise ConfigError(f"SECRET_KEY does not look random; {HOW_TO_MAKE_ONE}")
+
+
+def _debugger_on() -> bool:
+    """As Flask reads FLASK_DEBUG: anything but empty, 0, false or no turns the debugger on."""
+    return os.environ.get("FLASK_DEBUG", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+def check_production(config: Mapping[str, object]) -> None:
+    """Production's refusals: each names the setting and how to fix it."""
+    if config["EMAIL_BACKEND"] in ("", "log"):
+        raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")
+    if not config["PUBLIC_BASE_URL"]:
+        raise ConfigError("PUBLIC_BASE_URL must be set in production, like https://example.org")
+    if _debugger_on():
+        raise ConfigError(
+            "FLASK_DEBUG must be off in production: the debugger lets anyone who reaches it run "
+            "code on the server. Unset FLASK_DEBUG (use APP_ENV=development on your own machine)"
+        )
+    check_secret_key(str(config["SECRET_KEY"]))
+    workers = _int("WEB_CONCURRENCY", 1)
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://") and workers > 1:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI must be shared storage, like redis://host:6379/0, when "
+            f"WEB_CONCURRENCY is {workers}: with memory:// each worker counts on its own, so "
+            "every limit is multiplied by the number of workers. Or set WEB_CONCURRENCY=1"
+        )
+
+
 def load_config(environment: str | None = None) -> dict[str, object]:
     """Build the Flask configuration for `environment` (default: $APP_ENV, else production)."""
     environment = environment or os.environ.get("APP_ENV", "production")
@@ -166,9 +226,7 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_HOURS", 20) * 3600,
         "TESTING": environment == "test",
     }
-    if production and config["EMAIL_BACKEND"] in ("", "log"):
-        raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")
-    if production and not config["PUBLIC_BASE_URL"]:
-        raise ConfigError("PUBLIC_BASE_URL must be set in production, like https://example.org")
+    if production:
+        check_production(config)
     check_email_settings(config)
     return config

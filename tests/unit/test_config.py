@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from web.config import ConfigError, load_config
@@ -43,7 +45,7 @@ def test_postgres_urls_get_the_psycopg_driver(monkeypatch, url):
 
 
 def production_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     monkeypatch.setenv("EMAIL_BACKEND", "smtp")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://reviews.example/")
 
