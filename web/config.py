@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -150,6 +152,27 @@ def check_production(config: Mapping[str, object]) -> None:
         )
 
 
+# A database that does not answer gives the 503 page in seconds, not after a worker timeout.
+# PostgreSQL's connect_timeout (libpq, psycopg) counts whole seconds and 2 at the least.
+DATABASE_CONNECT_TIMEOUT_SECONDS = 2
+# The longest a request waits for a free pooled connection.
+DATABASE_POOL_TIMEOUT_SECONDS = 2
+
+
+def _with_connect_timeout(database_url: str) -> str:
+    """The URL with connect_timeout, unless it names its own. In the URL rather than in the
+    engine's connect_args, so that it goes only where the URL goes (to PostgreSQL)."""
+    url = make_url(database_url)
+    if "connect_timeout" in url.query:
+        return database_url
+    url = url.update_query_dict({"connect_timeout": str(DATABASE_CONNECT_TIMEOUT_SECONDS)})
+    return url.render_as_string(hide_password=False)
+
+
+# The longest a page (or /readyz) waits on Redis before counting rate limits in-process.
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
 def load_config(environment: str | None = None) -> dict[str, object]:
     """Build the Flask configuration for `environment` (default: $APP_ENV, else production)."""
     environment = environment or os.environ.get("APP_ENV", "production")
@@ -169,14 +192,27 @@ def load_config(environment: str | None = None) -> dict[str, object]:
     for prefix in ("postgres://", "postgresql://"):
         if database_url.startswith(prefix):
             database_url = "postgresql+psycopg://" + database_url[len(prefix) :]
+    engine_options: dict[str, object] = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        database_url = _with_connect_timeout(database_url)
+        engine_options["pool_timeout"] = DATABASE_POOL_TIMEOUT_SECONDS
 
     config: dict[str, object] = {
         "APP_ENV": environment,
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pre-ping: a connection the database dropped (a restart, a failover) is replaced
+        # before use, so the service recovers by itself when the database is back.
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis down: count in this process instead (one warning in the log) rather than fail
+        # every page; and never wait on Redis for long, so that a hung Redis hangs no page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
         # Generous, so that a library or a council office sharing one address is not locked out;
         # lookups and submissions carry their own, tighter limits.
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "300 per minute"),

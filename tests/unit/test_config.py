@@ -41,7 +41,9 @@ def test_embedded_database_lives_in_the_instance_folder(tmp_path):
 def test_postgres_urls_get_the_psycopg_driver(monkeypatch, url):
     monkeypatch.setenv("DATABASE_URL", url)
     config = load_config("development")
-    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/reviews"
+    assert config["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://u:p@db/reviews?connect_timeout=2"
+    )
 
 
 def production_environment(monkeypatch):
