@@ -217,6 +217,11 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         # lookups and submissions carry their own, tighter limits.
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "300 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # /readyz fails when no worker (`flask reviews worker`) has written its heartbeat for
+        # this long. 0: not checked (development and tests, which run no worker).
+        "WORKER_HEARTBEAT_MAX_SECONDS": _int(
+            "WORKER_HEARTBEAT_MAX_SECONDS", 120 if production else 0
+        ),
         "MAX_UPLOAD_FILE_BYTES": _int("MAX_UPLOAD_FILE_MB", 10) * 1024 * 1024,
         "MAX_UPLOAD_FILES": _int("MAX_UPLOAD_FILES", 5),
         # Room for a full set of uploads plus the form fields around them.
