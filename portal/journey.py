@@ -46,7 +46,7 @@ from reviews.journey import (
 )
 from reviews.models import Draft
 from reviews.references import format_reference
-from reviews.reminders import send_resume_link
+from reviews.reminders import queue_resume_link
 from reviews.rules import deadline_message, format_date
 from reviews.submission import DraftIncomplete, submit_draft
 from web.extensions import limiter
@@ -54,7 +54,6 @@ from web.forms import answered
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files, upload_limits
-from web.outbox import send_queued
 
 
 def _current_draft() -> Draft | None:
@@ -269,25 +268,17 @@ def check_answers():
     form = ContinueForm()
     if form.validate_on_submit():
         try:
-            review_request = submit_draft(draft, today)
+            # The confirmation is queued with the request, in its transaction; the worker
+            # sends it. No network call here: a slow mail server must not hold anyone up.
+            submit_draft(draft, today)
         except DraftIncomplete:
             return redirect(_page_url(furthest_allowed(draft.answers, today)))
-        _send_after_commit(review_request.id)
         return redirect(url_for("portal.sent"))
     return render_template(
         "portal/journey/check-answers.html",
         form=form,
         sections=summary_sections(draft, today),
     )
-
-
-def _send_after_commit(review_request_id: int | None) -> None:
-    """Try to send the confirmation now; any failure leaves it queued for the sender."""
-    try:
-        send_queued(review_request_id=review_request_id)
-    except Exception:  # the request is safely stored; the outbox keeps the message
-        db.session.rollback()
-        current_app.logger.warning("confirmation left in the outbox for the sender")
 
 
 @portal.get("/request/sent")
@@ -314,15 +305,15 @@ def save_for_later():
     if request.method == "GET":
         form.email.data = draft.resume_email or answer(draft.answers, "contact-details", "email")
     if form.validate_on_submit():
-        send_resume_link(
+        queue_resume_link(
             draft,
             answered(form.email),
             lambda token: url_for("portal.resume", token=token, _external=True),
         )
+        # The email with the link was queued in this transaction; the worker sends it.
         db.session.commit()
-        _send_after_commit(None)
         expires_at = draft.resume_token_expires_at
-        assert expires_at is not None  # send_resume_link has just set it
+        assert expires_at is not None  # queue_resume_link has just set it
         remember_date("saved_until", expires_at.date())
         return redirect(url_for("portal.saved"))
     return render_template(

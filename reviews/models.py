@@ -267,6 +267,17 @@ class OutboxMessage(Model):
     review_request: Mapped[ReviewRequest | None] = relationship()
 
 
+class WorkerHeartbeat(Model):
+    """A worker's last sign of life, one row per worker process: any web host reads it for
+    /readyz (reviews.heartbeat)."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(120), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    beat_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class CallbackRequest(Model):
     """Someone asked us to phone them: an item on the staff callback queue."""
 

@@ -24,7 +24,7 @@ def _fresh_link(draft: Draft, email: str, link_for: Callable[[str], str]) -> dic
     return {"link": link_for(token), "until": format_date(expires_at.date())}
 
 
-def send_resume_link(draft: Draft, email: str, link_for: Callable[[str], str]) -> None:
+def queue_resume_link(draft: Draft, email: str, link_for: Callable[[str], str]) -> None:
     """Save the draft for later and queue the email with its link, in the caller's
     transaction."""
     personalisation = _fresh_link(draft, email, link_for)

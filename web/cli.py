@@ -6,16 +6,15 @@ import signal
 import threading
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from reviews import clock
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.reminders import queue_deadline_reminders
 from web.outbox import SendCounts, send_due_messages
+from web.worker import DEFAULT_INTERVAL_SECONDS, queue_reminders, run_worker
 
 reviews_cli = AppGroup("reviews", help="Operate the police complaint reviews service.")
 
@@ -63,7 +62,7 @@ def _hide_password(uri: str) -> str:
 
 @reviews_cli.command("purge-drafts")
 def purge_drafts() -> None:
-    """Delete unsent drafts (and their files) that have expired. Run it hourly."""
+    """Delete unsent drafts (and their files) that have expired (the worker does hourly)."""
     deleted = purge_expired_drafts()
     db.session.commit()
     click.echo(f"Deleted {deleted} expired drafts.")
@@ -83,7 +82,8 @@ def purge_drafts() -> None:
     help="Seconds between rounds with --loop.",
 )
 def send_notifications(loop: bool, interval: float) -> None:
-    """Send the outbox messages that are due. Run it every minute from cron, or with --loop."""
+    """Send the outbox messages that are due, once (the worker does every round), or with
+    --loop until stopped."""
     if not loop:
         _echo_counts(send_due_messages())
         return
@@ -120,11 +120,19 @@ def _echo_counts(counts: SendCounts) -> None:
 
 @reviews_cli.command("send-reminders")
 def send_reminders() -> None:
-    """Remind people who saved a draft when 3 days or fewer are left. Run it daily."""
-    base_url = current_app.config["PUBLIC_BASE_URL"]
-    # Links are built as a web request to the public address would build them.
-    with current_app.test_request_context(base_url=base_url):
-        queued = queue_deadline_reminders(
-            clock.today(), lambda token: url_for("portal.resume", token=token, _external=True)
-        )
-    click.echo(f"Queued {queued} reminders.")
+    """Remind people who saved a draft when 3 days or fewer are left (the worker does hourly)."""
+    click.echo(f"Queued {queue_reminders()} reminders.")
+
+
+@reviews_cli.command("worker")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_INTERVAL_SECONDS,
+    show_default=True,
+    help="Seconds between rounds.",
+)
+def worker(interval: float) -> None:
+    """Run the worker until SIGTERM or Ctrl-C: each round sends due email, queues deadline
+    reminders and purges expired drafts (each at most hourly), and writes a heartbeat."""
+    run_worker(interval)

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a service that can run safely."""
@@ -98,6 +100,87 @@ def _log_level() -> str:
     return level
 
 
+HOW_TO_MAKE_ONE = 'make one with: python -c "import secrets; print(secrets.token_hex(32))"'
+# A secret key must carry at least this much randomness: 32 random bytes.
+SECRET_KEY_BITS = 256
+
+
+def _secret_key_bits(key: str) -> float:
+    """A generous estimate of the randomness in `key`: its length times what one character of
+    its alphabet can carry (hex 4 bits, base64 6, any other printable character about 6.5)."""
+    if re.fullmatch(r"[0-9a-f]*|[0-9A-F]*", key):
+        per_character = 4.0
+    elif re.fullmatch(r"[A-Za-z0-9_\-+/=]*", key):
+        per_character = 6.0
+    else:
+        per_character = 6.5
+    return len(key) * per_character
+
+
+def _repeats_a_pattern(key: str) -> bool:
+    """True when `key` is a shorter piece said again: 'aaaa', 'abcabcabc'."""
+    return any(
+        key == (key[:period] * (len(key) // period + 1))[: len(key)]
+        for period in range(1, len(key) // 2 + 1)
+    )
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a production secret key that could be guessed: session cookies (the tracker's,
+    staff sign-in) and form tokens are only as safe as it is."""
+    if _secret_key_bits(key) < SECRET_KEY_BITS:
+        raise ConfigError(f"SECRET_KEY is too short for 32 random bytes; {HOW_TO_MAKE_ONE}")
+    if _repeats_a_pattern(key) or len(set(key)) < 10:
+        raise ConfigError(f"SECRET_KEY does not look random; {HOW_TO_MAKE_ONE}")
+
+
+def _debugger_on() -> bool:
+    """As Flask reads FLASK_DEBUG: anything but empty, 0, false or no turns the debugger on."""
+    return os.environ.get("FLASK_DEBUG", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+def check_production(config: Mapping[str, object]) -> None:
+    """Production's refusals: each names the setting and how to fix it."""
+    if config["EMAIL_BACKEND"] in ("", "log"):
+        raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")
+    if not config["PUBLIC_BASE_URL"]:
+        raise ConfigError("PUBLIC_BASE_URL must be set in production, like https://example.org")
+    if _debugger_on():
+        raise ConfigError(
+            "FLASK_DEBUG must be off in production: the debugger lets anyone who reaches it run "
+            "code on the server. Unset FLASK_DEBUG (use APP_ENV=development on your own machine)"
+        )
+    check_secret_key(str(config["SECRET_KEY"]))
+    workers = _int("WEB_CONCURRENCY", 1)
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://") and workers > 1:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI must be shared storage, like redis://host:6379/0, when "
+            f"WEB_CONCURRENCY is {workers}: with memory:// each worker counts on its own, so "
+            "every limit is multiplied by the number of workers. Or set WEB_CONCURRENCY=1"
+        )
+
+
+# A database that does not answer gives the 503 page in seconds, not after a worker timeout.
+# PostgreSQL's connect_timeout (libpq, psycopg) counts whole seconds and 2 at the least.
+DATABASE_CONNECT_TIMEOUT_SECONDS = 2
+# The longest a request waits for a free pooled connection.
+DATABASE_POOL_TIMEOUT_SECONDS = 2
+
+
+def _with_connect_timeout(database_url: str) -> str:
+    """The URL with connect_timeout, unless it names its own. In the URL rather than in the
+    engine's connect_args, so that it goes only where the URL goes (to PostgreSQL)."""
+    url = make_url(database_url)
+    if "connect_timeout" in url.query:
+        return database_url
+    url = url.update_query_dict({"connect_timeout": str(DATABASE_CONNECT_TIMEOUT_SECONDS)})
+    return url.render_as_string(hide_password=False)
+
+
+# The longest a page (or /readyz) waits on Redis before counting rate limits in-process.
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
 def load_config(environment: str | None = None) -> dict[str, object]:
     """Build the Flask configuration for `environment` (default: $APP_ENV, else production)."""
     environment = environment or os.environ.get("APP_ENV", "production")
@@ -119,18 +202,36 @@ def load_config(environment: str | None = None) -> dict[str, object]:
     for prefix in ("postgres://", "postgresql://"):
         if database_url.startswith(prefix):
             database_url = "postgresql+psycopg://" + database_url[len(prefix) :]
+    engine_options: dict[str, object] = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        database_url = _with_connect_timeout(database_url)
+        engine_options["pool_timeout"] = DATABASE_POOL_TIMEOUT_SECONDS
 
     config: dict[str, object] = {
         "APP_ENV": environment,
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pre-ping: a connection the database dropped (a restart, a failover) is replaced
+        # before use, so the service recovers by itself when the database is back.
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis down: count in this process instead (one warning in the log) rather than fail
+        # every page; and never wait on Redis for long, so that a hung Redis hangs no page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
         # Generous, so that a library or a council office sharing one address is not locked out;
         # lookups and submissions carry their own, tighter limits.
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "300 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # /readyz fails when no worker (`flask reviews worker`) has written its heartbeat for
+        # this long. 0: not checked (development and tests, which run no worker).
+        "WORKER_HEARTBEAT_MAX_SECONDS": _int(
+            "WORKER_HEARTBEAT_MAX_SECONDS", 120 if production else 0
+        ),
         "MAX_UPLOAD_FILE_BYTES": _int("MAX_UPLOAD_FILE_MB", 10) * 1024 * 1024,
         "MAX_UPLOAD_FILES": _int("MAX_UPLOAD_FILES", 5),
         # Room for a full set of uploads plus the form fields around them.
@@ -178,9 +279,7 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         # Every process logs JSON lines to standard error at this level and above (web.logs).
         "LOG_LEVEL": _log_level(),
     }
-    if production and config["EMAIL_BACKEND"] in ("", "log"):
-        raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")
-    if production and not config["PUBLIC_BASE_URL"]:
-        raise ConfigError("PUBLIC_BASE_URL must be set in production, like https://example.org")
+    if production:
+        check_production(config)
     check_email_settings(config)
     return config

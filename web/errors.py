@@ -11,6 +11,7 @@ from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
@@ -19,6 +20,9 @@ from werkzeug.exceptions import (
 )
 
 logger = logging.getLogger("web.errors")
+
+# What the 503 page asks clients (and crawlers) to wait before trying again.
+RETRY_AFTER_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,17 @@ def init_errors(app: Flask) -> None:
         return body, status
 
     @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError) -> ResponseReturnValue:
-        logger.error("database unavailable: %s", type(error.orig).__name__)
-        return render_error(ServiceUnavailable.code)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error: OperationalError | PoolTimeout) -> ResponseReturnValue:
+        """The database refused, dropped or timed out a connection (also when the pool checks
+        one out), or every pooled connection is busy: nothing was committed, so the person can
+        try again. The pool pings each connection before use, so the first request after the
+        database is back gets a fresh one: no restart. The session is rolled back and closed at
+        the end of the request, as always."""
+        cause = error.orig if isinstance(error, OperationalError) else error
+        logger.error("database unavailable: %s", type(cause).__name__)
+        body, status = render_error(ServiceUnavailable.code)
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(InternalServerError)
     def server_error(_error: InternalServerError) -> ResponseReturnValue:

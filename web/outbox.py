@@ -1,9 +1,10 @@
 """Sending the outbox (reviews.notifications queues the messages): the email backends, each
 message's rendering from templates/emails, and the send loop.
 
-Messages are sent after commit (`send_queued` with the request's id, straight after a
-submission) and by `flask reviews send-notifications`, which sends whatever is due: messages
-never tried, and retries whose wait is over.
+Messages are sent by the worker (`flask reviews worker`, web.worker), never inside a web
+request: a mail server that is slow or hangs must not hold up the person. Each round sends
+whatever is due: messages never tried, and retries whose wait is over. `flask reviews
+send-notifications` sends one round by hand.
 
 A message about a request (`notify_requester`) does not store its tracker link: it is added
 here, when the message is rendered, from PUBLIC_BASE_URL (`tracker_url`). A message that has

@@ -25,6 +25,7 @@ from tests.journey_data import (
     replace_step,
     representative_steps,
 )
+from web.outbox import send_queued
 
 
 def requests_count() -> int:
@@ -55,7 +56,9 @@ def test_complainant_sends_a_request_and_gets_a_reference(app, journey):
         assert [entry.status for entry in review_request.timeline] == ["received"]
         reference = format_reference(review_request.reference)
         message = db.session.scalar(select(OutboxMessage))
-        assert message.status == "sent" and message.recipient == "Sam@example.com"
+        assert message.status == "queued" and message.recipient == "Sam@example.com"
+        assert send_queued() == 1  # the worker's round
+        assert message.status == "sent"
         assert message.personalisation["reference"] == reference
         assert db.session.scalar(select(Draft)).answers == {}
     assert reference in sent.text
@@ -68,6 +71,8 @@ def test_confirmation_email_holds_the_reference_and_link_but_no_complaint_detail
     caplog.set_level("INFO", logger="reviews.notifications")
     journey.walk(complainant_steps())
     journey.send()
+    with app.app_context():
+        send_queued()  # the worker's round
     logged = caplog.text
     assert "We have your review request" in logged
     assert "/track" in logged

@@ -1,6 +1,7 @@
 """Security headers, cookies and CSRF."""
 
 import re
+import secrets
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_fingerprinted_static_files_are_cached_for_a_year(app, client):
 
 
 def test_production_cookies_are_host_only_and_secure(migrated_database, tmp_path, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     monkeypatch.setenv("EMAIL_BACKEND", "smtp")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://reviews.example")
     app = make_test_app(migrated_database, tmp_path, APP_ENV="production", WTF_CSRF_ENABLED=True)

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from web.config import ConfigError, load_config
@@ -27,11 +29,13 @@ def test_embedded_database_lives_in_the_instance_folder(tmp_path):
 def test_postgres_urls_get_the_psycopg_driver(monkeypatch, url):
     monkeypatch.setenv("DATABASE_URL", url)
     config = load_config("development")
-    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/reviews"
+    assert config["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://u:p@db/reviews?connect_timeout=2"
+    )
 
 
 def production_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     monkeypatch.setenv("EMAIL_BACKEND", "smtp")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://reviews.example/")
 
