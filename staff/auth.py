@@ -35,7 +35,8 @@ from reviews.staff_accounts import (
     check_second_factor,
 )
 from reviews.two_factor import start_two_factor_set_up
-from staff.access import ROLES, role_required
+from reviews.workflow import ROLES
+from staff.access import role_required
 from staff.blueprint import staff
 from web.extensions import limiter
 from web.forms import PasswordField, TextField

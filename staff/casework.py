@@ -45,8 +45,16 @@ from reviews.models import Document, InternalNote, ReviewRequest
 from reviews.notes import render_note
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month
-from reviews.workflow import RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, available_actions
-from staff.access import CAN_READ_REQUESTS, CASEWORK, CASEWORKER, role_required
+from reviews.workflow import (
+    CAN_READ_REQUESTS,
+    CASEWORK,
+    CASEWORKER,
+    RECOMMENDATIONS,
+    STATUS_LABELS,
+    VALIDITY_REASONS,
+    available_actions,
+)
+from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import TextAreaField, TextField
 from web.letters import letter_html, letter_pdf

@@ -29,7 +29,8 @@ from reviews.models import (
 from reviews.notifications import mark_dealt_with
 from reviews.references import format_reference
 from reviews.rules import format_date
-from staff.access import CASEWORK, role_required
+from reviews.workflow import CASEWORK
+from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import RadiosField, TextAreaField
 

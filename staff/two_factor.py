@@ -18,7 +18,8 @@ from reviews.two_factor import (
     qr_code_svg,
     start_two_factor_set_up,
 )
-from staff.access import ROLES, role_required
+from reviews.workflow import ROLES
+from staff.access import role_required
 from staff.account import CurrentPasswordForm, with_current_password
 from staff.auth import (
     SIGN_IN_LIMIT,

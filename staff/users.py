@@ -35,7 +35,8 @@ from reviews.staff_accounts import (
     unlock,
 )
 from reviews.two_factor import reset_two_factor
-from staff.access import ADMIN, ROLES, role_required
+from reviews.workflow import ADMIN, ROLES
+from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import RadiosField, TextField, check_email, name_field
 
