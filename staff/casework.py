@@ -203,9 +203,7 @@ def requests_queue():
 
 def request_for_current_user(request_id: int, *options: ORMOption) -> ReviewRequest:
     """The request, if this person may see it (404 or 403 if not), loaded with `options`."""
-    review_request = db.session.get(ReviewRequest, request_id, options=options)
-    if review_request is None:
-        abort(404)
+    review_request = db.get_or_404(ReviewRequest, request_id, options=options)
     if not can_view(current_user, review_request):
         abort(403)
     return review_request

@@ -90,14 +90,11 @@ class FormatDoneForm(FlaskForm):
 
 def _callback_or_404(callback_id: int) -> CallbackRequest:
     # With its tries and who made each: the callback's page lists them.
-    callback = db.session.get(
+    return db.get_or_404(
         CallbackRequest,
         callback_id,
         options=[selectinload(CallbackRequest.attempts).joinedload(CallbackAttempt.staff_user)],
     )
-    if callback is None:
-        abort(404)
-    return callback
 
 
 def _audit_callback(action: str, callback: CallbackRequest, **detail: object) -> None:
@@ -194,9 +191,7 @@ def formats():
 @role_required(*CASEWORK)
 def format_done(format_id: int):
     """What was asked for, how to reply, and (while open) a form to mark it as answered."""
-    format_request = db.session.get(AccessibleFormatRequest, format_id)
-    if format_request is None:
-        abort(404)
+    format_request = db.get_or_404(AccessibleFormatRequest, format_id)
     form = FormatDoneForm()
     if format_request.status == OPEN and form.validate_on_submit():
         format_request.status = DONE
