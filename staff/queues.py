@@ -9,6 +9,8 @@ every change is in the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -121,6 +123,19 @@ def _open_list(template: str, query: Select, **context: object) -> str:
     )
 
 
+def _item_page(
+    template: str, form: FlaskForm | None, audit_view: Callable[[], None], **context: object
+) -> str:
+    """A callback's or a format request's page, with `form` while it is open. The look is
+    audited, but not again when the form comes back with errors: that is the same visit."""
+    if form is None or not form.errors:
+        audit_view()
+        db.session.commit()
+    return render_template(
+        template, form=form, today=clock.today(), format_date=format_date, **context
+    )
+
+
 @staff.get("/callbacks")
 @role_required(*CASEWORK)
 def callbacks():
@@ -147,18 +162,14 @@ def callback_attempt(callback_id: int):
         _audit_callback("recorded-call-attempt", callback, result=form.result.data)
         db.session.commit()
         return redirect(url_for("staff.callback_attempt", callback_id=callback.id) + "#tries")
-    if not form.errors:
-        _audit_callback("viewed-callback", callback)
-        db.session.commit()
-    return render_template(
+    return _item_page(
         "staff/callback.html",
+        form if callback.status == OPEN else None,
+        lambda: _audit_callback("viewed-callback", callback),
         callback=callback,
-        form=form if callback.status == OPEN else None,
         call_results=CALL_RESULTS,
         closing_outcomes=CLOSING_OUTCOMES,
         sources=SOURCES,
-        today=clock.today(),
-        format_date=format_date,
         format_reference=format_reference,
     )
 
@@ -200,16 +211,12 @@ def format_done(format_id: int):
         _audit_format("answered-format-request", format_request)
         db.session.commit()
         return redirect(url_for("staff.formats"))
-    if not form.errors:
-        _audit_format("viewed-format-request", format_request)
-        db.session.commit()
-    return render_template(
+    return _item_page(
         "staff/format.html",
+        form if format_request.status == OPEN else None,
+        lambda: _audit_format("viewed-format-request", format_request),
         item=format_request,
-        form=form if format_request.status == OPEN else None,
         formats=FORMATS,
-        today=clock.today(),
-        format_date=format_date,
     )
 
 
