@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -71,10 +71,7 @@ def tracked(view: Callable) -> Callable:
             session["tracking_ended"] = True
             return redirect(url_for("portal.track"))
         session["tracking"] = {**tracking, "seen": now}
-        review_request = db.session.get(ReviewRequest, tracking["id"])
-        if review_request is None:
-            abort(404)
-        return view(review_request, *args, **kwargs)
+        return view(db.get_or_404(ReviewRequest, tracking["id"]), *args, **kwargs)
 
     return wrapper
 

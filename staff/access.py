@@ -10,15 +10,6 @@ from flask_login import LoginManager, current_user
 
 from reviews.database import db
 from reviews.models import StaffUser
-from reviews.workflow import (  # noqa: F401 - the roles, re-exported for the staff blueprint
-    ADMIN,
-    AUDITOR,
-    CAN_READ_REQUESTS,
-    CASEWORK,
-    CASEWORKER,
-    ROLES,
-    TEAM_LEADER,
-)
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"

@@ -23,7 +23,8 @@ from reviews.staff_accounts import (
     user_for_set_password_token,
 )
 from reviews.two_factor import RECOVERY_CODE_COUNT
-from staff.access import ROLES, role_required
+from reviews.workflow import ROLES
+from staff.access import role_required
 from staff.auth import NOTICE, SIGN_IN_LIMIT, add_error, end_session
 from staff.blueprint import staff
 from web.extensions import limiter

@@ -16,7 +16,8 @@ from reviews.audit import record_audit
 from reviews.clock import LONDON
 from reviews.database import db
 from reviews.models import AuditEvent, StaffUser
-from staff.access import ADMIN, AUDITOR, role_required
+from reviews.workflow import ADMIN, AUDITOR
+from staff.access import role_required
 from staff.blueprint import staff
 
 PAGE_SIZE = 50

@@ -13,7 +13,9 @@ password in staff.account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -35,7 +37,8 @@ from reviews.staff_accounts import (
     check_second_factor,
 )
 from reviews.two_factor import start_two_factor_set_up
-from staff.access import ROLES, role_required
+from reviews.workflow import ROLES
+from staff.access import role_required
 from staff.blueprint import staff
 from web.extensions import limiter
 from web.forms import PasswordField, TextField
@@ -167,6 +170,27 @@ def pending_user() -> StaffUser | None:
     return user
 
 
+def second_step(user: StaffUser) -> str:
+    """The endpoint of `user`'s second step: their code, or setting up their authenticator."""
+    return "staff.two_factor" if user.totp_enrolled_at is not None else "staff.set_up_two_factor"
+
+
+def on_second_step(view: Callable) -> Callable:
+    """For the second step's pages: the view gets who passed the password step. Without one, the
+    sign-in page; on the other second step's page, the way to their own."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        user = pending_user()
+        if user is None:
+            return redirect(url_for("staff.sign_in"))
+        if request.endpoint != second_step(user):
+            return redirect(url_for(second_step(user)))
+        return view(user, *args, **kwargs)
+
+    return wrapper
+
+
 def complete_sign_in(user: StaffUser) -> str:
     """Sign in with a new session; returns where the person was going."""
     next_url = session.get(PENDING, {}).get("next") or home_url()
@@ -269,7 +293,7 @@ def sign_in():
                 "at": clock.timestamp(),
                 "next": safe_next(request.args.get("next")),
             }
-            return redirect(url_for("staff.two_factor" if enrolled else "staff.set_up_two_factor"))
+            return redirect(url_for(second_step(user)))
         db.session.commit()
         add_error(form.email, REFUSED)
     notice = session.pop(NOTICE, None) if request.method == "GET" else None
@@ -278,12 +302,8 @@ def sign_in():
 
 @staff.route("/two-factor", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-def two_factor():
-    user = pending_user()
-    if user is None:
-        return redirect(url_for("staff.sign_in"))
-    if user.totp_enrolled_at is None:
-        return redirect(url_for("staff.set_up_two_factor"))
+@on_second_step
+def two_factor(user: StaffUser):
     recovery = request.args.get("use") == "recovery-code"
     form = RecoveryCodeForm() if recovery else CodeForm()
     if form.validate_on_submit():

@@ -45,8 +45,16 @@ from reviews.models import Document, InternalNote, ReviewRequest
 from reviews.notes import render_note
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month
-from reviews.workflow import RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, available_actions
-from staff.access import CAN_READ_REQUESTS, CASEWORK, CASEWORKER, role_required
+from reviews.workflow import (
+    CAN_READ_REQUESTS,
+    CASEWORK,
+    CASEWORKER,
+    RECOMMENDATIONS,
+    STATUS_LABELS,
+    VALIDITY_REASONS,
+    available_actions,
+)
+from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import TextAreaField, TextField
 from web.letters import letter_html, letter_pdf
@@ -195,9 +203,7 @@ def requests_queue():
 
 def request_for_current_user(request_id: int, *options: ORMOption) -> ReviewRequest:
     """The request, if this person may see it (404 or 403 if not), loaded with `options`."""
-    review_request = db.session.get(ReviewRequest, request_id, options=options)
-    if review_request is None:
-        abort(404)
+    review_request = db.get_or_404(ReviewRequest, request_id, options=options)
     if not can_view(current_user, review_request):
         abort(403)
     return review_request

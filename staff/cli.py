@@ -21,7 +21,7 @@ from reviews.staff_accounts import (
     unlock,
 )
 from reviews.two_factor import reset_two_factor
-from staff.access import ADMIN, ROLES
+from reviews.workflow import ADMIN, ROLES
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 

@@ -9,6 +9,8 @@ every change is in the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -29,7 +31,8 @@ from reviews.models import (
 from reviews.notifications import mark_dealt_with
 from reviews.references import format_reference
 from reviews.rules import format_date
-from staff.access import CASEWORK, role_required
+from reviews.workflow import CASEWORK
+from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import RadiosField, TextAreaField
 
@@ -89,14 +92,11 @@ class FormatDoneForm(FlaskForm):
 
 def _callback_or_404(callback_id: int) -> CallbackRequest:
     # With its tries and who made each: the callback's page lists them.
-    callback = db.session.get(
+    return db.get_or_404(
         CallbackRequest,
         callback_id,
         options=[selectinload(CallbackRequest.attempts).joinedload(CallbackAttempt.staff_user)],
     )
-    if callback is None:
-        abort(404)
-    return callback
 
 
 def _audit_callback(action: str, callback: CallbackRequest, **detail: object) -> None:
@@ -120,6 +120,19 @@ def _open_list(template: str, query: Select, **context: object) -> str:
         today=clock.today(),
         format_date=format_date,
         **context,
+    )
+
+
+def _item_page(
+    template: str, form: FlaskForm | None, audit_view: Callable[[], None], **context: object
+) -> str:
+    """A callback's or a format request's page, with `form` while it is open. The look is
+    audited, but not again when the form comes back with errors: that is the same visit."""
+    if form is None or not form.errors:
+        audit_view()
+        db.session.commit()
+    return render_template(
+        template, form=form, today=clock.today(), format_date=format_date, **context
     )
 
 
@@ -149,18 +162,14 @@ def callback_attempt(callback_id: int):
         _audit_callback("recorded-call-attempt", callback, result=form.result.data)
         db.session.commit()
         return redirect(url_for("staff.callback_attempt", callback_id=callback.id) + "#tries")
-    if not form.errors:
-        _audit_callback("viewed-callback", callback)
-        db.session.commit()
-    return render_template(
+    return _item_page(
         "staff/callback.html",
+        form if callback.status == OPEN else None,
+        lambda: _audit_callback("viewed-callback", callback),
         callback=callback,
-        form=form if callback.status == OPEN else None,
         call_results=CALL_RESULTS,
         closing_outcomes=CLOSING_OUTCOMES,
         sources=SOURCES,
-        today=clock.today(),
-        format_date=format_date,
         format_reference=format_reference,
     )
 
@@ -193,9 +202,7 @@ def formats():
 @role_required(*CASEWORK)
 def format_done(format_id: int):
     """What was asked for, how to reply, and (while open) a form to mark it as answered."""
-    format_request = db.session.get(AccessibleFormatRequest, format_id)
-    if format_request is None:
-        abort(404)
+    format_request = db.get_or_404(AccessibleFormatRequest, format_id)
     form = FormatDoneForm()
     if format_request.status == OPEN and form.validate_on_submit():
         format_request.status = DONE
@@ -204,16 +211,12 @@ def format_done(format_id: int):
         _audit_format("answered-format-request", format_request)
         db.session.commit()
         return redirect(url_for("staff.formats"))
-    if not form.errors:
-        _audit_format("viewed-format-request", format_request)
-        db.session.commit()
-    return render_template(
+    return _item_page(
         "staff/format.html",
+        form if format_request.status == OPEN else None,
+        lambda: _audit_format("viewed-format-request", format_request),
         item=format_request,
-        form=form if format_request.status == OPEN else None,
         formats=FORMATS,
-        today=clock.today(),
-        format_date=format_date,
     )
 
 

@@ -18,7 +18,8 @@ from reviews.two_factor import (
     qr_code_svg,
     start_two_factor_set_up,
 )
-from staff.access import ROLES, role_required
+from reviews.workflow import ROLES
+from staff.access import role_required
 from staff.account import CurrentPasswordForm, with_current_password
 from staff.auth import (
     SIGN_IN_LIMIT,
@@ -26,7 +27,7 @@ from staff.auth import (
     add_error,
     complete_sign_in,
     home_url,
-    pending_user,
+    on_second_step,
     safe_next,
 )
 from staff.blueprint import staff
@@ -38,12 +39,8 @@ AFTER_RECOVERY_CODES = "staff_after_recovery_codes"
 
 @staff.route("/set-up-two-factor", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-def set_up_two_factor():
-    user = pending_user()
-    if user is None:
-        return redirect(url_for("staff.sign_in"))
-    if user.totp_enrolled_at is not None:
-        return redirect(url_for("staff.two_factor"))
+@on_second_step
+def set_up_two_factor(user: StaffUser):
     if user.totp_secret is None:
         start_two_factor_set_up(user)
         db.session.commit()

@@ -12,7 +12,7 @@ Every change is written to the audit log.
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -35,7 +35,8 @@ from reviews.staff_accounts import (
     unlock,
 )
 from reviews.two_factor import reset_two_factor
-from staff.access import ADMIN, ROLES, role_required
+from reviews.workflow import ADMIN, ROLES
+from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import RadiosField, TextField, check_email, name_field
 
@@ -69,13 +70,6 @@ class RoleForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
-
-
-def _user_or_404(user_id: int) -> StaffUser:
-    user = db.session.get(StaffUser, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _audit(action: str, user: StaffUser, **detail: object) -> None:
@@ -155,7 +149,7 @@ def add_user():
 @staff.get("/users/<int:user_id>")
 @role_required(ADMIN)
 def user_page(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     last_sign_in = db.session.scalar(
         select(func.max(SignInAttempt.at)).where(
             SignInAttempt.staff_user_id == user.id,
@@ -180,7 +174,7 @@ def user_page(user_id: int):
 @staff.get("/users/<int:user_id>/set-password-link")
 @role_required(ADMIN)
 def password_link(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     link = session.pop(NEW_LINK, None)
     if not isinstance(link, dict) or link.get("user") != user.id:
         return redirect(url_for("staff.user_page", user_id=user.id))
@@ -195,7 +189,7 @@ def password_link(user_id: int):
 @staff.route("/users/<int:user_id>/role", methods=["GET", "POST"])
 @role_required(ADMIN)
 def change_role(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     if refused := _refuse_for_yourself(user, "change the role of"):
         return refused
     form = RoleForm(data={"role": user.role} if request.method == "GET" else None)
@@ -211,7 +205,7 @@ def change_role(user_id: int):
 @staff.post("/users/<int:user_id>/deactivate")
 @role_required(ADMIN)
 def deactivate_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     if refused := _refuse_for_yourself(user, "deactivate"):
         return refused
     if user.active:
@@ -224,7 +218,7 @@ def deactivate_user(user_id: int):
 @staff.post("/users/<int:user_id>/reactivate")
 @role_required(ADMIN)
 def reactivate_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     if not user.active:
         user.active = True
         _save("reactivated-user", user)
@@ -234,7 +228,7 @@ def reactivate_user(user_id: int):
 @staff.post("/users/<int:user_id>/unlock")
 @role_required(ADMIN)
 def unlock_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     if user.locked_at is not None:
         unlock(user, ip_address=request.remote_addr)
         _save("unlocked-user", user)
@@ -244,7 +238,7 @@ def unlock_user(user_id: int):
 @staff.post("/users/<int:user_id>/reset-two-factor")
 @role_required(ADMIN)
 def reset_user_two_factor(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     reset_two_factor(user)
     _save("reset-two-factor", user)
     return _done(
@@ -257,7 +251,7 @@ def reset_user_two_factor(user_id: int):
 @staff.post("/users/<int:user_id>/reset-password")
 @role_required(ADMIN)
 def reset_user_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     if user.id == current_user.id:
         session[USER_DONE] = "To change your own password, go to your account."
         return redirect(url_for("staff.user_page", user_id=user.id))

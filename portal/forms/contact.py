@@ -3,6 +3,7 @@ help they need."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from wtforms import Field
@@ -24,6 +25,27 @@ from web.forms import (
 HowToContactForm = question_form("preferred_contact", preferred_contact_field())
 
 
+def _address_line(label: str, limit: int, **render_kw: str) -> TextField:
+    """One line of a postal address; the length error names it by its label, less "(optional)"."""
+    name = label.removesuffix(" (optional)")
+    return TextField(
+        label,
+        max_length=(limit, f"{name} must be {limit} characters or fewer"),
+        render_kw=render_kw,
+    )
+
+
+def _required_when_contacted_by(
+    method: str, message: str
+) -> Callable[[ContactDetailsForm, Field], None]:
+    """A field's inline validator: required when the person asked to be contacted by `method`."""
+
+    def validate(form: ContactDetailsForm, field: Field) -> None:
+        required_if(form.contact_method() == method, field, message)
+
+    return validate
+
+
 class ContactDetailsForm(StepForm):
     """Which details are needed depends on how the person wants to be contacted, which they
     answered on the page before."""
@@ -38,57 +60,26 @@ class ContactDetailsForm(StepForm):
     )
     email = email_field()
     phone = phone_field()
-    address_line_1 = TextField(
-        "Address line 1",
-        max_length=(200, "Address line 1 must be 200 characters or fewer"),
-        render_kw={"autocomplete": "address-line1"},
-    )
-    address_line_2 = TextField(
-        "Address line 2 (optional)",
-        max_length=(200, "Address line 2 must be 200 characters or fewer"),
-        render_kw={"autocomplete": "address-line2"},
-    )
-    town = TextField(
-        "Town or city",
-        max_length=(100, "Town or city must be 100 characters or fewer"),
-        render_kw={"autocomplete": "address-level2"},
-    )
-    postcode = TextField(
-        "Postcode",
-        max_length=(10, "Postcode must be 10 characters or fewer"),
-        render_kw={"autocomplete": "postal-code", "spellcheck": "false"},
-    )
+    address_line_1 = _address_line("Address line 1", 200, autocomplete="address-line1")
+    address_line_2 = _address_line("Address line 2 (optional)", 200, autocomplete="address-line2")
+    town = _address_line("Town or city", 100, autocomplete="address-level2")
+    postcode = _address_line("Postcode", 10, autocomplete="postal-code", spellcheck="false")
 
     def contact_method(self) -> str | None:
         """How the person asked to be contacted, which decides what is required here."""
         return answer(self.answers, "how-to-contact", "preferred_contact")
 
-    def validate_email(self, field: Field) -> None:
-        required_if(
-            self.contact_method() == "email",
-            field,
-            "Enter your email address, as you asked us to contact you by email",
-        )
-
-    def validate_phone(self, field: Field) -> None:
-        required_if(
-            self.contact_method() == "phone",
-            field,
-            "Enter your phone number, as you asked us to contact you by phone",
-        )
-
-    def validate_address_line_1(self, field: Field) -> None:
-        required_if(
-            self.contact_method() == "post",
-            field,
-            "Enter address line 1, typically the building and street",
-        )
-
-    def validate_town(self, field: Field) -> None:
-        required_if(self.contact_method() == "post", field, "Enter town or city")
-
-    def validate_postcode(self, field: Field) -> None:
-        required_if(self.contact_method() == "post", field, "Enter postcode")
+    validate_email = _required_when_contacted_by(
+        "email", "Enter your email address, as you asked us to contact you by email"
+    )
+    validate_phone = _required_when_contacted_by(
+        "phone", "Enter your phone number, as you asked us to contact you by phone"
+    )
+    validate_address_line_1 = _required_when_contacted_by(
+        "post", "Enter address line 1, typically the building and street"
+    )
+    validate_town = _required_when_contacted_by("post", "Enter town or city")
+    validate_postcode = _required_when_contacted_by("post", "Enter postcode")
 
 
 class ContactSafetyForm(StepForm):

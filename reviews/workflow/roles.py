@@ -1,4 +1,4 @@
-"""Staff roles: defined here, in the domain, and imported by the staff blueprint (staff.access).
+"""Staff roles: defined here, in the domain; the staff blueprint imports them from reviews.workflow.
 
 The database stores a role as its value ("team-leader"). The module-level names (CASEWORKER,
 ROLES, CASEWORK...) hold those plain strings, as they always have: click's Choice, for one,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
-from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
+from reviews.workflow import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
 from tests.action_pages import Team
 from tests.journey import Journey
 from tests.staff_helpers import StaffAccount, make_staff, sign_in

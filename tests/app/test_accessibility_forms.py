@@ -16,6 +16,17 @@ def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def format_answers(client, **answers) -> dict:
+    """The other-format form filled in, with its one-off key: a document and a name, then the
+    `answers` the test is about (which may give others)."""
+    return {
+        **form_fields(client, "/accessibility/ask-for-another-format"),
+        "document": "The privacy notice",
+        "full_name": "Bo Example",
+        **answers,
+    }
+
+
 def test_callback_request_reaches_the_staff_queue_once(app, client):
     keys = form_fields(client, "/accessibility/ask-for-a-call")
     reference = new_reference()
@@ -58,16 +69,13 @@ def test_callback_request_errors(client):
 
 
 def test_format_request_gives_a_due_date_five_working_days_away(app, client):
-    keys = form_fields(client, "/accessibility/ask-for-another-format")
-    data = {
-        **keys,
-        "document": "The privacy notice",
-        "format": "language",
-        "language": "Welsh",
-        "full_name": "Bo Example",
-        "preferred_contact": "post",
-        "address": "1 High Street\nLondon",
-    }
+    data = format_answers(
+        client,
+        format="language",
+        language="Welsh",
+        preferred_contact="post",
+        address="1 High Street\nLondon",
+    )
     response = client.post("/accessibility/ask-for-another-format", data=data)
     client.post("/accessibility/ask-for-another-format", data=data)
     due = add_working_days(clock.today(), 5)
@@ -130,16 +138,14 @@ def test_needs_asked_for_with_a_tracking_reference_reach_that_request(
             "reference": reference,
         },
     )
-    format_keys = form_fields(client, "/accessibility/ask-for-another-format")
-    format_data = {
-        **format_keys,
-        "document": "Your letters",
-        "format": "large-print",
-        "full_name": "Sam Example",
-        "preferred_contact": "email",
-        "email": "sam@example.com",
-        "reference": reference.lower(),
-    }
+    format_data = format_answers(
+        client,
+        format="large-print",
+        full_name="Sam Example",
+        preferred_contact="email",
+        email="sam@example.com",
+        reference=reference.lower(),
+    )
     assert client.post("/accessibility/ask-for-another-format", data=format_data).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(CallbackRequest.review_request_id)) == request_id

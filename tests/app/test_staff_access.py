@@ -12,7 +12,8 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from staff.access import ROLES, role_required
+from reviews.workflow import ROLES
+from staff.access import role_required
 from tests.forms import csrf_token, post_form
 from tests.site_map import STAFF_PUBLIC_ENDPOINTS
 from tests.staff_helpers import make_staff, sign_in

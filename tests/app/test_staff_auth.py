@@ -13,7 +13,7 @@ from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
 from reviews.models import AuditEvent, SignInAttempt, StaffUser
-from staff.access import CASEWORKER, TEAM_LEADER
+from reviews.workflow import CASEWORKER, TEAM_LEADER
 from tests.forms import csrf_token
 from tests.staff_helpers import (
     PASSWORD,

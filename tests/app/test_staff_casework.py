@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from reviews.accessibility import request_callback
 from reviews.database import db
 from reviews.models import AuditEvent, InternalNote, OutboxMessage, StaffUser
-from staff.access import CASEWORKER
+from reviews.workflow import CASEWORKER
 from tests.forms import csrf_token
 from tests.requests_data import TODAY, add_document, add_request, bounced_email
 from tests.staff_helpers import make_staff

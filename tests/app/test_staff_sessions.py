@@ -13,7 +13,7 @@ from reviews import clock
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
 from reviews.models import StaffUser
-from staff.access import ADMIN
+from reviews.workflow import ADMIN
 from staff.auth import safe_next
 from tests.forms import csrf_token
 from tests.staff_helpers import (

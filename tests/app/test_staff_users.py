@@ -10,7 +10,7 @@ from sqlalchemy import select
 from reviews import staff_accounts as staff_auth
 from reviews.database import db
 from reviews.models import StaffUser
-from staff.access import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
+from reviews.workflow import ADMIN, AUDITOR, CASEWORKER, TEAM_LEADER
 from tests.forms import csrf_token
 from tests.staff_helpers import (
     PASSWORD,

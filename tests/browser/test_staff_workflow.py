@@ -19,8 +19,15 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from reviews.workflow import ACTIONS, RECOMMENDATIONS, STATUS_LABELS, VALIDITY_REASONS, Status
-from staff.access import CASEWORKER, TEAM_LEADER
+from reviews.workflow import (
+    ACTIONS,
+    CASEWORKER,
+    RECOMMENDATIONS,
+    STATUS_LABELS,
+    TEAM_LEADER,
+    VALIDITY_REASONS,
+    Status,
+)
 from staff.actions import DONE
 from tests.browser.conftest import assert_no_axe_violations, keeps_alive, time_out_warning_opens
 from tests.browser.conftest import sign_in as sign_in_page

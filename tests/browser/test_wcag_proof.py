@@ -29,8 +29,7 @@ from reviews.models import ReviewRequest, StaffUser
 from reviews.references import format_reference
 from reviews.staff_accounts import current_totp_step, totp_code
 from reviews.tracking import current_stage
-from reviews.workflow import Status, available_actions, record_status
-from staff.access import ROLES
+from reviews.workflow import ROLES, Status, available_actions, record_status
 from tests.browser.conftest import DATABASE_DOWN_HEADER, assert_no_axe_violations, sign_in
 from tests.browser.proof import PROOF
 from tests.browser.proof_checks import PROOF_TESTS
