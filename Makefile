@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.test-installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test test-fast accessibility lint format assets chromium migration bench
+.PHONY: help run test test-fast deploy-check accessibility lint format assets chromium migration bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,14 @@ test-fast: $(TEST_STAMP) ## The edit loop: lint and types, then every test but t
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/mypy
 	$(BIN)/pytest tests/unit tests/app
+
+# The database the deploy check empties and deploys to (CI's PostgreSQL by default).
+DEPLOY_CHECK_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+DEPLOY_CHECK_REDIS_URL ?= redis://127.0.0.1:6379/3
+
+deploy-check: $(TEST_STAMP) ## Deploy as the README says (scripts/deploy.sh, the Procfile) against PostgreSQL and Redis, and send a request through it
+	DEPLOY_CHECK_DATABASE_URL=$(DEPLOY_CHECK_DATABASE_URL) DEPLOY_CHECK_REDIS_URL=$(DEPLOY_CHECK_REDIS_URL) \
+	  $(BIN)/pytest tests/deploy
 
 accessibility: $(TEST_STAMP) chromium ## Run the browser checks; write reports/accessibility/ and accessibility/latest_results.json
 	@scripts/ensure-vnu.sh

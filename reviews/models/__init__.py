@@ -1,0 +1,29 @@
+"""The records the service keeps, as typed SQLAlchemy 2 models, one module a part of the service.
+
+Times are stored in UTC (timezone-aware); dates that people give us (a letter's date) are plain
+dates. Every schema change comes with an Alembic migration in migrations/versions.
+"""
+
+from reviews.models.accessibility import AccessibleFormatRequest, CallbackAttempt, CallbackRequest
+from reviews.models.columns import UtcDateTime
+from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
+from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
+from reviews.models.staff import AuditEvent, InternalNote, SignInAttempt, StaffUser
+
+__all__ = [
+    "AccessibleFormatRequest",
+    "AuditEvent",
+    "CallbackAttempt",
+    "CallbackRequest",
+    "Document",
+    "Draft",
+    "InternalNote",
+    "OutboxMessage",
+    "RequesterMessage",
+    "ReviewRequest",
+    "SignInAttempt",
+    "StaffUser",
+    "TimelineEntry",
+    "UtcDateTime",
+    "WorkerHeartbeat",
+]
