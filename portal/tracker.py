@@ -237,6 +237,67 @@ def withdraw_request(review_request: ReviewRequest):
     )
 
 
+CONTACT_METHODS = {"email": "Email", "phone": "Phone", "post": "Post"}
+UPDATES_TO = {
+    "requester": "You",
+    "complainant": "The person you are asking for",
+    "both": "You and the person you are asking for",
+}
+CONSENT = {
+    "not-needed": "Not needed",
+    "uploaded": "Sent with the request",
+    "awaited": "To follow",
+}
+
+
+def _adjustment(review_request: ReviewRequest, code: str) -> str:
+    label = ADJUSTMENTS.get(code, code)
+    if code == "interpreter" and review_request.interpreter_language:
+        return f"{label} ({review_request.interpreter_language})"
+    if code == "other" and review_request.other_adjustment:
+        return f"{label}: {review_request.other_adjustment}"
+    if code == "callback" and review_request.callback_times:
+        return f"{label} ({review_request.callback_times})"
+    return label
+
+
+def receipt_rows(review_request: ReviewRequest) -> list[tuple[str, str]]:
+    """What the person sent, as (question, answer) rows: every combination of answers has a
+    row for what it said, and nothing is looked up that an answer may lack."""
+    r = review_request
+    rows = [
+        ("Date on outcome letter", format_date(r.letter_date)),
+        (
+            "Letter reached you",
+            format_date(r.letter_received_on) if r.letter_received_on else "Not given",
+        ),
+    ]
+    if r.is_late:
+        rows.append(("Why it is late", r.late_reason or "Not given"))
+    rows.append(("Sent by", r.requester_name))
+    if r.requester_role == "representative":
+        if r.representative_organisation:
+            rows.append(("Your organisation", r.representative_organisation))
+        rows.append(("Asking for", r.complainant_name))
+        rows.append(("Their email address", r.complainant_email or "Not given"))
+        rows.append(("Updates go to", UPDATES_TO.get(r.updates_to, r.updates_to)))
+        rows.append(("Their signed permission", CONSENT.get(r.consent, r.consent)))
+    rows += [
+        ("The Met's reference", r.mps_reference),
+        ("What the complaint was about", r.complaint_summary),
+        ("Why the outcome was wrong", r.why_unhappy),
+        ("What you would like to happen", r.desired_outcome or "Not given"),
+    ]
+    if r.letter_to_follow:
+        rows.append(("Outcome letter", "I will send it later by email or post"))
+    rows.append(
+        ("How to contact you", CONTACT_METHODS.get(r.preferred_contact, r.preferred_contact))
+    )
+    needs = [_adjustment(r, code) for code in r.adjustments or []]
+    rows.append(("Help you need", "\n".join(needs) or "None"))
+    return rows
+
+
 @portal.get("/track/receipt")
 @tracked
 def receipt(review_request: ReviewRequest):
@@ -244,7 +305,7 @@ def receipt(review_request: ReviewRequest):
         "portal/tracker/receipt.html",
         review_request=review_request,
         reference=format_reference(review_request.reference),
-        adjustments=ADJUSTMENTS,
+        rows=receipt_rows(review_request),
         kinds=KIND_CHOICES,
         format_date=format_date,
     )

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from reviews import clock
 from reviews.database import db
+from reviews.journey import ADJUSTMENTS
 from reviews.models import (
     CallbackRequest,
     OutboxMessage,
@@ -231,3 +232,76 @@ def test_what_we_need_lists_everything_awaited_and_nothing_else(app):
         review_request.letter_to_follow = True
         review_request.status = Status.CLOSED  # finished: nothing is awaited any more
         assert needed_from_you(review_request) == ["Nothing."]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({}, id="complainant-by-email"),
+        pytest.param(
+            {
+                "adjustments": list(ADJUSTMENTS),
+                "interpreter_language": "Polish",
+                "other_adjustment": "Short letters, please.",
+                "callback_times": "Mornings",
+            },
+            id="every-adjustment",
+        ),
+        pytest.param({"adjustments": ["large-print"]}, id="one-adjustment"),
+        pytest.param(
+            {
+                "requester_email": None,
+                "requester_phone": "020 7946 0000",
+                "preferred_contact": "phone",
+            },
+            id="by-phone",
+        ),
+        pytest.param(
+            {
+                "requester_email": None,
+                "requester_address": "1 High Street\nLondon",
+                "preferred_contact": "post",
+                "letter_to_follow": True,
+            },
+            id="by-post-letter-to-follow",
+        ),
+        pytest.param(
+            {"is_late": True, "late_reason": "I was in hospital."},
+            id="late",
+        ),
+        *[
+            pytest.param(
+                {
+                    "requester_role": "representative",
+                    "requester_name": "Ria Advocate",
+                    "representative_organisation": "Advice Centre",
+                    "complainant_email": email,
+                    "updates_to": updates_to,
+                    "consent": consent,
+                    "adjustments": ["callback"],
+                },
+                id=f"representative-{updates_to}-{consent}-{'email' if email else 'no-email'}",
+            )
+            for updates_to in ("requester", "complainant", "both")
+            for consent in ("uploaded", "awaited")
+            for email in ("sam@example.com", None)
+        ],
+    ],
+)
+def test_receipt_renders_for_every_kind_of_request(app, fields):
+    with app.app_context():
+        review_request = make_request(**fields)
+        reference = format_reference(review_request.reference)
+    client = app.test_client()
+    assert look_up(client, reference, "Example").status_code == 302
+    response = client.get("/track/receipt")
+    assert response.status_code == 200
+    page = response.text
+    assert "CO/01234/25" in page
+    for code in fields.get("adjustments", []):
+        assert ADJUSTMENTS[code] in page
+    if fields.get("requester_role") == "representative":
+        assert "Sam Example" in page
+        assert "Ria Advocate" in page
+    if fields.get("letter_to_follow"):
+        assert "I will send it later" in page
