@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reviews.database import db
+from reviews.rules import COMPLAINTS_SCHEME_START, format_date
 from web.audit_origin import init_audit_origin
 from web.config import load_config
 from web.errors import init_errors, log_exception_safely
@@ -85,6 +86,8 @@ def _init_templates(app: Flask) -> None:
     init_form_kit(app)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["service_name"] = SERVICE_NAME
+    # The day the review scheme began (reviews.rules), as pages state it.
+    app.jinja_env.globals["scheme_start"] = format_date(COMPLAINTS_SCHEME_START)
 
     @app.context_processor
     def contact_links() -> dict[str, object]:

@@ -10,7 +10,14 @@ from wtforms.validators import StopValidation
 
 from portal.forms.base import LONG_ANSWER_LIMIT, StepForm, question_form
 from reviews import clock
-from reviews.rules import MPS_REFERENCE_HINT, normalise_mps_reference
+from reviews.rules import (
+    COMPLAINTS_SCHEME_START,
+    MPS_REFERENCE_HINT,
+    format_date,
+    format_month,
+    made_before_scheme,
+    normalise_mps_reference,
+)
 from web.forms import CharacterCountField, DateParts, TextField
 
 
@@ -35,8 +42,14 @@ class MpsReferenceForm(StepForm):
 def _complaint_month(found: date) -> str | None:
     if found > clock.today():
         return "The date you made your complaint must be in the past"
-    if found < date(1990, 1, 1):
-        return "The date you made your complaint must be after 1990"
+    if made_before_scheme(found):
+        # The same rule that ends the journey at "when did you complain", with what to do.
+        return (
+            f"The date you made your complaint must be {format_month(COMPLAINTS_SCHEME_START)}"
+            f" or later. MOPAC cannot review a complaint made before"
+            f" {format_date(COMPLAINTS_SCHEME_START)}: you may be able to appeal instead, and"
+            " your outcome letter says how"
+        )
     return None
 
 

@@ -14,7 +14,12 @@ from reviews import clock
 from reviews.database import db
 from reviews.models import CallbackRequest, Draft, OutboxMessage, ReviewRequest, TimelineEntry
 from reviews.references import format_reference
-from reviews.rules import acknowledgement_due, add_working_days, format_date
+from reviews.rules import (
+    COMPLAINTS_SCHEME_START,
+    acknowledgement_due,
+    add_working_days,
+    format_date,
+)
 from reviews.submission import submit_draft
 from tests.forms import error_messages
 from tests.journey import Journey
@@ -346,3 +351,26 @@ def test_the_number_to_call_is_the_one_already_given(journey):
     journey.walk(steps[: [name for name, _ in steps].index("adjustments-needed") + 1])
     page = journey.client.get("/request/adjustments").text
     assert re.search(r'name="callback_phone"[^>]*value="07700 900982"', page)
+
+
+@pytest.mark.parametrize("when_complained", ["yes", "not-sure"])
+def test_a_complaint_date_before_the_scheme_started_is_refused(journey, when_complained):
+    steps = replace_step(
+        complainant_steps(), "when-complained", {"after_scheme_start": when_complained}
+    )
+    journey.walk_to("complaint-date", steps)
+    month_before = COMPLAINTS_SCHEME_START - timedelta(days=1)
+    response = journey.answer(
+        "complaint-date",
+        {"complaint_date-month": str(month_before.month), "complaint_date-year": "2020"},
+        expect_redirect=False,
+    )
+    assert response.status_code == 200
+    [message] = error_messages(response.text)
+    assert message.startswith("The date you made your complaint must be February 2020 or later")
+    assert "appeal" in message
+    # The month the scheme started is in time.
+    journey.answer(
+        "complaint-date",
+        {"complaint_date-month": str(COMPLAINTS_SCHEME_START.month), "complaint_date-year": "2020"},
+    )
