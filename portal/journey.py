@@ -44,7 +44,12 @@ from reviews.journey import (
     next_page,
     previous_page,
 )
-from reviews.models import Draft
+from reviews.models import Draft, ReviewRequest
+from reviews.notifications import (
+    UPDATES_TO_COMPLAINANT,
+    UPDATES_TO_REQUESTER,
+    update_recipients_of,
+)
 from reviews.references import format_reference
 from reviews.reminders import queue_resume_link
 from reviews.rules import deadline_message, format_date
@@ -292,7 +297,41 @@ def sent():
         reference=format_reference(review_request.reference),
         acknowledgement_due=format_date(review_request.acknowledgement_due),
         review_request=review_request,
+        **who_we_contact(review_request),
     )
+
+
+_CONTACT_BY = {"email": "by email", "phone": "by phone", "post": "by post"}
+
+
+def who_we_contact(review_request: ReviewRequest) -> dict[str, Any]:
+    """What the confirmation says about who hears from us and how: from the rule that decides
+    who gets email (update_recipients_of), so it never claims an email that is not sent."""
+    recipients = update_recipients_of(review_request)
+    emailed = [
+        f"you ({recipient.email})"
+        if recipient.who == "requester"
+        else f"{review_request.complainant_name} ({recipient.email})"
+        for recipient in recipients
+    ]
+    emailed_who = {recipient.who for recipient in recipients}
+    # Those who get updates but no email: the requester, by the way they asked to be
+    # contacted; the complainant, by the details given for them.
+    requester_not_emailed = (
+        review_request.updates_to in UPDATES_TO_REQUESTER and "requester" not in emailed_who
+    )
+    complainant_not_emailed = (
+        review_request.updates_to in UPDATES_TO_COMPLAINANT and "complainant" not in emailed_who
+    )
+    return {
+        "emailed": " and ".join(emailed),
+        "contact_you_by": (
+            _CONTACT_BY.get(review_request.preferred_contact, "using the details you gave us")
+            if requester_not_emailed
+            else ""
+        ),
+        "contact_complainant": complainant_not_emailed,
+    }
 
 
 @portal.route("/request/save", methods=["GET", "POST"])

@@ -39,6 +39,13 @@ def is_representative(answers: Answers) -> bool:
     return role == "representative"
 
 
+def updates_go_to_complainant(answers: Answers) -> bool:
+    """A representative asked us to send updates to the complainant (alone or as well), which
+    we do by email (reviews.notifications.update_recipients): their email address is needed."""
+    updates_to: str | None = answer(answers, "updates", "updates_to")
+    return is_representative(answers) and updates_to in ("complainant", "both")
+
+
 def deadline(answers: Answers, today: date) -> Deadline | None:
     letter_date = answer(answers, "letter-date", "letter_date")
     if not letter_date:

@@ -15,6 +15,8 @@ person must be contacted by post or phone instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from reviews import clock
@@ -43,19 +45,38 @@ def queue_email(
     return message
 
 
-def update_recipients(review_request: ReviewRequest) -> list[str]:
-    """Who gets email about the request: by email only when that is how they asked to be
-    contacted, and the complainant too when a representative asked for that."""
+# Who a representative asked us to send updates to (reviews.models.ReviewRequest.updates_to).
+UPDATES_TO_REQUESTER = ("requester", "both")
+UPDATES_TO_COMPLAINANT = ("complainant", "both")
+
+
+@dataclass(frozen=True)
+class UpdateRecipient:
+    """Someone who gets email about a request: `who` is "requester" or "complainant"."""
+
+    who: str
+    email: str
+
+
+def update_recipients_of(review_request: ReviewRequest) -> list[UpdateRecipient]:
+    """Who gets email about the request: the requester only when email is how they asked to be
+    contacted, and the complainant too when a representative asked for that and gave their
+    email address. Pages that say who we email read this, so they never claim more."""
     recipients = []
     if (
         review_request.preferred_contact == "email"
         and review_request.requester_email
-        and review_request.updates_to in ("requester", "both")
+        and review_request.updates_to in UPDATES_TO_REQUESTER
     ):
-        recipients.append(review_request.requester_email)
-    if review_request.updates_to in ("complainant", "both") and review_request.complainant_email:
-        recipients.append(review_request.complainant_email)
+        recipients.append(UpdateRecipient("requester", review_request.requester_email))
+    if review_request.updates_to in UPDATES_TO_COMPLAINANT and review_request.complainant_email:
+        recipients.append(UpdateRecipient("complainant", review_request.complainant_email))
     return recipients
+
+
+def update_recipients(review_request: ReviewRequest) -> list[str]:
+    """The email addresses of update_recipients_of(review_request)."""
+    return [recipient.email for recipient in update_recipients_of(review_request)]
 
 
 def notify_requester(review_request: ReviewRequest, event: str, template: str) -> None:

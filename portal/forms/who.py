@@ -3,7 +3,11 @@ for them with their permission."""
 
 from __future__ import annotations
 
+from wtforms import Field
+from wtforms.validators import StopValidation
+
 from portal.forms.base import StepForm, question_form
+from reviews.journey import answer, updates_go_to_complainant
 from web.forms import RadiosField, TextAreaField, TextField, email_field, name_field, phone_field
 
 WhoIsAskingForm = question_form(
@@ -52,19 +56,36 @@ class ComplainantDetailsForm(StepForm):
         max_length=(500, "Address must be 500 characters or fewer"),
     )
 
+    def validate_email(self, field: Field) -> None:
+        # Someone coming back to change these details, having chosen updates for them.
+        if not (field.data or "").strip() and updates_go_to_complainant(self.answers):
+            raise StopValidation(
+                "Enter their email address, as you asked us to send them updates by email"
+            )
 
-UpdatesForm = question_form(
-    "updates_to",
-    RadiosField(
+
+class UpdatesForm(StepForm):
+    fields_to_save = ("updates_to",)
+    updates_to = RadiosField(
         "Who should we send updates to?",
+        description="We send updates by email.",
         choices={
             "requester": "Only me",
             "complainant": "Only the person who made the complaint",
             "both": "Both of us",
         },
         required="Select who we should send updates to",
-    ),
-)
+    )
+
+    def validate_updates_to(self, field: Field) -> None:
+        if field.data in ("complainant", "both") and not answer(
+            self.answers, "complainant-details", "email"
+        ):
+            raise StopValidation(
+                "Select only me, or go back and enter the email address of the person who made"
+                " the complaint so that we can send them updates"
+            )
+
 
 ConsentForm = question_form(
     "consent",

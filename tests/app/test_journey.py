@@ -374,3 +374,106 @@ def test_a_complaint_date_before_the_scheme_started_is_refused(journey, when_com
         "complaint-date",
         {"complaint_date-month": str(COMPLAINTS_SCHEME_START.month), "complaint_date-year": "2020"},
     )
+
+
+def _representative(updates_to: str, complainant: dict, contact: tuple[str, dict]):
+    steps = representative_steps(consent="awaited")
+    steps = replace_step(steps, "complainant-details", {"full_name": "Sam Example", **complainant})
+    steps = replace_step(steps, "updates", {"updates_to": updates_to})
+    steps = replace_step(steps, "how-to-contact", {"preferred_contact": contact[0]})
+    return replace_step(steps, "contact-details", contact[1])
+
+
+@pytest.mark.parametrize("updates_to", ["complainant", "both"])
+def test_updates_to_the_complainant_need_their_email_address(journey, updates_to):
+    steps = _representative(updates_to, {}, ("email", {"email": "ria@example.org"}))
+    journey.walk_to("updates", steps)
+    response = journey.answer("updates", {"updates_to": updates_to}, expect_redirect=False)
+    assert response.status_code == 200
+    [message] = error_messages(response.text)
+    assert "email address of the person who made the complaint" in message
+    # Only the representative gets updates: no email address of theirs is needed.
+    journey.answer("updates", {"updates_to": "requester"})
+
+
+def test_their_email_address_cannot_be_removed_while_updates_go_to_them(journey):
+    steps = _representative("both", {"email": "sam@example.com"}, ("email", {"email": "r@x.org"}))
+    journey.walk_to("consent", steps)
+    response = journey.answer(
+        "complainant-details", {"full_name": "Sam Example", "email": ""}, expect_redirect=False
+    )
+    assert response.status_code == 200
+    [message] = error_messages(response.text)
+    assert message.startswith("Enter their email address")
+
+
+def _sent_page(journey, steps) -> str:
+    journey.walk(steps)
+    assert journey.send().location.endswith("/request/sent")
+    return journey.client.get("/request/sent").text
+
+
+@pytest.mark.parametrize(
+    ("updates_to", "complainant", "contact", "emailed", "not_emailed"),
+    [
+        (
+            "complainant",
+            {"email": "sam@example.com"},
+            ("email", {"email": "ria@example.org"}),
+            ["sam@example.com"],
+            ["ria@example.org"],
+        ),
+        (
+            "both",
+            {"email": "sam@example.com"},
+            ("phone", {"phone": "020 7946 0000"}),
+            ["sam@example.com"],
+            [],
+        ),
+        (
+            "both",
+            {"email": "sam@example.com"},
+            ("email", {"email": "ria@example.org"}),
+            ["ria@example.org", "sam@example.com"],
+            [],
+        ),
+        (
+            "requester",
+            {"email": "sam@example.com"},
+            ("email", {"email": "ria@example.org"}),
+            ["ria@example.org"],
+            ["sam@example.com"],
+        ),
+    ],
+)
+def test_the_confirmation_says_who_we_email(
+    app, journey, updates_to, complainant, contact, emailed, not_emailed
+):
+    page = _sent_page(journey, _representative(updates_to, complainant, contact))
+    with app.app_context():
+        queued = sorted(db.session.scalars(select(OutboxMessage.recipient)))
+    assert queued == emailed
+    assert "We are sending a confirmation email" in page
+    for address in emailed:
+        assert address in page
+    for address in not_emailed:
+        assert address not in page
+
+
+@pytest.mark.parametrize(
+    ("contact", "how"),
+    [
+        (("phone", {"phone": "020 7946 0000"}), "by phone"),
+        (
+            ("post", {"address_line_1": "1 High Street", "town": "London", "postcode": "E1 1AA"}),
+            "by post",
+        ),
+    ],
+)
+def test_the_confirmation_says_when_nobody_gets_email(app, journey, contact, how):
+    page = _sent_page(journey, _representative("requester", {"email": "sam@example.com"}, contact))
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert "confirmation email" not in page
+    assert "We will not send any emails about this request." in page
+    assert f"We will contact you {how}" in page
