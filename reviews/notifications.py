@@ -22,8 +22,14 @@ from sqlalchemy import select
 from reviews import clock
 from reviews.database import db
 from reviews.models import OutboxMessage, ReviewRequest
+from reviews.promises import PROMISES
 from reviews.references import format_reference
 from reviews.rules import format_date
+
+
+def email_promises() -> dict[str, str]:
+    """The promises emails state, as personalisation: emails name nothing else."""
+    return {"review_window": PROMISES.review_window.text}
 
 
 def queue_email(
@@ -33,12 +39,13 @@ def queue_email(
     personalisation: dict[str, str],
     review_request: ReviewRequest | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction."""
+    """Add a message to the outbox in the caller's transaction. Every message carries the
+    promises an email may state (reviews.promises), as they stand when it is queued."""
     message = OutboxMessage(
         event_key=event_key,
         template=template,
         recipient=recipient,
-        personalisation=personalisation,
+        personalisation={**email_promises(), **personalisation},
         review_request_id=review_request.id if review_request else None,
     )
     db.session.add(message)

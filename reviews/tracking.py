@@ -19,6 +19,7 @@ from reviews.database import db
 from reviews.drafts import document_from
 from reviews.models import RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.notifications import notify_requester
+from reviews.promises import PROMISES
 from reviews.references import parse_reference
 from reviews.rules import format_month
 from reviews.submission import adjustment_fields, join_address
@@ -110,7 +111,7 @@ _BEING_REVIEWED = Stage(
 STAGES: dict[str, Stage] = {
     Status.RECEIVED: Stage(
         "Received",
-        "We will tell you we have started work on your request within 5 working days.",
+        f"{PROMISES.acknowledgement.wording}.",
     ),
     Status.ACKNOWLEDGED: Stage(
         CHECKING,
@@ -160,7 +161,8 @@ STAGES: dict[str, Stage] = {
     Status.UPHELD: Stage(
         DECISION_SENT,
         "We have sent you our decision and made recommendations to the Metropolitan Police. "
-        "They must reply in writing, and we will send you a copy of their reply.",
+        f"{PROMISES.met_replies_in_writing.wording}, and we will send you a copy of their"
+        " reply.",
     ),
     Status.RESPONSE_SHARED: Stage(
         DECISION_SENT,

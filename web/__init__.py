@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reviews.database import db
+from reviews.promises import PROMISES
 from reviews.rules import COMPLAINTS_SCHEME_START, format_date
 from web.audit_origin import init_audit_origin
 from web.config import load_config
@@ -88,6 +89,8 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     # The day the review scheme began (reviews.rules), as pages state it.
     app.jinja_env.globals["scheme_start"] = format_date(COMPLAINTS_SCHEME_START)
+    # Every promise to the public (reviews.promises): pages state these, never a number.
+    app.jinja_env.globals["promises"] = PROMISES
 
     @app.context_processor
     def contact_links() -> dict[str, object]:

@@ -56,6 +56,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from reviews import clock
 from reviews.database import db
 from reviews.models import OutboxMessage
+from reviews.notifications import email_promises
 from web.config import check_email_settings
 
 # The logger the outbox has always logged to, so that log filters and alerts keep working.
@@ -195,7 +196,8 @@ def tracker_url() -> str:
 def render_email(message: OutboxMessage) -> tuple[str, str]:
     """The subject (the template's first line) and the body. `link` is the tracker unless the
     message carries a link of its own."""
-    personalisation = {"link": tracker_url(), **message.personalisation}
+    # Messages queued before a promise was added to their personalisation state today's.
+    personalisation = {"link": tracker_url(), **email_promises(), **message.personalisation}
     text = render_template(f"emails/{message.template}.txt", **personalisation)
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip() + "\n"

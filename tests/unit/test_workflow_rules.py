@@ -36,7 +36,14 @@ from reviews.workflow import (
 
 EMAILS = Path(__file__).resolve().parents[2] / "templates" / "emails"
 # What notify_requester puts in every email, and what an action may add (what the IOPC got).
-EMAIL_PLACEHOLDERS = {"reference", "acknowledgement_due", "link", "shared", "forwarded_on"}
+EMAIL_PLACEHOLDERS = {
+    "reference",
+    "acknowledgement_due",
+    "link",
+    "shared",
+    "forwarded_on",
+    "review_window",
+}
 
 
 def test_statuses_keep_the_values_already_stored():

@@ -1,0 +1,118 @@
+"""Every promise the service makes to the public, in one place: its value, how pages word it
+and where it comes from. Pages read these (templates get `promises`, registered in web),
+never a number of their own, so a promise changes here or nowhere.
+
+Sources: "review-rules.md" is ../shared/domain/review-rules.md (the law and published
+practice); "MOPAC's own standard" is a promise the service makes that no rule requires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviews.accessibility import CALLBACK_WORKING_DAYS, FORMAT_REPLY_WORKING_DAYS
+from reviews.drafts import DRAFT_LIFETIME, REMINDER_DAYS_LEFT, SAVED_DRAFT_LIFETIME
+from reviews.rules import ACKNOWLEDGEMENT_WORKING_DAYS, REVIEW_WINDOW_DAYS
+
+MOPAC_STANDARD = "MOPAC's own standard"
+RECORDS_KEPT_YEARS = 6
+
+
+@dataclass(frozen=True)
+class Promise:
+    """`value` `unit` ("5 working days"), or a promise with no number (`value` None), said
+    as `wording`. `text` is how a page states the length: "5 working days", "1 day"."""
+
+    value: int | None
+    unit: str
+    wording: str
+    source: str
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return self.wording
+        unit = self.unit.removesuffix("s") if self.value == 1 else self.unit
+        return f"{self.value} {unit}"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Promises:
+    review_window: Promise
+    acknowledgement: Promise
+    callback: Promise
+    format_reply: Promise
+    met_replies_in_writing: Promise
+    unsaved_draft: Promise
+    saved_draft: Promise
+    draft_reminder: Promise
+    records_kept: Promise
+
+    def all(self) -> dict[str, Promise]:
+        return dict(vars(self))
+
+
+PROMISES = Promises(
+    review_window=Promise(
+        REVIEW_WINDOW_DAYS,
+        "days",
+        f"You have {REVIEW_WINDOW_DAYS} days to ask for a review, starting the day after the"
+        " date on the letter",
+        "review-rules.md 6: PCMR 2020 reg 29(2)",
+    ),
+    acknowledgement=Promise(
+        ACKNOWLEDGEMENT_WORKING_DAYS,
+        "working days",
+        "We will tell you we have started work on your request within"
+        f" {ACKNOWLEDGEMENT_WORKING_DAYS} working days",
+        "review-rules.md 15: MOPAC practice, acknowledge within 5 working days",
+    ),
+    callback=Promise(
+        CALLBACK_WORKING_DAYS,
+        "working days",
+        f"A member of the team will call you within {CALLBACK_WORKING_DAYS} working days",
+        MOPAC_STANDARD,
+    ),
+    format_reply=Promise(
+        FORMAT_REPLY_WORKING_DAYS,
+        "working days",
+        "We will reply to a request for another format within"
+        f" {FORMAT_REPLY_WORKING_DAYS} working days",
+        MOPAC_STANDARD,
+    ),
+    met_replies_in_writing=Promise(
+        None,
+        "",
+        "The Met must reply to our recommendations in writing",
+        "review-rules.md 13: the MPS must give a written response (PCMR reg 30)",
+    ),
+    unsaved_draft=Promise(
+        DRAFT_LIFETIME.days,
+        "days",
+        "If you start a request and do not send or save it, we delete it after"
+        f" {DRAFT_LIFETIME.days} days",
+        f"{MOPAC_STANDARD} (reviews.drafts.DRAFT_LIFETIME)",
+    ),
+    saved_draft=Promise(
+        SAVED_DRAFT_LIFETIME.days,
+        "days",
+        "If you save your answers to come back to, we keep them for"
+        f" {SAVED_DRAFT_LIFETIME.days} days",
+        f"{MOPAC_STANDARD} (reviews.drafts.SAVED_DRAFT_LIFETIME)",
+    ),
+    draft_reminder=Promise(
+        REMINDER_DAYS_LEFT,
+        "days",
+        f"We remind you by email when you have {REMINDER_DAYS_LEFT} days left",
+        f"{MOPAC_STANDARD} (reviews.drafts.REMINDER_DAYS_LEFT)",
+    ),
+    records_kept=Promise(
+        RECORDS_KEPT_YEARS,
+        "years",
+        f"We keep review records for {RECORDS_KEPT_YEARS} years after the review ends",
+        "review-rules.md 19: GMCA keeps six years; no MOPAC period was found",
+    ),
+)
