@@ -37,8 +37,8 @@ from reviews.workflow import (
     Action,
     Status,
     TransitionRefused,
-    can_perform,
     perform,
+    refusal,
 )
 from staff.access import role_required
 from staff.auth import add_error
@@ -180,10 +180,6 @@ def _status_label(review_request: ReviewRequest) -> str:
         return review_request.status
 
 
-def _not_now(action: Action, review_request: ReviewRequest) -> str:
-    return f"You cannot {action.verb} now. The request is: {_status_label(review_request)}."
-
-
 def _done(action: Action, review_request: ReviewRequest) -> str:
     if action.email and update_recipients(review_request):
         return f"{DONE[action.name]}. The requester will get an email."
@@ -212,8 +208,9 @@ def _refused(
     """Back to the request page if the form is stale or the action cannot be taken now."""
     if form.is_submitted() and form.seen.data != str(_latest_event_id(review_request)):
         return back_to_request(review_request, STALE, success=False)
-    if not can_perform(review_request, action.name, staff_user):
-        return back_to_request(review_request, _not_now(action, review_request), success=False)
+    # The engine's own reason (the stage, whose request it is, who wrote the decision...).
+    if why_not := refusal(action, review_request, staff_user):
+        return back_to_request(review_request, why_not, success=False)
     return None
 
 

@@ -173,7 +173,8 @@ def _status_of(review_request: ReviewRequest) -> Status | None:
 
 
 def refusal(action: Action, review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
-    """Why `staff_user` cannot do `action` to the request now, or None if they can."""
+    """Why `staff_user` cannot do `action` to the request now, or None if they can. The first
+    reason that applies, in its own words: staff read it as it is."""
     if not staff_user.active:
         return "Your account is not active."
     if staff_user.role not in action.roles:
@@ -183,11 +184,15 @@ def refusal(action: Action, review_request: ReviewRequest, staff_user: StaffUser
     if status not in action.from_statuses:
         current = STATUS_LABELS.get(status, review_request.status) if status else "unknown"
         return f"You cannot {action.verb} at this stage. The request is: {current}."
-    owned_by_another = review_request.owner_id not in (None, staff_user.id)
-    if staff_user.role == CASEWORKER and (
-        owned_by_another or (action.owner_or_team_leader and review_request.owner_id is None)
-    ):
-        return f"Only the caseworker who has this request, or a team leader, can {action.verb}."
+    if staff_user.role == CASEWORKER and review_request.owner_id != staff_user.id:
+        owner = review_request.owner
+        if owner is not None:
+            return (
+                f"This request is allocated to {owner.name}: only they or a team leader can "
+                f"{action.verb}."
+            )
+        if owner is None and action.owner_or_team_leader:
+            return f"Nobody has been given this request yet: only a team leader can {action.verb}."
     return action.guard(review_request, staff_user) if action.guard else None
 
 

@@ -108,8 +108,10 @@ def return_for_changes(act: Act) -> Change:
 
 def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
     # Four eyes: whoever wrote the decision, or has the request, does not approve it.
-    if staff_user.id in (decision_author_id(review_request), review_request.owner_id):
-        return "Another team leader must approve this decision: you wrote it or have the request."
+    if staff_user.id == decision_author_id(review_request):
+        return "You wrote this decision, so another team leader must approve it."
+    if staff_user.id == review_request.owner_id:
+        return "You have this request, so another team leader must approve its decision."
     return None
 
 
