@@ -10,7 +10,7 @@ from sqlalchemy import select
 from reviews.database import db
 from reviews.models import AuditEvent
 from reviews.tracking import can_withdraw, current_stage, public_timeline
-from reviews.workflow import Status, available_actions
+from reviews.workflow import ACTIONS, Status, available_actions
 from tests.requests_data import TODAY, make_request
 from tests.workflow_steps import (
     assert_no_complaint_details,
@@ -89,9 +89,24 @@ def test_upheld_with_recommendations_then_mps_response_then_closed(people):
         recommendations=["other", "apology", "handle-again"],
         other_recommendation="Train the team on video evidence.",
     )
-    # The team leader sends it back once, and the caseworker records it again.
-    do(review_request, "return_for_changes", people.team_leader)
+    # The team leader sends it back once, saying why, and the caseworker records it again.
+    refused(review_request, "return_for_changes", people.team_leader, "Enter what needs to change")
+    entry = do(review_request, "return_for_changes", people.team_leader, reason="Weigh the video.")
     assert review_request.status == Status.UNDER_REVIEW
+    # Staff read why on the request's timeline; the requester's tracker has no note for it.
+    assert entry.staff_note == "Returned for changes: Weigh the video."
+    assert entry.public_note is None
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.detail["reason"] == "Weigh the video."
+    # The form comes back with what was recorded, to change rather than retype.
+    assert ACTIONS["record_decision"].initial_values(review_request) == {
+        "outcome_reasonable": False,
+        "decision_reasons": "The video was not considered.",
+        "recommendations": ["handle-again", "apology", "other"],
+        "other_recommendation": "Train the team on video evidence.",
+        "refer_to_iopc": False,
+        "learning_points": None,
+    }
     decide(
         review_request,
         people,
