@@ -74,6 +74,9 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
     act(caseworker, upheld, "close")
     act(admin, upheld, "reopen", reason="Quashed on judicial review")
     assert status_of(team.app, upheld) == Status.UNDER_REVIEW
+    # Why it was reopened is on the request page's timeline, for staff.
+    page = text_of(caseworker.get(url(upheld)))
+    assert "Reopened after judicial review: Quashed on judicial review" in page
 
     late = request_through(team.app, ("acknowledge", team.caseworker, {}), is_late=True)
     act(caseworker, late, "consider_late")
