@@ -25,7 +25,7 @@ from reviews.staff_accounts import (
 from reviews.two_factor import RECOVERY_CODE_COUNT
 from reviews.workflow import ROLES
 from staff.access import role_required
-from staff.auth import NOTICE, SIGN_IN_LIMIT, add_error, end_session
+from staff.auth import NOTICE, SIGN_IN_LIMIT_PER_ADDRESS, add_error, end_session
 from staff.blueprint import staff
 from web.extensions import limiter
 from web.forms import PasswordField
@@ -79,7 +79,7 @@ class ChangePasswordForm(CurrentPasswordForm, NewPasswordForm):
 
 # Named apart from reviews.staff_accounts.set_password, which it calls; the endpoint keeps the name.
 @staff.route("/set-password", methods=["GET", "POST"], endpoint="set_password")
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(SIGN_IN_LIMIT_PER_ADDRESS, methods=["POST"])
 def set_password_page():
     """Where a set-password link leads. The token moves from the address into the session
     straight away, so that it stays out of the browser's history and any Referer header."""

@@ -37,8 +37,8 @@ from reviews.workflow import (
     Action,
     Status,
     TransitionRefused,
-    can_perform,
     perform,
+    refusal,
 )
 from staff.access import role_required
 from staff.auth import add_error
@@ -154,8 +154,24 @@ def _caseworkers() -> dict[str, str]:
     }
 
 
-def action_form(action: Action) -> ActionForm:
-    form = _form_class(action.name)()
+def _initial_data(action: Action, review_request: ReviewRequest) -> dict[str, Any]:
+    """The action's initial values as its form's fields hold them (yes or no, an id)."""
+    data: dict[str, Any] = {}
+    for spec in action.form:
+        value = action.initial_values(review_request).get(spec.name)
+        if value is None:
+            continue
+        if spec.kind == workflow.YES_NO and isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif spec.kind == workflow.STAFF_USER:
+            value = str(value.id if isinstance(value, StaffUser) else value)
+        data[spec.name] = value
+    return data
+
+
+def action_form(action: Action, data: dict[str, Any] | None = None) -> ActionForm:
+    """The action's form: the answers sent, or else `data` to start with."""
+    form = _form_class(action.name)(data=data)
     for spec in action.form:
         if spec.kind == workflow.STAFF_USER:
             form[spec.name].choices = _caseworkers()
@@ -178,10 +194,6 @@ def _status_label(review_request: ReviewRequest) -> str:
         return STATUS_LABELS[Status(review_request.status)]
     except ValueError:
         return review_request.status
-
-
-def _not_now(action: Action, review_request: ReviewRequest) -> str:
-    return f"You cannot {action.verb} now. The request is: {_status_label(review_request)}."
 
 
 def _done(action: Action, review_request: ReviewRequest) -> str:
@@ -212,8 +224,9 @@ def _refused(
     """Back to the request page if the form is stale or the action cannot be taken now."""
     if form.is_submitted() and form.seen.data != str(_latest_event_id(review_request)):
         return back_to_request(review_request, STALE, success=False)
-    if not can_perform(review_request, action.name, staff_user):
-        return back_to_request(review_request, _not_now(action, review_request), success=False)
+    # The engine's own reason (the stage, whose request it is, who wrote the decision...).
+    if why_not := refusal(action, review_request, staff_user):
+        return back_to_request(review_request, why_not, success=False)
     return None
 
 
@@ -237,6 +250,12 @@ def _perform(
     return back_to_request(review_request, _done(action, review_request), success=True)
 
 
+def _latest_staff_note(review_request: ReviewRequest) -> str | None:
+    """What staff were told with the request's latest change (why it came back), if anything."""
+    timeline = review_request.timeline
+    return timeline[-1].staff_note if timeline else None
+
+
 def _show_form(action: Action, form: ActionForm, review_request: ReviewRequest) -> str:
     return render_template(
         "staff/action.html",
@@ -250,6 +269,7 @@ def _show_form(action: Action, form: ActionForm, review_request: ReviewRequest) 
         moves_to=[STATUS_LABELS[status] for status in Status if status in action.to_statuses],
         emails=bool(update_recipients(review_request)),
         show_decision=action.name in _ON_A_DECISION,
+        latest_staff_note=_latest_staff_note(review_request),
         recommendations=RECOMMENDATIONS,
         format_date=format_date,
     )
@@ -266,6 +286,8 @@ def action_page(request_id: int, action_name: str) -> Response | str:
     if refused := _refused(form, action, review_request, staff_user):
         return refused
     if not form.is_submitted():
+        # Not on a sent form: a field left empty there (no box ticked) must stay empty.
+        form = action_form(action, _initial_data(action, review_request))
         form.seen.data = str(_latest_event_id(review_request))
     elif form.validate() and (done := _perform(form, action, review_request, staff_user)):
         return done

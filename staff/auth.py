@@ -19,6 +19,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -48,7 +49,13 @@ IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 # Time allowed between the password and the second factor.
 PENDING_SECONDS = 10 * 60
-SIGN_IN_LIMIT = "20 per 15 minutes"
+# Sign-in limits, counted two ways, not everyone behind one address together (an office shares
+# one). Per account (the email address tried): an account locks after LOCK_AFTER_FAILURES (10)
+# wrong passwords, which an admin can undo; this limit sits just above it, so that the lock
+# comes first and someone just unlocked can sign in, while guesses at addresses with no account
+# (or a locked one) stop too. Per address: a whole office signing in, not a scan.
+SIGN_IN_LIMIT_PER_ACCOUNT = "20 per 15 minutes"
+SIGN_IN_LIMIT_PER_ADDRESS = "100 per 15 minutes"
 
 PENDING = "staff_pending"
 NOTICE = "staff_notice"
@@ -270,8 +277,29 @@ def staff_navigation() -> list[dict[str, object]]:
 # The way in -----------------------------------------------------------------------------------
 
 
+def _account_tried() -> str:
+    """The rate limit's key for the account a sign-in step is about: the email address typed on
+    the password step, the account that passed it on the second steps; else the address."""
+    if request.endpoint == "staff.sign_in":
+        email = request.form.get("email", "").strip().lower()
+        return f"staff-email:{email}" if email else get_remote_address()
+    pending = session.get(PENDING)
+    if isinstance(pending, dict) and pending.get("user") is not None:
+        return f"staff-account:{pending['user']}"
+    return get_remote_address()
+
+
+def sign_in_limits(view: Callable) -> Callable:
+    """A sign-in step's limits on what is sent: per account and, apart, per address."""
+    per_account = limiter.limit(
+        SIGN_IN_LIMIT_PER_ACCOUNT, methods=["POST"], key_func=_account_tried
+    )
+    per_address = limiter.limit(SIGN_IN_LIMIT_PER_ADDRESS, methods=["POST"])
+    return per_address(per_account(view))
+
+
 @staff.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@sign_in_limits
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or home_url())
@@ -301,7 +329,7 @@ def sign_in():
 
 
 @staff.route("/two-factor", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@sign_in_limits
 @on_second_step
 def two_factor(user: StaffUser):
     recovery = request.args.get("use") == "recovery-code"

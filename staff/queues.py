@@ -27,9 +27,10 @@ from reviews.models import (
     CallbackAttempt,
     CallbackRequest,
     OutboxMessage,
+    ReviewRequest,
 )
 from reviews.notifications import mark_dealt_with
-from reviews.references import format_reference
+from reviews.references import format_reference, parse_reference
 from reviews.rules import format_date
 from reviews.workflow import CASEWORK
 from staff.access import role_required
@@ -123,6 +124,25 @@ def _open_list(template: str, query: Select, **context: object) -> str:
     )
 
 
+def shown_reference(given: str | None) -> str:
+    """A tracking reference someone gave, as staff read references (hyphenated groups), or as
+    they typed it when it is not a valid one."""
+    if not given:
+        return "Not given"
+    canonical = parse_reference(given)
+    return format_reference(canonical) if canonical else given
+
+
+def interpreter_need(review_request: ReviewRequest | None) -> str:
+    """Whether the call needs an interpreter, from the review request it is about."""
+    if review_request is None:
+        return "Not known: ask when you call"
+    if "interpreter" not in (review_request.adjustments or []):
+        return "Not asked for"
+    language = review_request.interpreter_language
+    return f"Needed: {language}" if language else "Needed: language not given"
+
+
 def _item_page(
     template: str, form: FlaskForm | None, audit_view: Callable[[], None], **context: object
 ) -> str:
@@ -132,7 +152,13 @@ def _item_page(
         audit_view()
         db.session.commit()
     return render_template(
-        template, form=form, today=clock.today(), format_date=format_date, **context
+        template,
+        form=form,
+        today=clock.today(),
+        format_date=format_date,
+        format_reference=format_reference,
+        shown_reference=shown_reference,
+        **context,
     )
 
 
@@ -170,7 +196,7 @@ def callback_attempt(callback_id: int):
         call_results=CALL_RESULTS,
         closing_outcomes=CLOSING_OUTCOMES,
         sources=SOURCES,
-        format_reference=format_reference,
+        interpreter=interpreter_need(callback.review_request),
     )
 
 

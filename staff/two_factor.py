@@ -22,23 +22,22 @@ from reviews.workflow import ROLES
 from staff.access import role_required
 from staff.account import CurrentPasswordForm, with_current_password
 from staff.auth import (
-    SIGN_IN_LIMIT,
     CodeForm,
     add_error,
     complete_sign_in,
     home_url,
     on_second_step,
     safe_next,
+    sign_in_limits,
 )
 from staff.blueprint import staff
-from web.extensions import limiter
 
 NEW_RECOVERY_CODES = "staff_new_recovery_codes"
 AFTER_RECOVERY_CODES = "staff_after_recovery_codes"
 
 
 @staff.route("/set-up-two-factor", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@sign_in_limits
 @on_second_step
 def set_up_two_factor(user: StaffUser):
     if user.totp_secret is None:

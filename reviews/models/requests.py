@@ -198,6 +198,9 @@ class TimelineEntry(Model):
     happened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     # Shown to the requester on the tracker, so written for them.
     public_note: Mapped[str | None] = mapped_column(Text)
+    # Shown only to staff, on the request page's timeline: why a decision was returned for
+    # changes, or why a request was reopened.
+    staff_note: Mapped[str | None] = mapped_column(Text)
     # Who made the change: None for the requester or the service itself.
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 

@@ -127,6 +127,7 @@ __all__ = [
     "decision_author_id",
     "perform",
     "record_status",
+    "refusal",
 ]
 
 

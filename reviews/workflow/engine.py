@@ -33,6 +33,8 @@ class Change:
     # nowhere, the status it has; an action that can lead to more than one says which.
     status: Status | None = None
     timeline: bool = False  # an entry even though the status stays (the requester has news)
+    # What staff read on the request page's timeline beside the entry (never the requester).
+    staff_note: str | None = None
     # Details some emails add to the reference, dates and link (what the IOPC was sent).
     email_details: dict[str, str] = field(default_factory=dict)
     # Values worth keeping in the audit event that staff did not type (a value replaced, say).
@@ -55,6 +57,9 @@ class Act:
 Effect = Callable[[Act], Change]
 # A guard says why the action is not open to this staff member on this request, or None.
 Guard = Callable[[ReviewRequest, StaffUser], str | None]
+# What an action's form starts with on this request, by field name (the answers recorded last
+# time, say), in the form the field's `clean` accepts.
+Initial = Callable[[ReviewRequest], Details]
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ class Action:
     owner_or_team_leader: bool = False
     effect: Effect = field(kw_only=True, compare=False)
     guard: Guard | None = field(default=None, kw_only=True, compare=False)
+    initial: Initial | None = field(default=None, kw_only=True, compare=False)
+
+    def initial_values(self, review_request: ReviewRequest) -> Details:
+        """What the action's form starts with on this request (empty when it starts blank)."""
+        return self.initial(review_request) if self.initial else {}
 
     @property
     def changes_status(self) -> bool:
@@ -121,6 +131,7 @@ class ActionList:
         email: str | None = None,
         owner_or_team_leader: bool = False,
         guard: Guard | None = None,
+        initial: Initial | None = None,
     ) -> Callable[[Effect], Action]:
         """Declare an action whose effect is the decorated function. The function's name is the
         action's (its audit events carry it, staff pages' addresses too); the name it is bound
@@ -138,6 +149,7 @@ class ActionList:
                 owner_or_team_leader,
                 effect=effect,
                 guard=guard,
+                initial=initial,
             )
             self._actions.append(action)
             return action
@@ -151,6 +163,7 @@ def record_status(
     *,
     staff_user: StaffUser | None = None,
     public_note: str | None = None,
+    staff_note: str | None = None,
 ) -> TimelineEntry:
     """Set the status and add its timeline entry to the caller's transaction."""
     review_request.status = status
@@ -158,6 +171,7 @@ def record_status(
         status=status,
         happened_at=clock.now(),
         public_note=public_note,
+        staff_note=staff_note,
         staff_user_id=staff_user.id if staff_user is not None else None,
     )
     review_request.timeline.append(entry)
@@ -173,7 +187,8 @@ def _status_of(review_request: ReviewRequest) -> Status | None:
 
 
 def refusal(action: Action, review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
-    """Why `staff_user` cannot do `action` to the request now, or None if they can."""
+    """Why `staff_user` cannot do `action` to the request now, or None if they can. The first
+    reason that applies, in its own words: staff read it as it is."""
     if not staff_user.active:
         return "Your account is not active."
     if staff_user.role not in action.roles:
@@ -183,11 +198,15 @@ def refusal(action: Action, review_request: ReviewRequest, staff_user: StaffUser
     if status not in action.from_statuses:
         current = STATUS_LABELS.get(status, review_request.status) if status else "unknown"
         return f"You cannot {action.verb} at this stage. The request is: {current}."
-    owned_by_another = review_request.owner_id not in (None, staff_user.id)
-    if staff_user.role == CASEWORKER and (
-        owned_by_another or (action.owner_or_team_leader and review_request.owner_id is None)
-    ):
-        return f"Only the caseworker who has this request, or a team leader, can {action.verb}."
+    if staff_user.role == CASEWORKER and review_request.owner_id != staff_user.id:
+        owner = review_request.owner
+        if owner is not None:
+            return (
+                f"This request is allocated to {owner.name}: only they or a team leader can "
+                f"{action.verb}."
+            )
+        if owner is None and action.owner_or_team_leader:
+            return f"Nobody has been given this request yet: only a team leader can {action.verb}."
     return action.guard(review_request, staff_user) if action.guard else None
 
 
@@ -231,6 +250,7 @@ def carry_out(
             status or Status(review_request.status),
             staff_user=staff_user,
             public_note=change.public_note,
+            staff_note=change.staff_note,
         )
     record_audit(
         action.name,

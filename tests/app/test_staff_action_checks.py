@@ -22,7 +22,7 @@ from tests.action_pages import (
     text_of,
     url,
 )
-from tests.requests_data import TODAY, request_through, status_of
+from tests.requests_data import TODAY, make_request, request_through, status_of
 
 
 def test_each_question_shows_its_own_error_and_nothing_is_saved(team):
@@ -120,12 +120,12 @@ def test_actions_are_refused_to_roles_not_allowed_them(team):
     auditor = team.client(team.auditor)
     before = counts(team.app, awaiting)
     token = open_form(caseworker, awaiting, "set_allocation_month")
-    # Only team leaders allocate; admins only reopen; auditors only read.
+    # Only team leaders allocate; admins only reopen (with team leaders); auditors only read.
     assert caseworker.get(url(awaiting, "allocate")).status_code == 403
     assert caseworker.post(url(awaiting, "allocate"), data=token).status_code == 403
     assert admin.get(url(awaiting, "set_allocation_month")).status_code == 403
     assert auditor.get(url(awaiting, "set_allocation_month")).status_code == 403
-    assert team.client(team.team_leader).get(url(awaiting, "reopen")).status_code == 403
+    assert caseworker.get(url(awaiting, "reopen")).status_code == 403
     # An action that does not exist, and a request that does not.
     assert caseworker.get(url(awaiting, "approve_everything")).status_code == 404
     assert caseworker.get(url(awaiting + 100, "set_allocation_month")).status_code == 404
@@ -147,7 +147,7 @@ def test_an_action_not_open_at_this_stage_is_refused_with_a_reason(team):
     response = caseworker.get(url(request_id, "close"))
     assert response.status_code == 302 and response.location == url(request_id)
     assert important_banner(caseworker.get(url(request_id))) == (
-        "You cannot close the request now. The request is: Received."
+        "You cannot close the request at this stage. The request is: Received."
     )
     hidden = {"csrf_token": open_form(caseworker, request_id, "acknowledge")["csrf_token"]}
     response = caseworker.post(url(request_id, "close"), data={**hidden, "seen": "0"})
@@ -167,7 +167,17 @@ def test_an_action_not_open_at_this_stage_is_refused_with_a_reason(team):
     page = text_of(leader.get(url(decided)))
     assert "/actions/approve_decision" not in page
     assert leader.get(url(decided, "approve_decision")).status_code == 302
-    assert important_banner(leader.get(url(decided))).startswith("You cannot approve the decision")
+    assert important_banner(leader.get(url(decided))) == (
+        "You wrote this decision, so another team leader must approve it."
+    )
+
+    # A caseworker on a request nobody has been given yet is told so, not that it is too late.
+    with team.app.app_context():
+        unallocated = make_request(Status.UNDER_REVIEW).id
+    caseworker.get(url(unallocated, "record_decision"))
+    assert important_banner(caseworker.get(url(unallocated))) == (
+        "Nobody has been given this request yet: only a team leader can record the decision."
+    )
 
 
 def test_a_form_sent_twice_does_its_work_once(team):

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from reviews.workflow import ACTIONS, Status
 from staff.actions import DONE
-from tests.action_pages import date_answer, take, text_of, url
+from tests.action_pages import date_answer, errors_shown, send, take, text_of, url
 from tests.requests_data import TODAY, request_through, status_of
 
 
@@ -56,7 +56,7 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
         refer_to_iopc="no",
         learning_points="Check video first",
     )
-    act(leader, upheld, "return_for_changes")
+    act(leader, upheld, "return_for_changes", reason="Say which video")
     act(caseworker, upheld, "record_decision", **unreasonable, recommendations=["apology"])
     # The approver sees the decision they are approving.
     page = text_of(leader.get(url(upheld, "approve_decision")))
@@ -74,6 +74,9 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
     act(caseworker, upheld, "close")
     act(admin, upheld, "reopen", reason="Quashed on judicial review")
     assert status_of(team.app, upheld) == Status.UNDER_REVIEW
+    # Why it was reopened is on the request page's timeline, for staff.
+    page = text_of(caseworker.get(url(upheld)))
+    assert "Reopened after judicial review: Quashed on judicial review" in page
 
     late = request_through(team.app, ("acknowledge", team.caseworker, {}), is_late=True)
     act(caseworker, late, "consider_late")
@@ -124,3 +127,40 @@ def test_adjustments_and_who_has_viewed_the_request_are_on_its_page(team):
     names = re.findall(r"<li>([^,]+),", viewers)
     assert names == ["Casey Worker", "Tam Leader"]
     assert "(2 times)" in viewers
+
+
+def test_a_decision_returned_for_changes_says_why_and_comes_back_filled_in(team):
+    caseworker, leader = team.client(team.caseworker), team.client(team.team_leader)
+    decided = request_through(
+        team.app,
+        *team.main_path("start_review"),
+        (
+            "record_decision",
+            team.caseworker,
+            {
+                "outcome_reasonable": "no",
+                "decision_reasons": "The MPS did not look at the video.",
+                "recommendations": ["apology", "other"],
+                "other_recommendation": "Meet the complainant",
+                "refer_to_iopc": "no",
+                "learning_points": "Check video first",
+            },
+        ),
+    )
+    assert errors_shown(send(leader, decided, "return_for_changes")) == [
+        "Enter what needs to change"
+    ]
+    take(team, leader, decided, "return_for_changes", reason="Name the officer's video.")
+
+    # The author reads why on the request page's timeline, and on the form they fill in again.
+    assert "Returned for changes: Name the officer's video." in text_of(
+        caseworker.get(url(decided))
+    )
+    form = text_of(caseworker.get(url(decided, "record_decision")))
+    assert "Name the officer's video." in form
+    assert ">The MPS did not look at the video.</textarea>" in form
+    assert ">Check video first</textarea>" in form
+    assert re.search(r'value="apology"\s+checked', form)
+    assert re.search(r'value="other"\s+checked', form)
+    assert not re.search(r'value="explanation"\s+checked', form)
+    assert re.search(r'value="no"\s+checked', form)

@@ -264,12 +264,44 @@ def test_deactivated_accounts_are_refused_like_wrong_passwords(app, caseworker):
     assert response.status_code == 200 and REFUSED in response.text
 
 
+def test_an_office_behind_one_address_can_all_sign_in(app):
+    # 25 people, one address (the test client's), each signing in with both steps.
+    for number in range(25):
+        person = make_staff(app, CASEWORKER, f"person{number}@example.org")
+        sign_in(app.test_client(), person, app)
+
+
+def test_sign_in_is_rate_limited_per_account(app, client, caseworker):
+    # Guesses at one account stop after 20 in 15 minutes (it locks after 10), whatever the
+    # address, and however the email address is typed...
+    guesses = [
+        submit_password(client, caseworker, "wrong", email="Caseworker@Example.org ").status_code
+        for _ in range(21)
+    ]
+    assert guesses == [200] * 20 + [429]
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert submit_password(other, caseworker, "wrong").status_code == 429
+    # An address with no account behind it is limited the same way.
+    nobody = [
+        submit_password(other, caseworker, "x", email="nobody@example.org") for _ in range(21)
+    ]
+    assert [response.status_code for response in nobody] == [200] * 20 + [429]
+    # ...but not the next person's, from the same address.
+    colleague = make_staff(app, CASEWORKER, "colleague@example.org")
+    assert submit_password(client, colleague).status_code == 302
+
+
 def test_sign_in_is_rate_limited_per_address(client):
     csrf = csrf_token(client, "/staff/sign-in")
     statuses = [
-        client.post("/staff/sign-in", data={"csrf_token": csrf}).status_code for _ in range(21)
+        client.post(
+            "/staff/sign-in",
+            data={"csrf_token": csrf, "email": f"guess{n}@example.org", "password": "x"},
+        ).status_code
+        for n in range(101)
     ]
-    assert statuses == [200] * 20 + [429]
+    assert statuses == [200] * 100 + [429]
 
 
 # Sessions --------------------------------------------------------------------------------------

@@ -205,3 +205,54 @@ def test_unknown_items_are_not_found(caseworker, client_as):
     staff_client = client_as(caseworker)
     for path in ("/staff/callbacks/99", "/staff/callbacks/99/close", "/staff/formats/99"):
         assert staff_client.get(path).status_code == 404
+
+
+def test_the_call_page_says_an_interpreter_is_needed_and_formats_the_reference(
+    app, caseworker, client_as
+):
+    from reviews.accessibility import request_callback_for
+    from reviews.references import format_reference
+    from tests.requests_data import make_request
+
+    with app.app_context():
+        review_request = make_request(
+            adjustments=["callback", "interpreter"], interpreter_language="Polish"
+        )
+        callback = request_callback_for(review_request, TODAY, "07700 900982")
+        db.session.commit()
+        callback_id, reference = callback.id, review_request.reference
+    page = client_as(caseworker).get(f"/staff/callbacks/{callback_id}").text
+    assert re.search(r"Interpreter\s*</dt>\s*<dd[^>]*>\s*Needed: Polish", page)
+    formatted = format_reference(reference)
+    assert re.search(rf"Tracking reference\s*</dt>\s*<dd[^>]*>\s*{formatted}", page)
+
+    # A call asked for from the accessibility pages, with no request to say, asks it.
+    other = add_callback(app, reference_given=None)
+    page = client_as(caseworker).get(f"/staff/callbacks/{other}").text
+    assert re.search(r"Interpreter\s*</dt>\s*<dd[^>]*>\s*Not known: ask", page)
+
+
+def test_a_format_request_links_to_the_review_request_it_names(app, caseworker, client_as):
+    from reviews.references import format_reference
+    from tests.requests_data import make_request
+
+    with app.app_context():
+        review_request = make_request()
+        request_id, reference = review_request.id, review_request.reference
+        linked = send_format_request(
+            TODAY,
+            "linked",
+            document="Our decision letter",
+            format="large-print",
+            name="Sam Example",
+            preferred_contact="post",
+            address="1 High Street",
+            reference_given=reference,
+        ).id
+    page = client_as(caseworker).get(f"/staff/formats/{linked}").text
+    assert (
+        f'<a class="govuk-link" href="/staff/requests/{request_id}">'
+        f"See review request {format_reference(reference)}</a>"
+    ) in page
+    unlinked = add_format_request(app, "unlinked")
+    assert "See review request" not in client_as(caseworker).get(f"/staff/formats/{unlinked}").text

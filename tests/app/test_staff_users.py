@@ -170,3 +170,35 @@ def test_navigation_follows_the_role(app, caseworker, admin, client_as):
     assert 'href="/staff/users"' not in worker_page and 'href="/staff/audit"' not in worker_page
     assert 'href="/staff/callbacks"' in worker_page
     assert 'aria-current="page"' in admin_page
+
+
+def test_the_users_list_links_each_name_to_the_user_page(app, admin, caseworker, client_as):
+    admin_client = client_as(admin)
+    page = admin_client.get("/staff/users").text
+    link = f'<a class="govuk-link" href="/staff/users/{caseworker.id}">Casey Worker</a>'
+    assert link in page
+    assert "&lt;a" not in page
+    assert admin_client.get(f"/staff/users/{caseworker.id}").status_code == 200
+
+
+def test_the_users_list_escapes_names(app, admin, client_as):
+    from tests.staff_helpers import make_staff
+
+    odd = make_staff(app, AUDITOR, "odd@example.org", name="<b>Odd</b> & Co")
+    page = client_as(admin).get("/staff/users").text
+    assert f'href="/staff/users/{odd.id}">&lt;b&gt;Odd&lt;/b&gt; &amp; Co</a>' in page
+
+
+def test_the_audit_log_links_each_event_to_its_request(app, admin, auditor, client_as):
+    from tests.requests_data import add_request
+
+    saved = add_request(app)
+    with app.test_request_context():
+        from reviews.audit import record_audit
+        from reviews.models import ReviewRequest
+
+        record_audit("viewed-request", review_request=db.session.get(ReviewRequest, saved.id))
+        db.session.commit()
+    page = client_as(auditor).get("/staff/audit").text
+    assert f'<a class="govuk-link" href="/staff/requests/{saved.id}">{saved.id}</a>' in page
+    assert "&lt;a" not in page

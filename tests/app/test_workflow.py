@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from reviews.database import db
 from reviews.models import AuditEvent
 from reviews.tracking import can_withdraw, current_stage, public_timeline
-from reviews.workflow import Status, available_actions
+from reviews.workflow import ACTIONS, Status, available_actions
 from tests.requests_data import TODAY, make_request
 from tests.workflow_steps import (
     assert_no_complaint_details,
@@ -89,9 +90,24 @@ def test_upheld_with_recommendations_then_mps_response_then_closed(people):
         recommendations=["other", "apology", "handle-again"],
         other_recommendation="Train the team on video evidence.",
     )
-    # The team leader sends it back once, and the caseworker records it again.
-    do(review_request, "return_for_changes", people.team_leader)
+    # The team leader sends it back once, saying why, and the caseworker records it again.
+    refused(review_request, "return_for_changes", people.team_leader, "Enter what needs to change")
+    entry = do(review_request, "return_for_changes", people.team_leader, reason="Weigh the video.")
     assert review_request.status == Status.UNDER_REVIEW
+    # Staff read why on the request's timeline; the requester's tracker has no note for it.
+    assert entry.staff_note == "Returned for changes: Weigh the video."
+    assert entry.public_note is None
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.detail["reason"] == "Weigh the video."
+    # The form comes back with what was recorded, to change rather than retype.
+    assert ACTIONS["record_decision"].initial_values(review_request) == {
+        "outcome_reasonable": False,
+        "decision_reasons": "The video was not considered.",
+        "recommendations": ["handle-again", "apology", "other"],
+        "other_recommendation": "Train the team on video evidence.",
+        "refer_to_iopc": False,
+        "learning_points": None,
+    }
     decide(
         review_request,
         people,
@@ -256,18 +272,23 @@ def test_no_withdrawal_once_the_decision_is_sent(people):
     )
 
 
-def test_reopen_after_judicial_review_is_for_admins_only(people):
+def test_reopen_after_judicial_review_is_for_admins_and_team_leaders(people):
     review_request = request_at(people, Status.UNDER_REVIEW)
     decide(review_request, people, reasonable=True)
     do(review_request, "close", people.caseworker)
-    for user in (people.caseworker, people.team_leader, people.auditor):
-        refused(review_request, "reopen", user, "Only admins can reopen", reason="JR")
+    for user in (people.caseworker, people.auditor):
+        refused(
+            review_request, "reopen", user, "Only admins and team leaders can reopen", reason="JR"
+        )
     refused(review_request, "reopen", people.admin, "Enter why it is reopened")
     assert [a.name for a in available_actions(review_request, people.admin)] == ["reopen"]
+    assert "reopen" in [a.name for a in available_actions(review_request, people.team_leader)]
 
     entry = do(review_request, "reopen", people.admin, reason="Consent order after JR claim.")
     assert review_request.status == Status.UNDER_REVIEW
     assert entry.public_note == "Reopened for a new decision following judicial review"
+    # Staff read why on the request's timeline (the requester reads only the note above).
+    assert entry.staff_note == "Reopened after judicial review: Consent order after JR claim."
     assert review_request.closed_on is None and review_request.decision_issued_on is None
     assert review_request.decision_approved_by_id is None
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
@@ -320,3 +341,42 @@ def test_every_email_goes_once_to_each_person_getting_updates(people):
 
 
 # Refusals.
+
+
+@pytest.mark.parametrize("sent", [Status.NOT_UPHELD, Status.UPHELD, Status.RESPONSE_SHARED])
+def test_a_sent_decision_can_be_reopened_before_the_request_is_closed(people, sent):
+    # A judicial review can be brought within 3 months of the decision (rule A17), closed or not.
+    review_request = request_at(people, Status.UNDER_REVIEW)
+    decide(
+        review_request,
+        people,
+        reasonable=sent == Status.NOT_UPHELD,
+        **({} if sent == Status.NOT_UPHELD else {"recommendations": ["apology"]}),
+    )
+    if sent == Status.RESPONSE_SHARED:
+        do(
+            review_request,
+            "record_mps_response",
+            people.caseworker,
+            mps_response="We apologised.",
+            mps_response_received_on=TODAY,
+        )
+    assert review_request.status == sent
+    do(review_request, "reopen", people.team_leader, reason="Quashed by the court.")
+    assert review_request.status == Status.UNDER_REVIEW
+    assert review_request.decision_issued_on is None
+
+
+@pytest.mark.parametrize(
+    "finished",
+    [Status.WITHDRAWN, Status.NO_RIGHT_OF_REVIEW, Status.FORWARDED_TO_IOPC, Status.REFUSED_LATE],
+)
+def test_requests_closed_without_a_decision_are_not_reopened(people, finished):
+    review_request = make_request(finished)
+    refused(
+        review_request,
+        "reopen",
+        people.team_leader,
+        "You cannot reopen for a new decision after judicial review at this stage",
+        reason="JR",
+    )

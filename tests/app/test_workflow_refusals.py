@@ -70,13 +70,14 @@ def test_only_the_owner_or_a_team_leader_works_on_an_allocated_request(people):
         review_request,
         "start_review",
         people.other_caseworker,
-        "Only the caseworker who has this request, or a team leader",
+        "This request is allocated to Casey Worker: only they or a team leader can start the "
+        "review.",
     )
     refused(
         review_request,
         "withdraw",
         people.other_caseworker,
-        "Only the caseworker who has this request",
+        "This request is allocated to Casey Worker: only they or a team leader can record",
         reason="x",
     )
     assert available_actions(review_request, people.other_caseworker) == []
@@ -167,7 +168,12 @@ def test_approval_needs_a_team_leader_who_did_not_write_the_decision(people):
     do(review_request, "start_review", people.team_leader)
     do(review_request, "record_decision", people.team_leader, **REASONABLE)
     refused(review_request, "approve_decision", people.caseworker, "Only team leaders can approve")
-    refused(review_request, "approve_decision", people.team_leader, "Another team leader must")
+    refused(
+        review_request,
+        "approve_decision",
+        people.team_leader,
+        "You wrote this decision, so another team leader must approve it.",
+    )
     assert "approve_decision" not in [
         a.name for a in available_actions(review_request, people.team_leader)
     ]
@@ -180,8 +186,24 @@ def test_a_team_leader_who_owns_the_request_does_not_approve_it(people):
     do(review_request, "allocate", people.team_leader, owner=people.other_team_leader)
     do(review_request, "start_review", people.other_team_leader)
     do(review_request, "record_decision", people.team_leader, **REASONABLE)
-    refused(review_request, "approve_decision", people.other_team_leader, "Another team leader")
-    refused(review_request, "approve_decision", people.team_leader, "Another team leader")
+    refused(
+        review_request,
+        "approve_decision",
+        people.other_team_leader,
+        "You have this request, so another team leader must approve its decision.",
+    )
+    refused(review_request, "approve_decision", people.team_leader, "You wrote this decision")
+
+
+def test_a_request_nobody_has_yet_is_for_a_team_leader_to_work_on(people):
+    review_request = make_request(Status.UNDER_REVIEW)
+    refused(
+        review_request,
+        "record_decision",
+        people.caseworker,
+        "Nobody has been given this request yet: only a team leader can record the decision.",
+        **REASONABLE,
+    )
 
 
 def test_a_refused_action_changes_nothing_even_after_its_checks_start(people):

@@ -78,7 +78,7 @@ def test_roles():
     team_leader_only = {name for name, a in ACTIONS.items() if a.roles == {TEAM_LEADER}}
     assert team_leader_only == {"allocate", "return_for_changes", "approve_decision"}
     assert {name for name, a in ACTIONS.items() if ADMIN in a.roles} == {"reopen"}
-    assert ACTIONS["reopen"].roles == {ADMIN}
+    assert ACTIONS["reopen"].roles == {ADMIN, TEAM_LEADER}
     assert not [name for name, a in ACTIONS.items() if AUDITOR in a.roles]
     others = set(ACTIONS) - team_leader_only - {"reopen"}
     assert all(ACTIONS[name].roles == {CASEWORKER, TEAM_LEADER} for name in others)
@@ -119,6 +119,13 @@ def test_finished_statuses_lead_nowhere_except_a_reopened_closed_one():
     for status in FINISHED - {Status.CLOSED}:
         assert graph[status] == set(), status
     assert graph[Status.CLOSED] == {Status.UNDER_REVIEW}
+    # Reopening (rule D: "Re-decision following JR") is only for a decision that was sent.
+    assert ACTIONS["reopen"].from_statuses == {
+        Status.NOT_UPHELD,
+        Status.UPHELD,
+        Status.RESPONSE_SHARED,
+        Status.CLOSED,
+    }
 
 
 def test_withdrawal_is_open_exactly_until_the_decision_is_sent():

@@ -1,5 +1,5 @@
 """After the decision, and at any time before it: the MPS's response, closing, a written
-withdrawal, and reopening after judicial review."""
+withdrawal, and reopening after judicial review (team leaders and admins)."""
 
 from __future__ import annotations
 
@@ -67,12 +67,27 @@ def withdraw(act: Act) -> Change:
     return Change("We received your written request to withdraw, so we have stopped work on it.")
 
 
+# Rule D: after closure, the only way back is "Re-decision following JR". A judicial review
+# (rule A17: within 3 months of the decision) can quash a decision before the request is
+# closed too, so every status after a decision was sent may reopen; requests closed without a
+# review decision (forwarded, no right of review, refused as late, withdrawn) may not.
+# Team leaders (who check decisions) and admins may reopen; caseworkers may not.
+_DECISION_SENT = (Status.NOT_UPHELD, Status.UPHELD, Status.RESPONSE_SHARED, Status.CLOSED)
+
+
 @actions.declare(
     "Reopen for a new decision after judicial review",
-    from_statuses=[Status.CLOSED],
+    from_statuses=_DECISION_SENT,
     to_statuses=[Status.UNDER_REVIEW],
-    roles=[Role.ADMIN],
-    form=[Field("reason", "Why is it being reopened?", missing="Enter why it is reopened")],
+    roles=[Role.TEAM_LEADER, Role.ADMIN],
+    form=[
+        Field(
+            "reason",
+            "Why is it being reopened?",
+            hint="Staff see this on the request's timeline.",
+            missing="Enter why it is reopened",
+        )
+    ],
 )
 def reopen(act: Act) -> Change:
     # What the new decision replaces, kept in the audit event (the log is append-only).
@@ -87,5 +102,6 @@ def reopen(act: Act) -> Change:
     act.review_request.decision_approved_by = None
     return Change(
         "Reopened for a new decision following judicial review",
+        staff_note=f"Reopened after judicial review: {act.details['reason']}",
         audit={"previous": {name: for_audit(value) for name, value in previous.items()}},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reviews.models import ReviewRequest, StaffUser
 from reviews.workflow.engine import Act, ActionList, Change, decision_author_id
 from reviews.workflow.fields import CHOICES, YES_NO, Field, TransitionRefused
@@ -29,6 +31,20 @@ RECOMMENDATIONS: dict[str, str] = {
 )
 def start_review(act: Act) -> Change:
     return Change("Your caseworker has started the review.")
+
+
+def _decision_recorded(review_request: ReviewRequest) -> dict[str, Any]:
+    """The decision as last recorded (returned for changes, say), to change, not retype."""
+    if review_request.decision_reasons is None:
+        return {}
+    return {
+        "outcome_reasonable": review_request.outcome_reasonable,
+        "decision_reasons": review_request.decision_reasons,
+        "recommendations": list(review_request.recommendations or []),
+        "other_recommendation": review_request.other_recommendation,
+        "refer_to_iopc": review_request.refer_to_iopc,
+        "learning_points": review_request.learning_points,
+    }
 
 
 @actions.declare(
@@ -62,6 +78,7 @@ def start_review(act: Act) -> Change:
         ),
         Field("learning_points", "Learning points for the MPS", required=False),
     ],
+    initial=_decision_recorded,
 )
 def record_decision(act: Act) -> Change:
     reasonable = act.details["outcome_reasonable"]
@@ -101,15 +118,25 @@ def record_decision(act: Act) -> Change:
     from_statuses=[Status.DECISION_QA],
     to_statuses=[Status.UNDER_REVIEW],
     roles=[Role.TEAM_LEADER],
+    form=[
+        Field(
+            "reason",
+            "What needs to change?",
+            hint="Whoever wrote the decision reads this on the request page.",
+            missing="Enter what needs to change",
+        )
+    ],
 )
 def return_for_changes(act: Act) -> Change:
-    return Change()
+    return Change(staff_note=f"Returned for changes: {act.details['reason']}")
 
 
 def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
     # Four eyes: whoever wrote the decision, or has the request, does not approve it.
-    if staff_user.id in (decision_author_id(review_request), review_request.owner_id):
-        return "Another team leader must approve this decision: you wrote it or have the request."
+    if staff_user.id == decision_author_id(review_request):
+        return "You wrote this decision, so another team leader must approve it."
+    if staff_user.id == review_request.owner_id:
+        return "You have this request, so another team leader must approve its decision."
     return None
 
 
