@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import IntegerConverter, Map
 
 # Nine digits: every such number fits a 32-bit database integer.
 MAX_DIGITS = 9
+MAX_DATABASE_INTEGER = 2**31 - 1
 
 
 def whole_number(text: str | None, *, minimum: int = 0) -> int | None:
@@ -28,3 +30,12 @@ def known_args(args: MultiDict[str, str], names: Iterable[str]) -> dict[str, Any
     """The query arguments among `names` (each with all its values), for `url_for`: nothing
     else a request carries gets through, url_for's own keywords included."""
     return {name: args.getlist(name) for name in names if name in args}
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """The `int` converter of every route: a number in the address is at most the largest
+    database integer, so a longer one is "not found" rather than an overflow (500)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_DATABASE_INTEGER)
+        super().__init__(map, *args, **kwargs)

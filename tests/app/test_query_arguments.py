@@ -67,3 +67,9 @@ def test_removing_an_upload_ignores_url_for_reserved_arguments(journey, name):
     response = journey.post(f"/request/{UPLOAD_SLUG}/remove/1?{name}=x&change=1")
     assert response.status_code == 302
     assert response.location == f"/request/{UPLOAD_SLUG}?change=1"
+
+
+@pytest.mark.parametrize("number", ["9" * 12, "9" * 30, "2147483648"])
+def test_ids_in_the_address_beyond_any_database_id_are_not_found(app, client_as, number):
+    client = client_as(make_staff(app, CASEWORKER, "q@example.org"))
+    assert client.get(f"/staff/requests/{number}").status_code == 404
