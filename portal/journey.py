@@ -59,6 +59,7 @@ from web.forms import answered
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files, upload_limits
+from web.query import known_args
 
 
 def _current_draft() -> Draft | None:
@@ -248,7 +249,7 @@ def remove_upload(slug: str, document_id: int) -> Response:
     if remove_document(draft, document_id):
         db.session.commit()
     # Back to the page as it was asked for (a change from check answers stays one).
-    query: dict[str, Any] = request.args.to_dict()
+    query: dict[str, Any] = known_args(request.args, ("change",))
     return redirect(url_for("portal.journey_step", slug=slug, **query))
 
 

@@ -59,7 +59,8 @@ def normalise_code(code: str | None) -> str:
 
 def looks_like_totp_code(code: str | None) -> bool:
     code = normalise_code(code)
-    return len(code) == TOTP_DIGITS and code.isdigit()
+    # ASCII digits only: str.isdigit also accepts "²", which compare_digest refuses (500).
+    return len(code) == TOTP_DIGITS and code.isascii() and code.isdigit()
 
 
 def verify_totp(user: StaffUser, code: str | None) -> bool:

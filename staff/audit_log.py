@@ -19,9 +19,12 @@ from reviews.models import AuditEvent, StaffUser
 from reviews.workflow import ADMIN, AUDITOR
 from staff.access import role_required
 from staff.blueprint import staff
+from web.query import known_args, whole_number
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
+# The query arguments the log is filtered by (kept from page to page and in the export link).
+FILTERS = ("action", "user", "request", "from", "to")
 
 
 def _date(name: str) -> date | None:
@@ -38,10 +41,11 @@ def _filtered() -> Select:
     request_id = request.args.get("request", "")
     if action:
         query = query.where(AuditEvent.action == action)
-    if user.isdigit():
-        query = query.where(AuditEvent.staff_user_id == int(user))
-    if request_id.isdigit():
-        query = query.where(AuditEvent.review_request_id == int(request_id))
+    # Anything but a number a database id can be is no filter (as an empty box is).
+    if (user_id := whole_number(user)) is not None:
+        query = query.where(AuditEvent.staff_user_id == user_id)
+    if (review_request_id := whole_number(request_id)) is not None:
+        query = query.where(AuditEvent.review_request_id == review_request_id)
     if start := _date("from"):
         query = query.where(AuditEvent.at >= datetime.combine(start, time(), LONDON))
     if end := _date("to"):
@@ -52,8 +56,8 @@ def _filtered() -> Select:
 @staff.get("/audit")
 @role_required(ADMIN, AUDITOR)
 def audit_log():
-    page_text = request.args.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+    # A page number that is not 1 to 9 ASCII digits shows the first page.
+    page = whole_number(request.args.get("page"), minimum=1) or 1
     query = _filtered()
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     events = db.session.scalars(
@@ -73,6 +77,8 @@ def audit_log():
         actions=[(action, action) for action in actions],
         users=[(str(user.id), user.name) for user in users],
         args=request.args,
+        filters=FILTERS,
+        export_args=known_args(request.args, FILTERS),
         LONDON=LONDON,
     )
 

@@ -58,6 +58,7 @@ from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import TextAreaField, TextField
 from web.letters import letter_html, letter_pdf
+from web.query import known_args, whole_number
 
 
 class NoteForm(FlaskForm):
@@ -109,8 +110,12 @@ class SearchForm(FlaskForm):
     )
 
 
+# The query arguments the queue reads (kept by its links).
+QUEUE_ARGS = ("search", "status", "owner", "only", "sort", "order", "page")
+
+
 def _number(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    return whole_number(text, minimum=1)
 
 
 def _filters(search: str | None) -> Filters:
@@ -137,7 +142,8 @@ def _filters(search: str | None) -> Filters:
 def _queue_url(**changes: str | int | None) -> str:
     """The queue's address with these query values changed (None drops one)."""
     # Typed as url_for types its query values.
-    values: dict[str, Any] = {**request.args.to_dict(flat=False), **changes}
+    # Only the queue's own arguments: url_for's keywords (`_scheme`, ...) never get through.
+    values: dict[str, Any] = {**known_args(request.args, QUEUE_ARGS), **changes}
     return url_for("staff.requests_queue", **values)
 
 

@@ -20,8 +20,10 @@ from web.config import load_config
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
 from web.forms import init_form_kit
+from web.forms.cleaning import CleanedRequest
 from web.logs import configure_logging
 from web.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
+from web.query import DatabaseIdConverter
 from web.request_log import init_request_log
 from web.security import init_security
 
@@ -41,6 +43,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
     )
     app.config.from_mapping(settings)
+    # Every query and form value without control characters (web.forms.cleaning).
+    app.request_class = CleanedRequest
+    # Before any route is added: ids in addresses never overflow a database integer.
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.log_exception = log_exception_safely  # type: ignore[method-assign]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

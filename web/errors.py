@@ -7,9 +7,10 @@ import traceback
 from dataclasses import dataclass
 from types import TracebackType
 
-from flask import Flask, render_template
+from flask import Flask, Response, current_app, g, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
@@ -18,6 +19,9 @@ from werkzeug.exceptions import (
     MethodNotAllowed,
     ServiceUnavailable,
 )
+
+from reviews.database import db
+from web.security import add_security_headers
 
 logger = logging.getLogger("web.errors")
 
@@ -81,9 +85,46 @@ SESSION_EXPIRED = ErrorPage(
 )
 
 
-def render_error(status: int, page: ErrorPage | None = None) -> tuple[str, int]:
+def render_error(status: int, page: ErrorPage | None = None) -> Response:
+    """The failure page, drawn without touching the database: the session is rolled back first
+    (a failed flush leaves it unusable), and the page is drawn as for someone not signed in
+    (the signed-in user's attributes expire with the rollback, and reading them would query a
+    database that may be the failure). Should drawing it fail all the same, a plain page in
+    the same words is sent. Either way with the security headers, even if a later hook fails."""
     page = page or ERROR_PAGES[status]
-    return render_template("errors/error.html", page=page, status=status), status
+    _roll_back_quietly()
+    _as_signed_out_for_this_page()
+    try:
+        body = render_template("errors/error.html", page=page, status=status)
+    except Exception as error:
+        logger.error("error page failed: %s", _where(error))
+        body = _plain_page(page)
+    response = make_response(body, status)
+    return add_security_headers(response)
+
+
+def _roll_back_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception as error:
+        logger.error("rollback failed: %s", type(error).__name__)
+
+
+def _as_signed_out_for_this_page() -> None:
+    """Flask-Login keeps the request's user in `g._login_user` and loads it (a query) on first
+    use: put an anonymous user there, so that no template or context processor queries."""
+    login_manager = getattr(current_app, "login_manager", None)
+    if login_manager is not None:
+        g._login_user = login_manager.anonymous_user()
+
+
+def _plain_page(page: ErrorPage) -> str:
+    paragraphs = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in page.paragraphs)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(page.heading)}</title></head>"
+        f"<body><main><h1>{escape(page.heading)}</h1>{paragraphs}</main></body></html>"
+    )
 
 
 def init_errors(app: Flask) -> None:
@@ -96,10 +137,10 @@ def init_errors(app: Flask) -> None:
         status = error.code or 500
         if status not in ERROR_PAGES:
             status = 500 if status >= 500 else 400
-        body, status = render_error(status)
+        response = render_error(status)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            return body, status, {"Allow": ", ".join(error.valid_methods)}
-        return body, status
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
@@ -111,8 +152,9 @@ def init_errors(app: Flask) -> None:
         the end of the request, as always."""
         cause = error.orig if isinstance(error, OperationalError) else error
         logger.error("database unavailable: %s", type(cause).__name__)
-        body, status = render_error(ServiceUnavailable.code)
-        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        response = render_error(ServiceUnavailable.code)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(InternalServerError)
     def server_error(_error: InternalServerError) -> ResponseReturnValue:

@@ -125,8 +125,11 @@ def _clean_choices(spec: Field, value: Any) -> list[str]:
 
 def _clean_staff_user(spec: Field, value: Any) -> StaffUser:
     user = value if isinstance(value, StaffUser) else None
-    if user is None and isinstance(value, int | str) and str(value).isdigit():
-        user = db.session.get(StaffUser, int(value))
+    # An id is 1 to 9 ASCII digits (str.isdigit also accepts "²", which int refuses, and a
+    # longer number would overflow the database's integer).
+    text = str(value) if isinstance(value, int | str) else ""
+    if user is None and text.isascii() and text.isdigit() and len(text) <= 9:
+        user = db.session.get(StaffUser, int(text))
     if user is None or not user.active or user.role not in CASEWORK:
         raise TransitionRefused(f"{spec.label}: select an active caseworker or team leader")
     return user

@@ -69,13 +69,14 @@ class DateParts(Field):
         missing = tuple(part for part in self.parts if part not in filled)
         if missing:
             self._fail(f"{self.describe} must include a {' and '.join(missing)}", missing)
-        numbers: dict[str, int] = {}
         for part, value in filled.items():
-            if not value.isdigit():
+            # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses,
+            # and "٣", which it reads as 3. A day or month has at most 2 digits.
+            if not (value.isascii() and value.isdigit()) or (part != "year" and len(value) > 2):
                 self._fail(f"{self.describe} must be a real date", (part,))
-            numbers[part] = int(value)
         if len(filled["year"]) != 4:
             self._fail("Year must include 4 numbers", ("year",))
+        numbers = {part: int(value) for part, value in filled.items()}
         try:
             found = date(numbers["year"], numbers["month"], numbers.get("day", 1))
         except ValueError:
