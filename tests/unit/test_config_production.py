@@ -46,7 +46,9 @@ def test_production_refuses_a_secret_key_that_is_short_or_not_random(monkeypatch
     assert "secrets.token_hex(32)" in str(refused.value)
 
 
-@pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_urlsafe(32)])
+@pytest.mark.parametrize(
+    "key", [secrets.token_hex(32), secrets.token_urlsafe(32)], ids=["hex", "url-safe"]
+)
 def test_production_takes_a_random_secret_key(monkeypatch, key):
     monkeypatch.setenv("SECRET_KEY", key)
     assert load_config()["SECRET_KEY"] == key
