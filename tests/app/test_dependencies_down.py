@@ -9,54 +9,19 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
-import threading
 
 import pytest
 
 from tests.conftest import empty_all_tables, make_test_app
 from tests.journey_data import complainant_steps
+from tests.network import SilentServer, unused_port
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-class HungMailServer:
-    """Accepts connections on 127.0.0.1 and never says a word: a mail server that has hung."""
-
-    def __init__(self) -> None:
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen(16)
-        self.port = self._socket.getsockname()[1]
-        self.connections = 0
-        self._held: list[socket.socket] = []
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        self._socket.settimeout(0.1)
-        while not self._stopped.is_set():
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            self._held.append(connection)
-
-    def close(self) -> None:
-        self._stopped.set()
-        self._thread.join()
-        for connection in self._held:
-            connection.close()
-        self._socket.close()
-
-
 @pytest.fixture
 def hung_mail_server():
-    server = HungMailServer()
+    server = SilentServer()
     yield server
     server.close()
 
@@ -92,17 +57,11 @@ def test_save_and_come_back_later_does_not_send_inline(journey, hung_mail_server
     assert hung_mail_server.connections == 0
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_redis_down_leaves_every_page_working_with_a_warning(migrated_database, tmp_path, caplog):
     app = make_test_app(
         migrated_database,
         tmp_path / "instance",
-        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port()}/0",
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{unused_port()}/0",
     )
     caplog.set_level(logging.WARNING)
     client = app.test_client()
@@ -113,7 +72,7 @@ def test_redis_down_leaves_every_page_working_with_a_warning(migrated_database, 
 
 def test_postgresql_down_shows_the_503_page_with_retry_after(tmp_path):
     app = make_test_app(
-        f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test", tmp_path / "instance"
+        f"postgresql+psycopg://postgres@127.0.0.1:{unused_port()}/test", tmp_path / "instance"
     )
     client = app.test_client()
     # The lookup form itself needs no database; looking a request up does.
@@ -128,7 +87,7 @@ def test_postgresql_down_shows_the_503_page_with_retry_after(tmp_path):
 
 def test_readiness_names_the_database_when_it_is_down(tmp_path):
     app = make_test_app(
-        f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{closed_port()}/test",
+        f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{unused_port()}/test",
         tmp_path / "instance",
     )
     response = app.test_client().get("/readyz")
@@ -148,7 +107,7 @@ def test_readiness_names_redis_when_it_is_down(migrated_database, tmp_path):
     app = make_test_app(
         migrated_database,
         tmp_path / "instance",
-        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port()}/0",
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{unused_port()}/0",
     )
     response = app.test_client().get("/readyz")
     assert response.status_code == 503

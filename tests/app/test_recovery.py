@@ -15,8 +15,8 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from tests.app.test_dependencies_down import HungMailServer
 from tests.conftest import empty_all_tables, make_test_app
+from tests.network import SilentServer
 from web.config import load_config
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -136,7 +136,7 @@ def test_a_database_that_was_missing_is_used_once_it_is_there(tmp_path):
 def test_a_hung_postgresql_gives_the_503_page_in_seconds(monkeypatch, tmp_path):
     """A server that accepts connections and never answers: the configured connect_timeout
     (psycopg's least, 2 s) ends the wait, not gunicorn's worker timeout."""
-    hung = HungMailServer()  # any server that never says a word will do
+    hung = SilentServer()  # any server that never says a word will do
     try:
         monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{hung.port}/reviews")
         config = load_config("test")
@@ -160,7 +160,7 @@ def test_a_hung_postgresql_gives_the_503_page_in_seconds(monkeypatch, tmp_path):
 def test_a_hung_redis_holds_up_no_page_and_is_warned_about_once(
     migrated_database, tmp_path, caplog
 ):
-    hung = HungMailServer()  # accepts, never answers: a hung Redis
+    hung = SilentServer()  # accepts, never answers: a hung Redis
     try:
         app = make_test_app(
             migrated_database,

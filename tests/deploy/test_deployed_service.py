@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from sqlalchemy import create_engine, text
 from reviews import clock
 from tests.forms import hidden_fields
 from tests.journey_data import complainant_steps
+from tests.network import unused_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DEPLOY_CHECK_DATABASE_URL", "")
@@ -37,12 +37,6 @@ REDIS_URL = os.environ.get("DEPLOY_CHECK_REDIS_URL", "redis://127.0.0.1:6379/3")
 pytestmark = pytest.mark.skipif(
     not DATABASE_URL, reason="set DEPLOY_CHECK_DATABASE_URL to a PostgreSQL database to empty"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Sink:
@@ -59,7 +53,7 @@ class Sink:
 @pytest.fixture(scope="module")
 def sink() -> Iterator[tuple[Sink, int]]:
     handler = Sink()
-    port = free_port()
+    port = unused_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     yield handler, port
@@ -84,7 +78,7 @@ def deployed(tmp_path_factory, sink) -> Iterator[str]:
     base = tmp_path_factory.mktemp("deploy")
     venv, wheels, empty = base / "venv", base / "wheels", base / "empty"
     empty.mkdir()
-    port = free_port()
+    port = unused_port()
     environment = {
         "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
         "HOME": str(base),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 import web.outbox as outbox
 from tests.conftest import empty_all_tables, make_test_app
+from tests.network import reserved_port
 from tests.outbox_support import FakeNotifyClient, SmtpServer
 
 
@@ -20,9 +19,8 @@ def smtp_server():
 @pytest.fixture
 def closed_port():
     """A port bound to nothing that listens: connecting is refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
+    with reserved_port() as port:
+        yield port
 
 
 @pytest.fixture
