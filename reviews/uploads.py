@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass
 
 import filetype
-from PIL import Image
+from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
@@ -38,7 +38,7 @@ _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", HEIC: "HEIF"}
 # Above any phone camera's usual resolution (12 to 50 megapixels) and below Pillow's own
 # decompression bomb limit, so a small file cannot make us decode a giant picture.
 MAX_IMAGE_PIXELS = 60_000_000
-HEIC_TO_JPEG_QUALITY = 90
+IMAGE_JPEG_QUALITY = 90
 MAX_FILENAME_STEM = 80
 
 EMPTY_MESSAGE = "The selected file is empty"
@@ -69,7 +69,8 @@ class UploadRejected(ValueError):
 
 
 def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
-    """Accept a PDF, JPEG or PNG as it is and a HEIC photo as JPEG, or raise UploadRejected.
+    """Accept a PDF as it is, and a JPEG, PNG or HEIC photo re-encoded without its metadata
+    (HEIC as JPEG), or raise UploadRejected.
 
     `size` and `sha256` describe `content`, which is what gets stored.
     """
@@ -142,7 +143,9 @@ def _check_pdf(data: bytes) -> None:
 
 
 def _image_content(data: bytes, detected_type: str) -> bytes:
-    """Check that the image decodes and return what to store: HEIC becomes JPEG, others as sent."""
+    """Check that the image decodes and return what to store: the picture alone, re-encoded,
+    upright, with no metadata (a phone's EXIF holds where a photo was taken). HEIC becomes JPEG.
+    The file as sent is kept nowhere."""
     try:
         # Turned into an error here rather than left to the caller's warning filters, so an
         # oversized image is refused the same way in every environment.
@@ -153,29 +156,39 @@ def _image_content(data: bytes, detected_type: str) -> bytes:
             # Opening reads only the header, so this refuses a huge picture before decoding it.
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise Image.DecompressionBombError(f"{image.size} is over {MAX_IMAGE_PIXELS}")
-            if detected_type == HEIC:
-                return _as_jpeg(image)
-            if detected_type == JPEG:
-                # verify() does nothing for JPEG. Decoding at 1/8 scale still reads every byte,
-                # so it finds a cut-off file, for a fraction of the memory of full size.
-                image.draft(None, (image.width // 8, image.height // 8))
-                image.load()
-            else:
-                image.verify()  # checks every PNG chunk's checksum without decoding the pixels
-            return data
+            if detected_type == PNG:
+                _verify_png(data)
+            image.load()  # decodes every byte, so a cut-off or damaged file fails here
+            icc_profile = image.info.get("icc_profile")
+            if detected_type == PNG:
+                return _as_png(image, icc_profile)
+            # No exif_transpose for HEIC: libheif has already turned the picture upright and
+            # pillow-heif resets the EXIF orientation to 1.
+            upright = image if detected_type == HEIC else ImageOps.exif_transpose(image)
+            return _as_jpeg(upright, icc_profile)
     except Exception as error:  # Pillow raises many kinds of error on a malformed file
         raise UploadRejected(DAMAGED_MESSAGE) from error
 
 
-def _as_jpeg(image: Image.Image) -> bytes:
-    # No ImageOps.exif_transpose: libheif has already turned the picture upright and pillow-heif
-    # resets the EXIF orientation to 1. No EXIF is written either, so a phone's record of where
-    # the photo was taken does not travel with the letter.
+def _verify_png(data: bytes) -> None:
+    """Every chunk's checksum, the end included, which decoding the pixels does not check."""
+    with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+        image.verify()
+
+
+# The colour profile is the one piece of metadata kept: it keeps a phone's wide-gamut colours
+# right and says nothing about the person.
+def _as_jpeg(image: Image.Image, icc_profile: bytes | None) -> bytes:
     output = io.BytesIO()
-    image.convert("RGB").save(
-        output,
-        format="JPEG",
-        quality=HEIC_TO_JPEG_QUALITY,
-        icc_profile=image.info.get("icc_profile"),  # keeps a phone's wide-gamut colours right
-    )
+    rgb = image.convert("RGB")
+    rgb.info = {}  # what Pillow would otherwise write back: comments, EXIF
+    rgb.save(output, format="JPEG", quality=IMAGE_JPEG_QUALITY, icc_profile=icc_profile)
+    return output.getvalue()
+
+
+def _as_png(image: Image.Image, icc_profile: bytes | None) -> bytes:
+    """Lossless: the same pixels, without text chunks or EXIF."""
+    output = io.BytesIO()
+    image.info = {}  # what Pillow would otherwise write back: text chunks, EXIF
+    image.save(output, format="PNG", icc_profile=icc_profile)
     return output.getvalue()

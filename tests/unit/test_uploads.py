@@ -149,11 +149,7 @@ def test_images_and_pdfs_are_named_after_what_they_really_are(
     filename, data, content_type, expected_name
 ):
     upload = check_upload(filename, data, LIMIT)
-    assert (upload.filename, upload.content_type, upload.content) == (
-        expected_name,
-        content_type,
-        data,
-    )
+    assert (upload.filename, upload.content_type) == (expected_name, content_type)
 
 
 def test_a_file_exactly_at_the_limit_is_accepted():
@@ -182,6 +178,67 @@ def test_a_heic_photo_keeps_its_colour_profile():
     upload = check_upload("IMG_0002.heif", heic_bytes(icc_profile=profile), LIMIT)
     with Image.open(io.BytesIO(upload.content)) as converted:
         assert converted.info["icc_profile"] == profile
+
+
+GPS_INFO = 0x8825
+GPS_LATITUDE_REF = 1
+
+
+def _exif_with_a_position() -> Image.Exif:
+    exif = Image.Exif()
+    exif[EXIF_MAKE] = "Phone"
+    exif.get_ifd(GPS_INFO)[GPS_LATITUDE_REF] = "N"
+    return exif
+
+
+@pytest.mark.parametrize(
+    ("image_format", "options"),
+    [
+        ("JPEG", {"comment": b"marker-comment"}),
+        ("PNG", {}),
+    ],
+)
+def test_an_image_keeps_no_metadata_not_even_where_it_was_taken(image_format, options):
+    """Re-encoded on arrival, so no EXIF (GPS position, camera), text or comment is stored:
+    the original is kept nowhere."""
+    exif = _exif_with_a_position()
+    data = image_bytes(image_format, exif=exif.tobytes(), **options)
+    with Image.open(io.BytesIO(data)) as original:
+        assert original.getexif().get_ifd(GPS_INFO)  # the test photo does carry a position
+
+    upload = check_upload(f"photo.{image_format.lower()}", data, LIMIT)
+
+    assert b"marker-comment" not in upload.content and b"Phone" not in upload.content
+    assert upload.sha256 == hashlib.sha256(upload.content).hexdigest()
+    assert upload.size == len(upload.content)
+    with Image.open(io.BytesIO(upload.content)) as stored:
+        assert stored.format == image_format
+        assert not stored.getexif()
+        assert "comment" not in stored.info
+
+
+def test_a_png_keeps_no_text_chunks():
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "marker-author")
+    upload = check_upload("scan.png", image_bytes("PNG", pnginfo=text), LIMIT)
+    assert b"marker-author" not in upload.content
+
+
+def test_a_jpeg_taken_sideways_is_stored_upright():
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = ROTATE_90_CLOCKWISE
+    upload = check_upload("IMG_0003.jpg", image_bytes("JPEG", exif=exif.tobytes()), LIMIT)
+    with Image.open(io.BytesIO(upload.content)) as stored:
+        assert stored.size == (40, 60)
+
+
+def test_a_jpeg_keeps_its_colour_profile():
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    upload = check_upload("IMG_0004.jpg", image_bytes("JPEG", icc_profile=profile), LIMIT)
+    with Image.open(io.BytesIO(upload.content)) as stored:
+        assert stored.info["icc_profile"] == profile
 
 
 # Refused files
