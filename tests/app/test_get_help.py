@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from sqlalchemy import select
-
-from reviews.database import db
-from reviews.models import ReviewRequest
-from tests.journey import Journey, look_up
+from tests.journey import Journey
 from tests.journey_data import complainant_steps
+from tests.public_pages import public_pages
 
 CALL_LINK = 'href="/accessibility/ask-for-a-call"'
 FORMAT_LINK = 'href="/accessibility/ask-for-another-format"'
+# The contact page is all about getting help, so it does not repeat it.
+WITHOUT_THE_SECTION = {"/contact"}
 
 
 def help_section(html: str) -> str | None:
@@ -23,45 +21,18 @@ def help_section(html: str) -> str | None:
     return found.group(1) if found else None
 
 
-def assert_has_help(response) -> None:
-    assert response.status_code == 200, response.status_code
-    section = help_section(response.text)
-    assert section is not None, "no Get help section"
-    assert ">Get help</h2>" in section
-    assert CALL_LINK in section
-    assert FORMAT_LINK in section
-    assert "020 7983 4000" in section
-
-
-def _portal_pages_without_arguments(app) -> list[str]:
-    return sorted(
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("portal.")
-        and "GET" in rule.methods
-        and not rule.arguments
-        and rule.endpoint != "portal.contact"
-    )
-
-
-def test_every_portal_page_that_answers_has_help(app, client):
+def test_every_public_page_ends_with_help(app, client):
     checked = 0
-    for path in _portal_pages_without_arguments(app):
-        response = client.get(path)
-        if response.status_code == 200 and response.mimetype == "text/html":
-            assert_has_help(response)
-            checked += 1
-    assert checked >= 8
-
-
-def test_every_journey_question_has_help(client):
-    journey = Journey(client)
-    for slug, data in complainant_steps():
-        assert_has_help(client.get(f"/request/{slug}"))
-        journey.answer(slug, data)
-    assert_has_help(client.get("/request/check-answers"))
-    journey.send()
-    assert_has_help(client.get("/request/sent"))
+    for path, html in public_pages(app, client):
+        if path in WITHOUT_THE_SECTION:
+            continue
+        section = help_section(html)
+        assert section is not None, f"{path} has no Get help section"
+        assert ">Get help</h2>" in section, path
+        for needed in (CALL_LINK, FORMAT_LINK, "020 7983 4000", "mailto:"):
+            assert needed in section, (path, needed)
+        checked += 1
+    assert checked >= 40
 
 
 def test_an_error_state_keeps_help(client):
@@ -70,22 +41,6 @@ def test_an_error_state_keeps_help(client):
     response = journey.answer(first_slug, {}, expect_redirect=False)
     assert 'class="govuk-error-summary' in response.text
     assert help_section(response.text) is not None
-
-
-@pytest.fixture
-def tracking_client(app, client):
-    journey = Journey(client)
-    journey.walk(complainant_steps())
-    journey.send()
-    with app.app_context():
-        reference = db.session.scalar(select(ReviewRequest.reference))
-    assert look_up(client, reference, "Example").status_code == 302
-    return client
-
-
-def test_tracker_pages_have_help(tracking_client):
-    for path in ("/track/your-request", "/track/receipt"):
-        assert_has_help(tracking_client.get(path))
 
 
 def test_staff_pages_do_not(client):
