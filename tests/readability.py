@@ -18,7 +18,25 @@ from html.parser import HTMLParser
 import pyphen
 
 _BLOCKS = frozenset(
-    ["p", "li", "h1", "h2", "h3", "h4", "label", "legend", "td", "th", "dt", "dd", "button", "summary", "caption", "div", "span"]
+    [
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "label",
+        "legend",
+        "td",
+        "th",
+        "dt",
+        "dd",
+        "button",
+        "summary",
+        "caption",
+        "div",
+        "span",
+    ]
 )
 _SKIPPED = frozenset({"script", "style", "template"})
 _WORD = re.compile("[A-Za-z][A-Za-z'\u2019-]*")
