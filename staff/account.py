@@ -38,7 +38,7 @@ ACCOUNT_DONE = "staff_account_done"
 
 
 def _good_password(form, field: Field) -> None:
-    problem = password_problem(field.data)
+    problem = password_problem(field.data, about=form.about)
     if problem:
         raise StopValidation(problem)
 
@@ -51,6 +51,9 @@ def _same_as_password(form, field: Field) -> None:
 # The GOV.UK password input sets `autocomplete` itself: "current-password" unless the template
 # asks for "new-password".
 class NewPasswordForm(FlaskForm):
+    # The owner's name and email: a password made of them is easy to guess.
+    about: tuple[str, ...] = ()
+
     password = PasswordField(
         "New password",
         description="At least 12 characters. A few unrelated words together make a good one. "
@@ -96,6 +99,7 @@ def set_password_page():
         session.pop(PASSWORD_TOKEN, None)
         return render_template("staff/auth/link_expired.html"), 404
     form = NewPasswordForm()
+    form.about = (user.email, user.name)
     if form.validate_on_submit():
         set_password(user, form.password.data or "")
         record_audit("set-password", staff_user=user)
@@ -152,6 +156,7 @@ def with_current_password(
 @role_required(*ROLES)
 def change_password() -> Response | str:
     form = ChangePasswordForm()
+    form.about = (_you().email, _you().name)
 
     def change(user: StaffUser) -> Response:
         set_password(user, form.password.data or "")

@@ -66,7 +66,7 @@ def create(email: str, name: str, role: str, password_stdin: bool) -> None:
     if find_staff_user(email) is not None:
         raise click.ClickException(f"There is already an account for {email}.")
     password = _read_password(password_stdin)
-    problem = password_problem(password)
+    problem = password_problem(password, about=(email, name))
     if problem:
         raise click.ClickException(problem)
     user = create_staff_user(email=email, name=name, role=role, password=password)

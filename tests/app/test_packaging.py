@@ -44,6 +44,5 @@ def test_the_wheel_carries_every_file_of(wheel_files, folder):
     assert not missing, missing
 
 
-def test_the_wheel_carries_the_entry_point_and_the_password_list(wheel_files):
+def test_the_wheel_carries_the_entry_point(wheel_files):
     assert "wsgi.py" in wheel_files
-    assert any(name.endswith("common_passwords.txt") for name in wheel_files)
