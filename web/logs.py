@@ -52,6 +52,22 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RateLimitKeyFilter(logging.Filter):
+    """Flask-Limiter names the key of a limit it refuses: a tracking reference, an address, a
+    staff email. Keep the limit and the endpoint, withhold the key."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            isinstance(record.msg, str)
+            and "exceeded" in record.msg
+            and isinstance(record.args, tuple)
+            and len(record.args) == 3
+        ):
+            limit, _key, endpoint = record.args
+            record.args = (limit, "withheld", endpoint)
+        return True
+
+
 class JsonFormatter(_LibraryJsonFormatter):
     """python-json-logger's formatter, with the service's field names and order."""
 
@@ -122,3 +138,6 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    limiter_logger = logging.getLogger("flask-limiter")
+    if not any(isinstance(found, RateLimitKeyFilter) for found in limiter_logger.filters):
+        limiter_logger.addFilter(RateLimitKeyFilter())

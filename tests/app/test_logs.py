@@ -7,6 +7,9 @@ import json
 
 import pytest
 
+from reviews.references import format_reference, new_reference
+from tests.journey import look_up
+
 
 @pytest.fixture
 def lines(capsys):
@@ -48,3 +51,16 @@ def test_an_error_is_logged_as_json_with_the_request_id(app, lines):
     request_id = response.headers["X-Request-Id"]
     assert errors and all(entry["request_id"] == request_id for entry in errors)
     assert "the text a caseworker typed" not in json.dumps(logged)
+
+
+def test_a_rate_limit_line_keeps_the_limited_key_out(app, client, lines):
+    """The tracker limits look-ups per reference: the line saying a limit was hit must not
+    carry the reference (nor an address), only the limit and the route."""
+    reference = new_reference()
+    statuses = [look_up(client, format_reference(reference), "Wrong").status_code for _ in range(6)]
+    assert statuses[-1] == 429
+    written = lines()
+    refused = [entry for entry in written if "exceeded" in entry.get("event", "")]
+    assert refused, written
+    assert reference[:8] not in json.dumps(written)
+    assert "127.0.0.1" not in json.dumps(refused)
