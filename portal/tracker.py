@@ -1,5 +1,7 @@
 """The tracker: look a request up with its reference and a surname, follow it, and change
-what is the requester's to change. A look-up opens a session for that one request only."""
+what is the looker's to change. A look-up opens a session for that one request only, and
+remembers which party looked it up (the requester or the complainant): each sees and changes
+their own details, and what they may do is asked of reviews.tracker_changes.refusal."""
 
 from __future__ import annotations
 
@@ -15,30 +17,45 @@ from portal.blueprint import portal
 from portal.forms import UploadForm
 from portal.journey import UPLOAD_LIMIT, sends_no_files
 from portal.tracker_forms import (
+    ComplainantContactForm,
     ContactUpdateForm,
     HelpUpdateForm,
     LookupForm,
     MessageForm,
+    PartyForm,
     WithdrawForm,
 )
+from portal.tracker_receipt import receipt_rows, who_gets_updates
 from reviews import clock
 from reviews.database import db
 from reviews.documents import DOCUMENT_KINDS
-from reviews.journey import ADJUSTMENTS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
 from reviews.rules import format_date
-from reviews.tracking import (
+from reviews.tracker_changes import (
+    ACTIONS,
+    CONTACT_DETAILS,
+    HELP,
+    MESSAGE,
+    UPLOAD,
+    WITHDRAW,
     add_documents,
     add_message,
-    can_withdraw,
-    current_stage,
-    find_request,
-    needed_from_you,
-    public_timeline,
+    document_kinds,
+    refusal,
     update_adjustments,
     update_contact_details,
     withdraw,
+)
+from reviews.tracker_dates import dates_to_expect
+from reviews.tracking import (
+    COMPLAINANT,
+    REQUESTER,
+    awaiting_consent,
+    current_stage,
+    needed_from_you,
+    parties_named,
+    public_timeline,
 )
 from web.extensions import limiter
 from web.forms import answered, strip_text
@@ -57,9 +74,7 @@ def _reference_key() -> str:
     return "reference:" + (parse_reference(request.form.get("reference", "")) or "not-a-reference")
 
 
-def tracked(view: Callable) -> Callable:
-    """Only for someone who looked this request up in the last 30 minutes of activity."""
-
+def _tracking_session(view: Callable, *, chosen: bool) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         tracking = session.get("tracking")
@@ -70,10 +85,39 @@ def tracked(view: Callable) -> Callable:
             session.pop("tracking")
             session["tracking_ended"] = True
             return redirect(url_for("portal.track"))
+        party = tracking.get("party")
+        if chosen and party not in (REQUESTER, COMPLAINANT):
+            return redirect(url_for("portal.track_who_are_you"))
         session["tracking"] = {**tracking, "seen": now}
-        return view(db.get_or_404(ReviewRequest, tracking["id"]), *args, **kwargs)
+        return view(db.get_or_404(ReviewRequest, tracking["id"]), party, *args, **kwargs)
 
     return wrapper
+
+
+def tracked(view: Callable) -> Callable:
+    """Only for someone who looked this request up in the last 30 minutes of activity; the
+    view is given the request and which party looked it up."""
+    return _tracking_session(view, chosen=True)
+
+
+def refused_unless_allowed(action: str) -> Callable[[Callable], Callable]:
+    """A tracked page for `action`: refused, in words, when the party may not do it now (the
+    request is finished, or their signed permission is awaited), whatever the method."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(review_request: ReviewRequest, party: str, *args, **kwargs):
+            refused = refusal(review_request, party, action)
+            if refused is not None:
+                page = render_template(
+                    "portal/tracker/not_open.html", action=action, refusal=refused
+                )
+                return page, 409 if refused.finished else 403
+            return view(review_request, party, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 @portal.route("/track", methods=["GET", "POST"])
@@ -85,11 +129,16 @@ def track():
     form = LookupForm()
     not_found = False
     if form.validate_on_submit():
-        review_request = find_request(answered(form.reference), answered(form.surname))
+        review_request, parties = parties_named(answered(form.reference), answered(form.surname))
         if review_request is not None:
-            # A fresh session for this request alone: nothing from before carries over.
+            # A fresh session for this request alone: nothing from before carries over. When
+            # both parties have the surname given, the next page asks which one is looking.
             session.clear()
-            session["tracking"] = {"id": review_request.id, "seen": clock.timestamp()}
+            session["tracking"] = {
+                "id": review_request.id,
+                "seen": clock.timestamp(),
+                "party": parties[0] if len(parties) == 1 else None,
+            }
             return redirect(url_for("portal.your_request"))
         g.lookup_failed = True
         not_found = True
@@ -107,9 +156,22 @@ def track_sign_out() -> Response:
     return redirect(url_for("portal.track"))
 
 
+@portal.route("/track/who-are-you", methods=["GET", "POST"])
+def track_who_are_you():
+    return _tracking_session(_who_are_you, chosen=False)()
+
+
+def _who_are_you(review_request: ReviewRequest, party: str | None):
+    form = PartyForm.for_request(review_request)
+    if form.validate_on_submit():
+        session["tracking"] = {**session["tracking"], "party": form.party.data}
+        return redirect(url_for("portal.your_request"))
+    return render_template("portal/tracker/who_are_you.html", form=form)
+
+
 @portal.post("/track/keep-alive")
 @tracked
-def track_keep_alive(review_request: ReviewRequest):
+def track_keep_alive(review_request: ReviewRequest, party: str):
     """The time-out warning's 'Stay signed in': being here has already restarted the clock."""
     return kept_alive(url_for("portal.your_request"))
 
@@ -121,15 +183,29 @@ def tracker_idle_seconds() -> dict[str, int]:
 
 @portal.get("/track/your-request")
 @tracked
-def your_request(review_request: ReviewRequest):
+def your_request(review_request: ReviewRequest, party: str):
     return render_template(
         "portal/tracker/your_request.html",
         review_request=review_request,
         reference=format_reference(review_request.reference),
         stage=current_stage(review_request),
-        needed=needed_from_you(review_request),
-        timeline=public_timeline(review_request),
-        can_withdraw=can_withdraw(review_request),
+        needed=needed_from_you(review_request, party),
+        timeline=public_timeline(review_request, party),
+        dates=dates_to_expect(review_request),
+        updates=who_gets_updates(review_request, party),
+        allowed={action for action in ACTIONS if refusal(review_request, party, action) is None},
+        consent_refusal=(
+            refusal(review_request, party, MESSAGE)
+            if awaiting_consent(review_request, party)
+            else None
+        ),
+        actions={
+            "upload": UPLOAD,
+            "message": MESSAGE,
+            "contact": CONTACT_DETAILS,
+            "help": HELP,
+            "withdraw": WITHDRAW,
+        },
         format_date=format_date,
         done=session.pop("tracker_done", None),
     )
@@ -155,11 +231,12 @@ def _form_page(
 
 @portal.route("/track/send-information", methods=["GET", "POST"])
 @tracked
-def send_information(review_request: ReviewRequest):
+@refused_unless_allowed(MESSAGE)
+def send_information(review_request: ReviewRequest, party: str):
     form = MessageForm()
     return _form_page(
         form,
-        lambda: add_message(review_request, answered(form.body).strip()),
+        lambda: add_message(review_request, party, answered(form.body).strip()),
         "We have your message. A caseworker will read it.",
         "portal/tracker/send_information.html",
     )
@@ -168,12 +245,17 @@ def send_information(review_request: ReviewRequest):
 @portal.route("/track/upload", methods=["GET", "POST"])
 @limiter.limit(UPLOAD_LIMIT, methods=["POST"], exempt_when=sends_no_files)
 @tracked
-def upload_documents(review_request: ReviewRequest):
+@refused_unless_allowed(UPLOAD)
+def upload_documents(review_request: ReviewRequest, party: str):
     form = UploadForm()
+    kinds = {
+        code: KIND_CHOICES[code]
+        for code in document_kinds(review_request, party, list(KIND_CHOICES))
+    }
     kind = request.form.get("kind") if request.method == "POST" else None
     errors: dict[str, str] = {}
     if form.validate_on_submit():
-        if kind not in DOCUMENT_KINDS:
+        if kind not in kinds:
             errors["kind"] = "Select what you are sending"
         most = current_app.config["MAX_UPLOAD_FILES"]
         checked = check_chosen_files(
@@ -184,14 +266,14 @@ def upload_documents(review_request: ReviewRequest):
             errors["files"] = checked.errors[0]
         if not errors:
             assert kind is not None  # it is one of DOCUMENT_KINDS, checked above
-            add_documents(review_request, kind, checked.accepted)
+            add_documents(review_request, party, kind, checked.accepted)
             db.session.commit()
             count = len(checked.accepted)
             return _done(f"We have your {'file' if count == 1 else f'{count} files'}.")
     return render_template(
         "portal/tracker/upload.html",
         form=form,
-        kinds=KIND_CHOICES,
+        kinds=kinds,
         kind=kind,
         errors=errors,
         **upload_limits(),
@@ -200,11 +282,13 @@ def upload_documents(review_request: ReviewRequest):
 
 @portal.route("/track/contact-details", methods=["GET", "POST"])
 @tracked
-def change_contact_details(review_request: ReviewRequest):
-    form = ContactUpdateForm.for_request(review_request)
+@refused_unless_allowed(CONTACT_DETAILS)
+def change_contact_details(review_request: ReviewRequest, party: str):
+    form_class = ComplainantContactForm if party == COMPLAINANT else ContactUpdateForm
+    form = form_class.for_request(review_request)
     return _form_page(
         form,
-        lambda: update_contact_details(review_request, form.to_answers()),
+        lambda: update_contact_details(review_request, party, form.to_answers()),
         "We have updated your contact details.",
         "portal/tracker/contact_details.html",
     )
@@ -212,11 +296,12 @@ def change_contact_details(review_request: ReviewRequest):
 
 @portal.route("/track/help", methods=["GET", "POST"])
 @tracked
-def change_adjustments(review_request: ReviewRequest):
+@refused_unless_allowed(HELP)
+def change_adjustments(review_request: ReviewRequest, party: str):
     form = HelpUpdateForm.for_request(review_request)
     return _form_page(
         form,
-        lambda: update_adjustments(review_request, form.to_answers(), clock.today()),
+        lambda: update_adjustments(review_request, party, form.to_answers(), clock.today()),
         "We have updated the help you need.",
         "portal/tracker/help.html",
     )
@@ -224,88 +309,26 @@ def change_adjustments(review_request: ReviewRequest):
 
 @portal.route("/track/withdraw", methods=["GET", "POST"])
 @tracked
-def withdraw_request(review_request: ReviewRequest):
-    if not can_withdraw(review_request):
-        return redirect(url_for("portal.your_request"))
+@refused_unless_allowed(WITHDRAW)
+def withdraw_request(review_request: ReviewRequest, party: str):
     form = WithdrawForm()
     return _form_page(
         form,
-        lambda: withdraw(review_request, strip_text(form.reason.data)),
+        lambda: withdraw(review_request, party, strip_text(form.reason.data)),
         "You have withdrawn your request.",
         "portal/tracker/withdraw.html",
         reference=format_reference(review_request.reference),
     )
 
 
-CONTACT_METHODS = {"email": "Email", "phone": "Phone", "post": "Post"}
-UPDATES_TO = {
-    "requester": "You",
-    "complainant": "The person you are asking for",
-    "both": "You and the person you are asking for",
-}
-CONSENT = {
-    "not-needed": "Not needed",
-    "uploaded": "Sent with the request",
-    "awaited": "To follow",
-}
-
-
-def _adjustment(review_request: ReviewRequest, code: str) -> str:
-    label = ADJUSTMENTS.get(code, code)
-    if code == "interpreter" and review_request.interpreter_language:
-        return f"{label} ({review_request.interpreter_language})"
-    if code == "other" and review_request.other_adjustment:
-        return f"{label}: {review_request.other_adjustment}"
-    if code == "callback" and review_request.callback_times:
-        return f"{label} ({review_request.callback_times})"
-    return label
-
-
-def receipt_rows(review_request: ReviewRequest) -> list[tuple[str, str]]:
-    """What the person sent, as (question, answer) rows: every combination of answers has a
-    row for what it said, and nothing is looked up that an answer may lack."""
-    r = review_request
-    rows = [
-        ("Date on outcome letter", format_date(r.letter_date)),
-        (
-            "Letter reached you",
-            format_date(r.letter_received_on) if r.letter_received_on else "Not given",
-        ),
-    ]
-    if r.is_late:
-        rows.append(("Why it is late", r.late_reason or "Not given"))
-    rows.append(("Sent by", r.requester_name))
-    if r.requester_role == "representative":
-        if r.representative_organisation:
-            rows.append(("Your organisation", r.representative_organisation))
-        rows.append(("Asking for", r.complainant_name))
-        rows.append(("Their email address", r.complainant_email or "Not given"))
-        rows.append(("Updates go to", UPDATES_TO.get(r.updates_to, r.updates_to)))
-        rows.append(("Their signed permission", CONSENT.get(r.consent, r.consent)))
-    rows += [
-        ("The Met's reference", r.mps_reference),
-        ("What the complaint was about", r.complaint_summary),
-        ("Why the outcome was wrong", r.why_unhappy),
-        ("What you would like to happen", r.desired_outcome or "Not given"),
-    ]
-    if r.letter_to_follow:
-        rows.append(("Outcome letter", "I will send it later by email or post"))
-    rows.append(
-        ("How to contact you", CONTACT_METHODS.get(r.preferred_contact, r.preferred_contact))
-    )
-    needs = [_adjustment(r, code) for code in r.adjustments or []]
-    rows.append(("Help you need", "\n".join(needs) or "None"))
-    return rows
-
-
 @portal.get("/track/receipt")
 @tracked
-def receipt(review_request: ReviewRequest):
+def receipt(review_request: ReviewRequest, party: str):
     return render_template(
         "portal/tracker/receipt.html",
         review_request=review_request,
         reference=format_reference(review_request.reference),
-        rows=receipt_rows(review_request),
+        rows=receipt_rows(review_request, party),
         kinds=KIND_CHOICES,
         format_date=format_date,
     )

@@ -14,7 +14,9 @@ from portal.forms import (
 )
 from reviews.models import ReviewRequest
 from reviews.submission import split_address
-from web.forms import TextAreaField, TextField, preferred_contact_field
+from reviews.tracker_changes import contact_details
+from reviews.tracking import COMPLAINANT, REQUESTER
+from web.forms import RadiosField, TextAreaField, TextField, preferred_contact_field
 
 
 class LookupForm(FlaskForm):
@@ -54,17 +56,37 @@ class ContactUpdateForm(ContactDetailsForm):
 
     @classmethod
     def for_request(cls, review_request: ReviewRequest) -> Self:
+        details = contact_details(review_request, REQUESTER)
         return cls.prefilled(
             {
                 "preferred_contact": review_request.preferred_contact,
-                "email": review_request.requester_email,
-                "phone": review_request.requester_phone,
-                **split_address(review_request.requester_address),
+                "email": details["email"],
+                "phone": details["phone"],
+                **split_address(details["address"]),
             }
         )
 
     def contact_method(self) -> str | None:
         return self.preferred_contact.data
+
+
+class ComplainantContactForm(ContactDetailsForm):
+    """The complainant's own contact details, when someone else sent the request: how we
+    contact them was the sender's choice, so every detail here is optional."""
+
+    @classmethod
+    def for_request(cls, review_request: ReviewRequest) -> Self:
+        details = contact_details(review_request, COMPLAINANT)
+        return cls.prefilled(
+            {
+                "email": details["email"],
+                "phone": details["phone"],
+                **split_address(details["address"]),
+            }
+        )
+
+    def contact_method(self) -> str | None:
+        return None
 
 
 class HelpUpdateForm(AdjustmentsForm):
@@ -92,3 +114,21 @@ class WithdrawForm(FlaskForm):
         "Why are you withdrawing your request? (optional)",
         max_length=(1000, "Your reason must be 1,000 characters or fewer"),
     )
+
+
+class PartyForm(FlaskForm):
+    """Both people on the request have the surname given: which one is looking."""
+
+    party = RadiosField(
+        "Who are you?",
+        required="Select who you are",
+    )
+
+    @classmethod
+    def for_request(cls, review_request: ReviewRequest) -> PartyForm:
+        form = cls()
+        form.party.choices = [
+            (REQUESTER, f"{review_request.requester_name}, who sent the request"),
+            (COMPLAINANT, f"{review_request.complainant_name}, who made the complaint"),
+        ]
+        return form

@@ -16,6 +16,9 @@ from reviews.rules import ACKNOWLEDGEMENT_WORKING_DAYS, REVIEW_WINDOW_DAYS
 
 MOPAC_STANDARD = "MOPAC's own standard"
 RECORDS_KEPT_YEARS = 6
+# Rule 15: no statutory deadline; published practice is to aim to complete within 28 working
+# days. Counted from the day we got the request (reviews.tracker_dates).
+DECISION_AIM_WORKING_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Promise:
 class Promises:
     review_window: Promise
     acknowledgement: Promise
+    decision: Promise
     callback: Promise
     format_reply: Promise
     met_replies_in_writing: Promise
@@ -69,6 +73,14 @@ PROMISES = Promises(
         "We will tell you we have started work on your request within"
         f" {ACKNOWLEDGEMENT_WORKING_DAYS} working days",
         "review-rules.md 15: MOPAC practice, acknowledge within 5 working days",
+    ),
+    decision=Promise(
+        DECISION_AIM_WORKING_DAYS,
+        "working days",
+        "We aim to send you our decision within"
+        f" {DECISION_AIM_WORKING_DAYS} working days of getting your request",
+        "review-rules.md 15: published practice, aim to complete within 28 working days"
+        " (there is no statutory deadline)",
     ),
     callback=Promise(
         CALLBACK_WORKING_DAYS,

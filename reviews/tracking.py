@@ -1,5 +1,7 @@
-"""What a requester can see and do after sending a request: find it with its reference and
-a surname, follow its progress in plain words, and change what is theirs to change."""
+"""What a requester can see after sending a request: find it with its reference and a
+surname (theirs, or the complainant's: the two parties), and follow its progress in plain
+words, with what each party did beside what MOPAC did. What they may change, and the changes,
+are in reviews.tracker_changes; the dates to expect in reviews.tracker_dates."""
 
 from __future__ import annotations
 
@@ -7,25 +9,19 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
-from reviews.accessibility import request_callback_for
+from reviews import clock
 from reviews.database import db
-from reviews.drafts import document_from
-from reviews.models import RequesterMessage, ReviewRequest, TimelineEntry
-from reviews.notifications import notify_requester
+from reviews.models import ReviewRequest, TimelineEntry
 from reviews.promises import PROMISES
 from reviews.references import parse_reference
 from reviews.rules import format_month
-from reviews.submission import adjustment_fields, join_address
-from reviews.uploads import CheckedUpload
 from reviews.workflow import WITHDRAWABLE as WORKFLOW_WITHDRAWABLE
-from reviews.workflow import Status, record_status
+from reviews.workflow import Status
 
 # A surname has at most this many words ("de la Cruz"); longer endings are not tried.
 SURNAME_WORDS = 3
@@ -54,25 +50,68 @@ def _digest(text: str) -> bytes:
 _NO_MATCH = [_digest("\x00no match\x00")] * (2 * SURNAME_WORDS)
 
 
-def find_request(reference_text: str, surname: str) -> ReviewRequest | None:
-    """The request with this tracking reference, if `surname` is the surname of the person
-    who sent it or of the person who made the complaint. Every failure looks the same."""
+# The two parties to a request: who sent it, and (when someone sent it for them) the person
+# who made the complaint. When the complainant sent it themselves, they are the requester.
+REQUESTER = "requester"
+COMPLAINANT = "complainant"
+
+
+def has_two_parties(review_request: ReviewRequest) -> bool:
+    return review_request.requester_role == "representative"
+
+
+def parties_named(reference_text: str, surname: str) -> tuple[ReviewRequest | None, list[str]]:
+    """The request with this tracking reference, and which of its parties have `surname` (none,
+    one, or both when they share it). Every failure looks the same and takes as long."""
     canonical = parse_reference(reference_text) or "-" * 14
     review_request = db.session.scalar(
         select(ReviewRequest).where(ReviewRequest.reference == canonical)
     )
     candidates = list(_NO_MATCH)
+    owners = [""] * len(_NO_MATCH)
     if review_request is not None:
-        names = _surname_digests(review_request.requester_name) + _surname_digests(
-            review_request.complainant_name
-        )
-        candidates = (names + _NO_MATCH)[: len(_NO_MATCH)]
+        requester = _surname_digests(review_request.requester_name)
+        complainant = _surname_digests(review_request.complainant_name)
+        candidates = (requester + complainant + _NO_MATCH)[: len(_NO_MATCH)]
+        owners = [REQUESTER] * len(requester) + [COMPLAINANT] * len(complainant)
+        owners += [""] * (len(_NO_MATCH) - len(owners))
     given = _digest(normalise_name(surname))
-    matched = False
-    for candidate in candidates:
+    matched: set[str] = set()
+    for candidate, owner in zip(candidates, owners, strict=True):
         # Every candidate is compared, in constant time, whatever matched before.
-        matched |= hmac.compare_digest(candidate, given)
-    return review_request if matched and normalise_name(surname) else None
+        if hmac.compare_digest(candidate, given) and owner:
+            matched.add(owner)
+    if review_request is None or not matched or not normalise_name(surname):
+        return None, []
+    if not has_two_parties(review_request):
+        return review_request, [REQUESTER]
+    return review_request, sorted(matched, key=[REQUESTER, COMPLAINANT].index)
+
+
+def find_request(reference_text: str, surname: str) -> ReviewRequest | None:
+    """The request with this tracking reference, if `surname` is the surname of the person
+    who sent it or of the person who made the complaint. Every failure looks the same."""
+    return parties_named(reference_text, surname)[0]
+
+
+def party_name(review_request: ReviewRequest, party: str) -> str:
+    return (
+        review_request.complainant_name if party == COMPLAINANT else review_request.requester_name
+    )
+
+
+def other_party(party: str) -> str:
+    return REQUESTER if party == COMPLAINANT else COMPLAINANT
+
+
+def awaiting_consent(review_request: ReviewRequest, party: str) -> bool:
+    """A representative whose signed permission staff have not yet had: they may follow the
+    request but not act on it (rule A3: a representative holds the complainant's consent)."""
+    return (
+        party == REQUESTER
+        and has_two_parties(review_request)
+        and review_request.consent == "awaited"
+    )
 
 
 NOTHING_NEEDED = "Nothing at the moment. We will contact you if we need anything."
@@ -228,20 +267,71 @@ def stage_for(review_request: ReviewRequest, status: str) -> Stage:
     return stage
 
 
+# What a party can do on the tracker, each recorded as a timeline entry's `event`: the title
+# the doer reads, and the one the other party reads ({name}: who did it).
+EVENTS: dict[str, tuple[str, str]] = {
+    "message": ("You sent us a message", "{name} sent us a message"),
+    "documents": ("You sent us {documents}", "{name} sent us {documents}"),
+    "contact-details": ("You changed your contact details", "{name} changed their contact details"),
+    "adjustments": ("You changed the help you need", "{name} changed the help they need"),
+    "call-request": ("You asked for a phone call", "{name} asked for a phone call"),
+    "withdrawal": ("You withdrew your request", "{name} withdrew the request"),
+}
+# What staff did that is news without a change of status.
+STAFF_EVENTS = {"consent-received": "Signed permission checked"}
+# A decision's internal check, however many rounds it takes, is one step to the requester.
+_CHECKING_ROUND = frozenset({Status.UNDER_REVIEW, Status.DECISION_QA, Status.DECISION_APPROVED})
+
+
 @dataclass(frozen=True)
 class TimelineItem:
-    stage: Stage
+    title: str
     happened_on: date
     note: str | None
+    # The stage the request was at (for an entry of MOPAC's, the stage it moved to).
+    stage: Stage
 
 
-def public_timeline(review_request: ReviewRequest) -> list[TimelineItem]:
-    """The request's history as the requester sees it, newest last."""
+def _title(review_request: ReviewRequest, entry: TimelineEntry, viewer: str) -> str:
+    if entry.event in EVENTS and entry.actor:
+        yours, theirs = EVENTS[entry.event]
+        files = len((entry.public_note or "").splitlines()) or 1
+        documents = "a document" if files == 1 else f"{files} documents"
+        title = yours if entry.actor == viewer else theirs
+        return title.format(name=party_name(review_request, entry.actor), documents=documents)
+    if entry.event in STAFF_EVENTS:
+        return STAFF_EVENTS[entry.event]
+    return stage_for(review_request, entry.status).title
+
+
+def _shown(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries the requester reads: a decision's check shows once, at its first round."""
+    shown, checking = [], False
+    for entry in entries:
+        if entry.actor is None and entry.event is None:
+            if entry.status == Status.DECISION_QA:
+                if checking:
+                    continue
+                checking = True
+            elif checking and entry.status in _CHECKING_ROUND and not entry.public_note:
+                continue
+            else:
+                checking = False
+        shown.append(entry)
+    return shown
+
+
+def public_timeline(review_request: ReviewRequest, viewer: str = REQUESTER) -> list[TimelineItem]:
+    """The request's history as `viewer` (a party) sees it, newest last: what MOPAC did and
+    what each party did on the tracker, each with its date."""
     return [
         TimelineItem(
-            stage_for(review_request, entry.status), entry.happened_at.date(), entry.public_note
+            _title(review_request, entry, viewer),
+            clock.london_date(entry.happened_at),
+            entry.public_note,
+            stage_for(review_request, entry.status),
         )
-        for entry in review_request.timeline
+        for entry in _shown(list(review_request.timeline))
     ]
 
 
@@ -249,7 +339,21 @@ def current_stage(review_request: ReviewRequest) -> Stage:
     return stage_for(review_request, review_request.status)
 
 
-def needed_from_you(review_request: ReviewRequest) -> list[str]:
+def _consent_needed(review_request: ReviewRequest, viewer: str) -> str:
+    if any(document.kind == "consent" for document in review_request.documents):
+        return "We have the signed permission you sent. We will check it and tell you."
+    if viewer == COMPLAINANT:
+        return (
+            f"Your signed permission for {review_request.requester_name} to act for you. Upload "
+            "it with 'Send us a document', or send it by email or post."
+        )
+    return (
+        "Signed permission from the person who made the complaint, saying you can act for "
+        "them. Upload it with 'Send us a document', or send it by email or post."
+    )
+
+
+def needed_from_you(review_request: ReviewRequest, viewer: str = REQUESTER) -> list[str]:
     """Everything we are waiting for from the requester now, most specific first."""
     stage = current_stage(review_request)
     if review_request.status not in WITHDRAWABLE:
@@ -261,10 +365,7 @@ def needed_from_you(review_request: ReviewRequest) -> list[str]:
             "by email or post."
         )
     if review_request.consent == "awaited":
-        needed.append(
-            "Signed permission from the person who made the complaint, saying you can act for "
-            "them. Upload it with 'Send us a document', or send it by email or post."
-        )
+        needed.append(_consent_needed(review_request, viewer))
     if stage.needed_from_you != NOTHING_NEEDED or not needed:
         needed.append(stage.needed_from_you)
     return needed
@@ -276,55 +377,3 @@ WITHDRAWABLE = WORKFLOW_WITHDRAWABLE
 
 def can_withdraw(review_request: ReviewRequest) -> bool:
     return review_request.status in WITHDRAWABLE
-
-
-def withdraw(review_request: ReviewRequest, reason: str | None) -> TimelineEntry:
-    """Record the requester's written request to withdraw, in the caller's transaction."""
-    if not can_withdraw(review_request):
-        raise ValueError("this request can no longer be withdrawn")
-    entry = record_status(review_request, Status.WITHDRAWN)
-    entry.public_note = "You asked us in writing, through this service, to withdraw your request."
-    if reason:
-        add_message(review_request, f"Reason for withdrawing: {reason}")
-    notify_requester(review_request, "withdrawn", "request_withdrawn")
-    return entry
-
-
-def add_documents(review_request: ReviewRequest, kind: str, uploads: list[CheckedUpload]) -> None:
-    """Attach documents sent after the request; an outcome letter or signed permission that
-    was to follow has now arrived."""
-    for upload in uploads:
-        review_request.documents.append(document_from(kind, upload))
-    if kind == "outcome-letter":
-        review_request.letter_to_follow = False
-    if kind == "consent" and review_request.consent == "awaited":
-        review_request.consent = "uploaded"
-
-
-def add_message(review_request: ReviewRequest, body: str) -> RequesterMessage:
-    message = RequesterMessage(review_request=review_request, body=body)
-    db.session.add(message)
-    return message
-
-
-def update_contact_details(review_request: ReviewRequest, details: Mapping[str, Any]) -> None:
-    """Record how to contact the requester now, given as on the journey's contact pages, in
-    the caller's transaction."""
-    review_request.preferred_contact = details["preferred_contact"]
-    review_request.requester_email = details.get("email")
-    review_request.requester_phone = details.get("phone")
-    review_request.requester_address = join_address(details)
-
-
-def update_adjustments(
-    review_request: ReviewRequest, details: Mapping[str, Any], today: date
-) -> None:
-    """Record the help the requester needs now, given as on the journey's adjustments page, in
-    the caller's transaction. A phone call newly asked for goes on the staff queue."""
-    newly_asked_for_a_call = "callback" in (details.get("adjustments") or []) and (
-        "callback" not in review_request.adjustments
-    )
-    for name, value in adjustment_fields(details).items():
-        setattr(review_request, name, value)
-    if newly_asked_for_a_call:
-        request_callback_for(review_request, today, details.get("callback_phone"))

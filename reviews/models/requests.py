@@ -96,7 +96,8 @@ class ReviewRequest(Model):
     complainant_phone: Mapped[str | None] = mapped_column(String(40))
     complainant_address: Mapped[str | None] = mapped_column(Text)
     updates_to: Mapped[str] = mapped_column(String(20))  # requester / complainant / both
-    consent: Mapped[str] = mapped_column(String(20))  # not-needed / uploaded / awaited
+    # not-needed / uploaded / awaited / received (staff checked what was awaited: reviews.consent)
+    consent: Mapped[str] = mapped_column(String(20))
 
     # The complaint and why the outcome is wrong.
     mps_reference: Mapped[str] = mapped_column(String(30), index=True)
@@ -203,6 +204,10 @@ class TimelineEntry(Model):
     staff_note: Mapped[str | None] = mapped_column(Text)
     # Who made the change: None for the requester or the service itself.
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # Something a party to the request did on the tracker (reviews.tracking): which party
+    # ("requester" or "complainant") and what (reviews.tracking.EVENTS); None for MOPAC's own.
+    actor: Mapped[str | None] = mapped_column(String(20))
+    event: Mapped[str | None] = mapped_column(String(30))
 
     review_request: Mapped[ReviewRequest] = relationship(back_populates="timeline")
 

@@ -172,7 +172,9 @@ def test_withdraw_is_recorded_and_confirmed(app, tracked):
         assert [entry.status for entry in review_request.timeline] == ["received", "withdrawn"]
         templates = db.session.scalars(select(OutboxMessage.template).order_by(OutboxMessage.id))
         assert list(templates) == ["request_received", "request_withdrawn"]
-    assert tracked.get("/track/withdraw").location.endswith("/track/your-request")
+    # Withdrawing again is refused in words (tests/app/test_tracker_finished.py has the rest).
+    again = tracked.get("/track/withdraw")
+    assert again.status_code == 409 and "You cannot withdraw your request" in again.text
 
 
 def test_receipt_shows_what_was_sent(tracked):

@@ -17,6 +17,7 @@ from reviews.references import format_reference
 from tests.browser.conftest import assert_no_axe_violations, keeps_alive, time_out_warning_opens
 from tests.journey import Journey
 from tests.journey_data import complainant_steps, pdf_bytes
+from tests.requests_data import make_request
 
 SURNAME = "Example"
 YOUR_REQUEST = "Your review request"
@@ -179,16 +180,52 @@ def test_withdrawing_changes_the_timeline(live_app, page, axe, reference):
     expect(banner).to_contain_text("You have withdrawn your request.")
     expect(page.locator("main strong").first).to_have_text("Withdrawn")
     # Newest first.
-    expect(page.locator(".app-timeline__item h3")).to_have_text(["Withdrawn", "Received"])
+    expect(page.locator(".app-timeline__item h3")).to_have_text(
+        ["You withdrew your request", "Received"]
+    )
     expect(page.get_by_role("link", name="Withdraw your request")).to_have_count(0)
     assert_no_axe_violations(axe, page)
 
-    # The banner is said once; the withdraw page now sends you back.
+    # The banner is said once; the withdraw page now says why it cannot be done.
     page.reload()
     expect(banner).to_have_count(0)
     page.goto("/track/withdraw")
-    assert path_of(page) == "/track/your-request"
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot withdraw your request")
+    assert_no_axe_violations(axe, page, "refused: the request is withdrawn")
     assert status_of(live_app) == "withdrawn"
+
+
+def test_two_parties_with_one_surname_and_permission_awaited(live_app, page, axe):
+    """A representative sharing the complainant's surname says who they are, then, with the
+    signed permission awaited, follows the request but cannot act on it."""
+    with live_app.app_context():
+        review_request = make_request(
+            requester_role="representative",
+            requester_name="Ria Example",
+            complainant_email="sam@example.com",
+            updates_to="both",
+            consent="awaited",
+        )
+        reference = format_reference(review_request.reference)
+    page.goto("/track")
+    page.get_by_label("Tracking reference").fill(reference)
+    page.get_by_label("Last name").fill(SURNAME)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who are you?")
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("button", name="Continue").click()
+    expect_error_state(page, "Select who you are")
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Ria Example, who sent the request").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(YOUR_REQUEST)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("signed permission")
+    expect(page.get_by_role("link", name="Withdraw your request")).to_have_count(0)
+    assert_no_axe_violations(axe, page, "signed permission awaited")
+    page.goto("/track/withdraw")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot withdraw your request")
+    assert_no_axe_violations(axe, page, "refused: signed permission awaited")
+    assert page.console_errors == []
 
 
 def test_upload_the_outcome_letter_later(page, axe, reference, tmp_path):
