@@ -250,18 +250,29 @@ def email_backend() -> EmailBackend:
 def tracker_url() -> str:
     """The tracker's public address (PUBLIC_BASE_URL and the tracker's path), for messages
     sent outside a web request as much as inside one. Needs an app context."""
+    return public_url("portal.track")
+
+
+def public_url(endpoint: str, **values: str) -> str:
+    """A page's public address from PUBLIC_BASE_URL, inside a web request or outside one."""
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
-    return adapter.build("portal.track", force_external=True)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def render_email(message: OutboxMessage) -> tuple[str, str]:
     """The subject (the template's first line) and the body. `link` is the tracker unless the
     message carries a link of its own."""
     # Messages queued before a promise was added to their personalisation state today's.
-    personalisation = {"link": tracker_url(), **email_promises(), **message.personalisation}
+    personalisation = {
+        "link": tracker_url(),
+        # The satisfaction survey after the decision (portal.survey), for the decision email.
+        "feedback_link": public_url("portal.survey", stage="after-decision"),
+        **email_promises(),
+        **message.personalisation,
+    }
     text = render_template(f"emails/{message.template}.txt", **personalisation)
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip() + "\n"
