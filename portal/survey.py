@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, session, url_for
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 
 from portal.blueprint import portal
 from reviews import clock
 from reviews.database import db
 from reviews.survey import COMMENT_LIMIT, SATISFACTION, STAGES, record_answer
 from web.extensions import limiter
-from web.forms import CharacterCountField, RadiosField, answered
+from web.forms import CharacterCountField, RadiosField
 
 # Enough for a shared computer, not enough to stuff the figures.
 ANSWER_LIMIT = "10 per hour"
@@ -53,7 +52,7 @@ def survey(stage: str):
         return redirect(url_for("portal.survey_thanks", stage=stage))
     form = SurveyForm()
     if form.validate_on_submit():
-        record_answer(stage, answered(form.satisfaction), form.comment.data, clock.today())
+        record_answer(stage, str(form.satisfaction.data), form.comment.data, clock.today())
         db.session.commit()
         session[ANSWERED] = [*session.get(ANSWERED, []), stage]
         return redirect(url_for("portal.survey_thanks", stage=stage))
