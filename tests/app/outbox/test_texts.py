@@ -4,10 +4,12 @@ local API on 127.0.0.1, retries until the staff task list, and texts turned off.
 from __future__ import annotations
 
 import functools
+import re
 import logging
 import threading
 from datetime import timedelta
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from notifications_python_client.notifications import NotificationsAPIClient
@@ -170,3 +172,11 @@ def test_every_email_to_the_requester_has_its_text(app):
             text = outbox.render_text(message)
             assert "AB12-CD34" in text and "/track" in text, template
             assert len(text) <= 200, template
+
+
+def test_texts_hold_only_the_reference_and_the_link():
+    texts = Path(__file__).parents[3] / "templates" / "texts"
+    for path in texts.glob("*.txt"):
+        text = path.read_text()
+        assert set(re.findall(r"{{\s*(\w+)", text)) == {"reference", "link"}, path.name
+        assert "{%" not in text and "police" not in text.lower(), path.name
