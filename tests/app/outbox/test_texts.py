@@ -4,8 +4,8 @@ local API on 127.0.0.1, retries until the staff task list, and texts turned off.
 from __future__ import annotations
 
 import functools
-import re
 import logging
+import re
 import threading
 from datetime import timedelta
 from http.server import ThreadingHTTPServer
