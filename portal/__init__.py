@@ -1,9 +1,10 @@
-"""The public side: the start page and guidance, the request journey and the tracker.
+"""The public side: the start page and guidance, the request journey, the tracker and the
+satisfaction survey.
 
 Each module adds its routes to the blueprint (portal.blueprint)."""
 
-from portal import journey, pages, tracker
+from portal import journey, pages, survey, tracker
 from portal.blueprint import portal
 from portal.pages import CONTENT_PAGES, GUIDANCE
 
-__all__ = ["CONTENT_PAGES", "GUIDANCE", "journey", "pages", "portal", "tracker"]
+__all__ = ["CONTENT_PAGES", "GUIDANCE", "journey", "pages", "portal", "survey", "tracker"]

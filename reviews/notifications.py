@@ -25,6 +25,7 @@ from reviews.models import OutboxMessage, ReviewRequest
 from reviews.promises import PROMISES
 from reviews.references import format_reference
 from reviews.rules import format_date
+from reviews.texts import queue_text
 
 
 def email_promises() -> dict[str, str]:
@@ -87,7 +88,8 @@ def update_recipients(review_request: ReviewRequest) -> list[str]:
 
 
 def notify_requester(review_request: ReviewRequest, event: str, template: str) -> None:
-    """Queue an email about `event` to everyone who gets updates, in the caller's transaction.
+    """Queue an email about `event` to everyone who gets updates, and a text to the requester
+    if they asked for texts (reviews.texts), in the caller's transaction.
     It holds the reference, never what the complaint is about; sending adds the tracker link."""
     personalisation = {
         "reference": format_reference(review_request.reference),
@@ -101,6 +103,8 @@ def notify_requester(review_request: ReviewRequest, event: str, template: str) -
             personalisation,
             review_request,
         )
+    # And a text, when the requester asked for texts: its own event key, so never twice.
+    queue_text(event, template, review_request, personalisation)
 
 
 def failed_messages(limit: int = 200) -> list[OutboxMessage]:

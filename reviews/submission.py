@@ -86,6 +86,7 @@ def build_request(answers: Answers, today: date) -> ReviewRequest:
         requester_phone=contact.get("phone"),
         requester_address=join_address(contact),
         preferred_contact=answer(given, "how-to-contact", "preferred_contact"),
+        text_updates="yes" in (contact.get("text_updates") or []),
         safe_to_leave_message="leave-message" in safe,
         safe_to_say_who_is_calling="say-who" in safe,
         representative_organisation=you.get("organisation") if representative else None,

@@ -80,6 +80,33 @@ def _check_notify_settings(settings: Mapping[str, object]) -> None:
         raise ConfigError("NOTIFY_TEMPLATE_ID must be the id of the Notify email template")
 
 
+SMS_BACKENDS = ("off", "log", "notify")
+
+
+def check_sms_settings(settings: Mapping[str, object]) -> None:
+    """Refuse text message settings that could never send. "off": texts are not offered and
+    any already queued fail to the staff task list; "log": written to the log (development);
+    "notify": GOV.UK Notify, with the same API key as email and a text template of its own."""
+    backend = settings.get("SMS_BACKEND")
+    if backend not in SMS_BACKENDS:
+        raise ConfigError(f"SMS_BACKEND must be off, log or notify, not {backend!r}")
+    if backend != "notify":
+        return
+    if not _NOTIFY_API_KEY.fullmatch(str(settings.get("NOTIFY_API_KEY") or "")):
+        raise ConfigError(
+            "NOTIFY_API_KEY must be a GOV.UK Notify API key when SMS_BACKEND is notify"
+        )
+    if not re.fullmatch(_UUID, str(settings.get("NOTIFY_SMS_TEMPLATE_ID") or ""), re.IGNORECASE):
+        raise ConfigError(
+            "NOTIFY_SMS_TEMPLATE_ID must be the id of the Notify text message template"
+        )
+
+
+def texts_offered(settings: Mapping[str, object]) -> bool:
+    """Whether the journey offers text messages: only when something can send them."""
+    return settings.get("SMS_BACKEND") in ("log", "notify")
+
+
 def _development_secret(instance_path: Path) -> str:
     """A secret generated once and kept in instance/, so sessions survive a restart."""
     secret_file = instance_path / "secret_key"
@@ -143,6 +170,8 @@ def check_production(config: Mapping[str, object]) -> None:
     """Production's refusals: each names the setting and how to fix it."""
     if config["EMAIL_BACKEND"] in ("", "log"):
         raise ConfigError("EMAIL_BACKEND must be smtp or notify in production")
+    if config["SMS_BACKEND"] == "log":
+        raise ConfigError("SMS_BACKEND must be off or notify in production")
     if not config["PUBLIC_BASE_URL"]:
         raise ConfigError("PUBLIC_BASE_URL must be set in production, like https://example.org")
     if _debugger_on():
@@ -251,6 +280,11 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
         # One generic Notify email template whose subject is ((subject)) and body ((body)).
         "NOTIFY_TEMPLATE_ID": os.environ.get("NOTIFY_TEMPLATE_ID", ""),
+        # Text messages about progress, for those who ask (reviews.texts). Off in production
+        # unless set: a live service that only logged its texts would leave people waiting.
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND", "off" if production else "log"),
+        # One generic Notify text message template whose message is ((body)).
+        "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
         "CONTACT_EMAIL": os.environ.get(
             "CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"
         ),
@@ -282,4 +316,5 @@ def load_config(environment: str | None = None) -> dict[str, object]:
     if production:
         check_production(config)
     check_email_settings(config)
+    check_sms_settings(config)
     return config

@@ -1,6 +1,10 @@
 """Sending the outbox (reviews.notifications queues the messages): the email backends, each
 message's rendering from templates/emails, and the send loop.
 
+Text messages (channel "sms", queued by reviews.texts) go through the same loop, claiming,
+retries and failures, by a text backend of their own (SMS_BACKEND: log, notify or off), their
+words rendered from templates/texts.
+
 Messages are sent by the worker (`flask reviews worker`, web.worker), never inside a web
 request: a mail server that is slow or hangs must not hold up the person. Each round sends
 whatever is due: messages never tried, and retries whose wait is over. `flask reviews
@@ -44,6 +48,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
+from functools import cache
 from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
@@ -57,7 +62,8 @@ from reviews import clock
 from reviews.database import db
 from reviews.models import OutboxMessage
 from reviews.notifications import email_promises
-from web.config import check_email_settings
+from reviews.texts import SMS
+from web.config import check_email_settings, check_sms_settings
 
 # The logger the outbox has always logged to, so that log filters and alerts keep working.
 logger = logging.getLogger("reviews.notifications")
@@ -165,6 +171,64 @@ class NotifyBackend:
             raise
 
 
+class TextBackend(Protocol):
+    def send(self, phone_number: str, body: str, reference: str) -> None:
+        """Send a text, or raise as EmailBackend.send does."""
+
+
+def mask_phone(number: str) -> str:
+    """The last three digits only: enough to tell texts apart in a log."""
+    return f"***{number[-3:]}"
+
+
+class LogTextBackend:
+    """Development: write the text to the log instead of sending it."""
+
+    def send(self, phone_number: str, body: str, reference: str) -> None:
+        logger.info("text to %s:\n%s", mask_phone(phone_number), body)
+
+
+class TextsOffBackend:
+    """SMS_BACKEND is off: a text queued while texts were on cannot go, so it is failed at once
+    and the person is on the staff task list, to be told another way."""
+
+    def send(self, phone_number: str, body: str, reference: str) -> None:
+        raise PermanentFailure("text messages are turned off")
+
+
+class NotifyTextBackend:
+    """GOV.UK Notify, through one generic text message template: `((body))`."""
+
+    def __init__(self, api_key: str, template_id: str) -> None:
+        self.client = NotificationsAPIClient(api_key, timeout=SEND_TIMEOUT_SECONDS)
+        self.template_id = template_id
+
+    def send(self, phone_number: str, body: str, reference: str) -> None:
+        try:
+            self.client.send_sms_notification(
+                phone_number=phone_number,
+                template_id=self.template_id,
+                personalisation={"body": body},
+                reference=reference,
+            )
+        except HTTPError as error:
+            # As for email: 400 (not a mobile number Notify can text) is final, the rest retried.
+            if error.status_code == 400:
+                raise PermanentFailure("Notify refused 400") from error
+            raise
+
+
+def text_backend() -> TextBackend:
+    config = current_app.config
+    check_sms_settings(config)
+    name = config["SMS_BACKEND"]
+    if name == "notify":
+        return NotifyTextBackend(config["NOTIFY_API_KEY"], config["NOTIFY_SMS_TEMPLATE_ID"])
+    if name == "log":
+        return LogTextBackend()
+    return TextsOffBackend()
+
+
 def email_backend() -> EmailBackend:
     config = current_app.config
     check_email_settings(config)
@@ -186,21 +250,49 @@ def email_backend() -> EmailBackend:
 def tracker_url() -> str:
     """The tracker's public address (PUBLIC_BASE_URL and the tracker's path), for messages
     sent outside a web request as much as inside one. Needs an app context."""
+    return public_url("portal.track")
+
+
+def public_url(endpoint: str, **values: str) -> str:
+    """A page's public address from PUBLIC_BASE_URL, inside a web request or outside one."""
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
-    return adapter.build("portal.track", force_external=True)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def render_email(message: OutboxMessage) -> tuple[str, str]:
     """The subject (the template's first line) and the body. `link` is the tracker unless the
     message carries a link of its own."""
     # Messages queued before a promise was added to their personalisation state today's.
-    personalisation = {"link": tracker_url(), **email_promises(), **message.personalisation}
+    personalisation = {
+        "link": tracker_url(),
+        # The satisfaction survey after the decision (portal.survey), for the decision email.
+        "feedback_link": public_url("portal.survey", stage="after-decision"),
+        **email_promises(),
+        **message.personalisation,
+    }
     text = render_template(f"emails/{message.template}.txt", **personalisation)
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip() + "\n"
+
+
+def render_text(message: OutboxMessage) -> str:
+    """A text's words from templates/texts/, with the tracker link as `link`."""
+    personalisation = {"link": tracker_url(), **message.personalisation}
+    return render_template(f"texts/{message.template}.txt", **personalisation).strip()
+
+
+def _deliver(
+    message: OutboxMessage, backend: EmailBackend, texts: Callable[[], TextBackend]
+) -> None:
+    """Send one message through the backend for its channel."""
+    if message.channel == SMS:
+        texts().send(message.recipient, render_text(message), message.event_key)
+        return
+    subject, body = render_email(message)
+    backend.send(message.recipient, subject, body, message.event_key)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -232,6 +324,7 @@ def send_due_messages(
     time), only `review_request_id`'s if given. `should_stop` is asked between messages."""
     now = now or clock.now()
     backend = email_backend()
+    texts = cache(text_backend)  # made at the first text of the round
     due = (
         OutboxMessage.status == "queued",
         or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
@@ -249,7 +342,7 @@ def send_due_messages(
         if message is None:  # another sender has it, or has dealt with it
             db.session.rollback()
             continue
-        _commit_outcome(message.id, sent=_send(message, backend, now, counts))
+        _commit_outcome(message.id, sent=_send(message, backend, now, counts, texts))
     return counts
 
 
@@ -285,11 +378,16 @@ def _claim(message_id: int, due: Sequence) -> OutboxMessage | None:
     return message
 
 
-def _send(message: OutboxMessage, backend: EmailBackend, now: datetime, counts: SendCounts) -> bool:
+def _send(
+    message: OutboxMessage,
+    backend: EmailBackend,
+    now: datetime,
+    counts: SendCounts,
+    texts: Callable[[], TextBackend] = text_backend,
+) -> bool:
     """Try once and record the outcome on the message (not yet committed). True if sent."""
     try:
-        subject, body = render_email(message)
-        backend.send(message.recipient, subject, body, message.event_key)
+        _deliver(message, backend, texts)
     except PermanentFailure as error:
         message.status = "failed"
         message.last_error = str(error)[:200]

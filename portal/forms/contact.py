@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from flask import current_app
 from wtforms import Field
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 
 from portal.forms.base import StepForm, question_form, yes_no_form
 from reviews.journey import ADJUSTMENTS, Answers, answer
+from reviews.texts import uk_mobile
+from web.config import texts_offered
 from web.forms import (
     CheckboxesField,
     TextAreaField,
@@ -46,13 +49,22 @@ def _required_when_contacted_by(
     return validate
 
 
+# The text messages choice: one checkbox under the phone number (GOV.UK checkboxes with one
+# option; no conditional reveal, see templates/accessibility/ask_for_another_format.html).
+TEXTS_CHOICE = "yes"
+NO_MOBILE_ERROR = "Enter a UK mobile number to get text messages"
+NOT_A_MOBILE_ERROR = "Enter a UK mobile number, like 07700 900 982, to get text messages"
+
+
 class ContactDetailsForm(StepForm):
     """Which details are needed depends on how the person wants to be contacted, which they
-    answered on the page before."""
+    answered on the page before. Text messages are offered only when the service can send
+    them (SMS_BACKEND), and only to a UK mobile number."""
 
     fields_to_save: ClassVar[tuple[str, ...]] = (
         "email",
         "phone",
+        "text_updates",
         "address_line_1",
         "address_line_2",
         "town",
@@ -60,21 +72,56 @@ class ContactDetailsForm(StepForm):
     )
     email = email_field()
     phone = phone_field()
+    text_updates = CheckboxesField(
+        "Text messages (optional)",
+        choices={TEXTS_CHOICE: "Send me text messages about progress"},
+        description=(
+            "We can only text a UK mobile number. A text tells you something has changed and "
+            "gives a link to track your request. It does not say what your complaint is about."
+        ),
+    )
     address_line_1 = _address_line("Address line 1", 200, autocomplete="address-line1")
     address_line_2 = _address_line("Address line 2 (optional)", 200, autocomplete="address-line2")
     town = _address_line("Town or city", 100, autocomplete="address-level2")
     postcode = _address_line("Postcode", 10, autocomplete="postal-code", spellcheck="false")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not texts_offered(current_app.config):
+            # Not asked, so neither shown, checked, saved nor on the check answers page: this
+            # one form's saved fields depend on the settings, so it sets them on the instance.
+            del self["text_updates"]
+            self.fields_to_save = tuple(  # type: ignore[misc]
+                name for name in type(self).fields_to_save if name != "text_updates"
+            )
+
     def contact_method(self) -> str | None:
         """How the person asked to be contacted, which decides what is required here."""
         return answer(self.answers, "how-to-contact", "preferred_contact")
 
+    def wants_texts(self) -> bool:
+        return "text_updates" in self and TEXTS_CHOICE in (self.text_updates.data or [])
+
     validate_email = _required_when_contacted_by(
         "email", "Enter your email address, as you asked us to contact you by email"
     )
-    validate_phone = _required_when_contacted_by(
-        "phone", "Enter your phone number, as you asked us to contact you by phone"
-    )
+
+    def validate_phone(self, field: Field) -> None:
+        required_if(
+            self.contact_method() == "phone",
+            field,
+            "Enter your phone number, as you asked us to contact you by phone",
+        )
+        if not self.wants_texts() or field.errors:  # a number that is not one says so already
+            return
+        required_if(True, field, NO_MOBILE_ERROR)
+        if uk_mobile(field.data) is None:
+            raise ValidationError(NOT_A_MOBILE_ERROR)
+
+    def validate_text_updates(self, field: Field) -> None:
+        if any(value != TEXTS_CHOICE for value in field.data or []):
+            raise StopValidation("Select if you want text messages about progress")
+
     validate_address_line_1 = _required_when_contacted_by(
         "post", "Enter address line 1, typically the building and street"
     )

@@ -9,6 +9,7 @@ from reviews.models.columns import UtcDateTime
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.models.staff import AuditEvent, InternalNote, SignInAttempt, StaffUser
+from reviews.models.survey import SurveyAnswer
 
 __all__ = [
     "AccessibleFormatRequest",
@@ -23,6 +24,7 @@ __all__ = [
     "ReviewRequest",
     "SignInAttempt",
     "StaffUser",
+    "SurveyAnswer",
     "TimelineEntry",
     "UtcDateTime",
     "WorkerHeartbeat",

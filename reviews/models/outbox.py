@@ -34,7 +34,11 @@ class OutboxMessage(Model):
     review_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("review_requests.id"), index=True
     )
+    # "email", or "sms" for a text message (reviews.texts): which backend sends it, and which
+    # templates folder (emails/ or texts/) it is written from.
+    channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
     template: Mapped[str] = mapped_column(String(60))
+    # An email address, or a mobile number in international form (+447700900982) for a text.
     recipient: Mapped[str] = mapped_column(String(320))
     personalisation: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="queued", index=True)

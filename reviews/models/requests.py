@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -86,6 +87,8 @@ class ReviewRequest(Model):
     requester_phone: Mapped[str | None] = mapped_column(String(40))
     requester_address: Mapped[str | None] = mapped_column(Text)
     preferred_contact: Mapped[str] = mapped_column(String(10))  # email / phone / post
+    # They asked for text messages about progress to their phone (a UK mobile): reviews.texts.
+    text_updates: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     safe_to_leave_message: Mapped[bool] = mapped_column(Boolean, default=False)
     safe_to_say_who_is_calling: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -40,6 +40,8 @@ EMAIL_PLACEHOLDERS = {
     "reference",
     "acknowledgement_due",
     "link",
+    # The satisfaction survey's address, added when sent (web.outbox.render_email).
+    "feedback_link",
     "shared",
     "forwarded_on",
     "review_window",
