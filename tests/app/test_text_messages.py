@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from reviews.database import db
 from reviews.models import OutboxMessage, ReviewRequest
 from reviews.notifications import notify_requester
-from reviews.tracking import withdraw
+from reviews.tracker_changes import withdraw
+from reviews.tracking import REQUESTER
 from tests.conftest import empty_all_tables, make_test_app
 from tests.forms import error_messages
 from tests.journey import Journey
@@ -136,7 +137,7 @@ def test_every_update_that_emails_the_requester_texts_them_too(app, caseworker, 
 def test_a_retried_update_never_queues_a_second_text(app):
     with app.app_context():
         review_request = make_request(text_updates=True, requester_phone=MOBILE)
-        withdraw(review_request, None)
+        withdraw(review_request, REQUESTER, None)
         db.session.commit()
         notify_requester(review_request, "withdrawn", "request_withdrawn")
         with pytest.raises(IntegrityError):
@@ -148,7 +149,7 @@ def test_a_retried_update_never_queues_a_second_text(app):
 def test_no_texts_for_a_requester_who_did_not_ask(app):
     with app.app_context():
         review_request = make_request(requester_phone=MOBILE)
-        withdraw(review_request, None)
+        withdraw(review_request, REQUESTER, None)
         db.session.commit()
     assert outbox(app, "sms") == []
     assert [m.template for m in outbox(app, "email")] == ["request_withdrawn"]
@@ -163,6 +164,6 @@ def test_no_texts_to_a_requester_who_gets_no_updates(app):
             updates_to="complainant",
             complainant_email="alex@example.com",
         )
-        withdraw(review_request, None)
+        withdraw(review_request, REQUESTER, None)
         db.session.commit()
     assert outbox(app, "sms") == []
