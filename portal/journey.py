@@ -43,6 +43,7 @@ from reviews.journey import (
     may_visit,
     next_page,
     previous_page,
+    wording,
 )
 from reviews.models import Draft, ReviewRequest
 from reviews.notifications import (
@@ -169,6 +170,8 @@ def journey_step(slug: str):
         "back_url": _back_url(slug, answers, today),
         "deadline": deadline(answers, today),
         "deadline_message": deadline_message,
+        "words": wording(answers),
+        "answers": answers,
     }
     if STEPS_BY_SLUG[slug].own_page:
         return render_template(f"portal/journey/{slug}.html", **context)
@@ -210,6 +213,7 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
         documents=documents_of_kind(draft, kind) if draft else [],
         max_files=current_app.config["MAX_UPLOAD_FILES"],
         back_url=_back_url(slug, answers, today),
+        words=wording(answers),
         **upload_limits(),
     )
 
@@ -257,7 +261,10 @@ def remove_upload(slug: str, document_id: int) -> Response:
 def journey_exit(page: str):
     if page not in EXIT_PAGES:
         abort(404)
-    return render_template(f"portal/exits/{page}.html")
+    draft = _current_draft()
+    return render_template(
+        f"portal/exits/{page}.html", words=wording(draft.answers if draft else {})
+    )
 
 
 @portal.route("/request/check-answers", methods=["GET", "POST"])
@@ -284,6 +291,7 @@ def check_answers():
         "portal/journey/check-answers.html",
         form=form,
         sections=summary_sections(draft, today),
+        words=wording(answers),
     )
 
 
