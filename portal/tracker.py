@@ -27,7 +27,7 @@ from reviews.documents import DOCUMENT_KINDS
 from reviews.journey import ADJUSTMENTS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
-from reviews.rules import format_date
+from reviews.rules import NOT_KNOWN, format_date, letter_date_wording
 from reviews.tracking import (
     add_documents,
     add_message,
@@ -266,7 +266,7 @@ def receipt_rows(review_request: ReviewRequest) -> list[tuple[str, str]]:
     row for what it said, and nothing is looked up that an answer may lack."""
     r = review_request
     rows = [
-        ("Date on outcome letter", format_date(r.letter_date)),
+        ("Date on outcome letter", letter_date_wording(r.letter_date, r.letter_date_is_approximate)),
         (
             "Letter reached you",
             format_date(r.letter_received_on) if r.letter_received_on else "Not given",
@@ -283,7 +283,7 @@ def receipt_rows(review_request: ReviewRequest) -> list[tuple[str, str]]:
         rows.append(("Updates go to", UPDATES_TO.get(r.updates_to, r.updates_to)))
         rows.append(("Their signed permission", CONSENT.get(r.consent, r.consent)))
     rows += [
-        ("The Met's reference", r.mps_reference),
+        ("The Met's reference", r.mps_reference or NOT_KNOWN),
         ("What the complaint was about", r.complaint_summary),
         ("Why the outcome was wrong", r.why_unhappy),
         ("What you would like to happen", r.desired_outcome or "Not given"),
