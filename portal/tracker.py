@@ -266,7 +266,10 @@ def receipt_rows(review_request: ReviewRequest) -> list[tuple[str, str]]:
     row for what it said, and nothing is looked up that an answer may lack."""
     r = review_request
     rows = [
-        ("Date on outcome letter", letter_date_wording(r.letter_date, r.letter_date_is_approximate)),
+        (
+            "Date on outcome letter",
+            letter_date_wording(r.letter_date, r.letter_date_is_approximate),
+        ),
         (
             "Letter reached you",
             format_date(r.letter_received_on) if r.letter_received_on else "Not given",

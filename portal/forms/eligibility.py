@@ -89,7 +89,7 @@ class LetterDateForm(StepForm):
     )
     date_unknown = CheckboxField("I do not know the date on the letter")
 
-    def validate_letter_date(self, field: Field) -> None:
+    def validate_letter_date(self, field: DateParts) -> None:
         if field.data is None:
             if not self.date_unknown.data:
                 raise StopValidation(f"Enter {field.describe.lower()}")

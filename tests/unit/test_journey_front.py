@@ -19,7 +19,12 @@ def slugs(answers) -> list[str]:
 def test_who_is_asking_comes_first_then_the_help_they_need():
     assert slugs({})[:3] == ["who-is-asking", "adjustments-needed", "about-the-met"]
     needed = {**COMPLAINANT, "adjustments-needed": {"needed": "yes"}}
-    assert slugs(needed)[:4] == ["who-is-asking", "adjustments-needed", "adjustments", "about-the-met"]
+    assert slugs(needed)[:4] == [
+        "who-is-asking",
+        "adjustments-needed",
+        "adjustments",
+        "about-the-met",
+    ]
 
 
 def test_wording_for_the_person_answering():
