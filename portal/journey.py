@@ -77,11 +77,15 @@ def _draft_for_writing() -> Draft:
     return draft
 
 
-def _page_url(page: str) -> str:
+def _page_url(page: str, changing: bool = False) -> str:
+    """A page's address. While changing an answer from the check page, a question that the
+    change opened keeps `change`, so that once it is answered the person goes back there."""
     if page == "check-answers":
         return url_for("portal.check_answers")
     if page in EXIT_PAGES:
         return url_for("portal.journey_exit", page=page)
+    if changing:
+        return url_for("portal.journey_step", slug=page, change=1)
     return url_for("portal.journey_step", slug=page)
 
 
@@ -162,7 +166,7 @@ def journey_step(slug: str):
         draft = _draft_for_writing()
         save_answers(draft, slug, form.to_answers())
         db.session.commit()
-        return redirect(_page_url(next_page(slug, draft.answers, today, changing)))
+        return redirect(_page_url(next_page(slug, draft.answers, today, changing), changing))
 
     context = {
         "form": form,
@@ -203,7 +207,9 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
                     else {},
                 )
                 db.session.commit()
-                return redirect(_page_url(next_page(slug, draft.answers, today, changing)))
+                return redirect(
+                    _page_url(next_page(slug, draft.answers, today, changing), changing)
+                )
     if file_errors:
         form.files.errors = file_errors
     return render_template(

@@ -195,3 +195,11 @@ def test_staff_see_unknown_facts_of_an_older_request_plainly(app, caseworker, cl
         request_id = found.id
     page = client_as(caseworker).get(f"/staff/requests/{request_id}").text
     assert page.count("Not known: ask the Met") == 2
+
+
+def test_a_question_opened_by_a_change_goes_back_to_check_answers(journey):
+    journey.walk(complainant_steps())
+    opened = journey.answer("adjustments-needed?change=1", {"needed": "yes"})
+    assert opened.location.endswith("/request/adjustments?change=1")
+    done = journey.answer("adjustments?change=1", {"adjustments": ["large-print"]})
+    assert done.location.endswith("/request/check-answers")
