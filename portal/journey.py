@@ -43,6 +43,7 @@ from reviews.journey import (
     may_visit,
     next_page,
     previous_page,
+    wording,
 )
 from reviews.models import Draft, ReviewRequest
 from reviews.notifications import (
@@ -76,11 +77,15 @@ def _draft_for_writing() -> Draft:
     return draft
 
 
-def _page_url(page: str) -> str:
+def _page_url(page: str, changing: bool = False) -> str:
+    """A page's address. While changing an answer from the check page, a question that the
+    change opened keeps `change`, so that once it is answered the person goes back there."""
     if page == "check-answers":
         return url_for("portal.check_answers")
     if page in EXIT_PAGES:
         return url_for("portal.journey_exit", page=page)
+    if changing:
+        return url_for("portal.journey_step", slug=page, change=1)
     return url_for("portal.journey_step", slug=page)
 
 
@@ -161,7 +166,7 @@ def journey_step(slug: str):
         draft = _draft_for_writing()
         save_answers(draft, slug, form.to_answers())
         db.session.commit()
-        return redirect(_page_url(next_page(slug, draft.answers, today, changing)))
+        return redirect(_page_url(next_page(slug, draft.answers, today, changing), changing))
 
     context = {
         "form": form,
@@ -169,6 +174,8 @@ def journey_step(slug: str):
         "back_url": _back_url(slug, answers, today),
         "deadline": deadline(answers, today),
         "deadline_message": deadline_message,
+        "words": wording(answers),
+        "answers": answers,
     }
     if STEPS_BY_SLUG[slug].own_page:
         return render_template(f"portal/journey/{slug}.html", **context)
@@ -200,7 +207,9 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
                     else {},
                 )
                 db.session.commit()
-                return redirect(_page_url(next_page(slug, draft.answers, today, changing)))
+                return redirect(
+                    _page_url(next_page(slug, draft.answers, today, changing), changing)
+                )
     if file_errors:
         form.files.errors = file_errors
     return render_template(
@@ -210,6 +219,7 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
         documents=documents_of_kind(draft, kind) if draft else [],
         max_files=current_app.config["MAX_UPLOAD_FILES"],
         back_url=_back_url(slug, answers, today),
+        words=wording(answers),
         **upload_limits(),
     )
 
@@ -257,7 +267,10 @@ def remove_upload(slug: str, document_id: int) -> Response:
 def journey_exit(page: str):
     if page not in EXIT_PAGES:
         abort(404)
-    return render_template(f"portal/exits/{page}.html")
+    draft = _current_draft()
+    return render_template(
+        f"portal/exits/{page}.html", words=wording(draft.answers if draft else {})
+    )
 
 
 @portal.route("/request/check-answers", methods=["GET", "POST"])
@@ -284,6 +297,7 @@ def check_answers():
         "portal/journey/check-answers.html",
         form=form,
         sections=summary_sections(draft, today),
+        words=wording(answers),
     )
 
 

@@ -10,7 +10,7 @@ from reviews.notifications import (
     UPDATES_TO_REQUESTER,
     update_recipients_of,
 )
-from reviews.rules import format_date
+from reviews.rules import NOT_KNOWN, format_date, letter_date_wording
 from reviews.tracker_changes import contact_details
 from reviews.tracking import COMPLAINANT, REQUESTER, has_two_parties, other_party, party_name
 
@@ -70,7 +70,10 @@ def receipt_rows(review_request: ReviewRequest, party: str = REQUESTER) -> list[
     has a row for what it said, and nothing is looked up that an answer may lack."""
     r = review_request
     rows = [
-        ("Date on outcome letter", format_date(r.letter_date)),
+        (
+            "Date on outcome letter",
+            letter_date_wording(r.letter_date, r.letter_date_is_approximate),
+        ),
         (
             "Letter reached you",
             format_date(r.letter_received_on) if r.letter_received_on else "Not given",
@@ -86,7 +89,7 @@ def receipt_rows(review_request: ReviewRequest, party: str = REQUESTER) -> list[
         rows.append(("Updates go to", UPDATES_TO[party].get(r.updates_to, r.updates_to)))
         rows.append(("Signed permission", CONSENT.get(r.consent, r.consent)))
     rows += [
-        ("The Met's reference", r.mps_reference),
+        ("The Met's reference", r.mps_reference or NOT_KNOWN),
         ("What the complaint was about", r.complaint_summary),
         ("Why the outcome was wrong", r.why_unhappy),
         ("What you would like to happen", r.desired_outcome or "Not given"),

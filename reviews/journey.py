@@ -46,9 +46,51 @@ def updates_go_to_complainant(answers: Answers) -> bool:
     return is_representative(answers) and updates_to in ("complainant", "both")
 
 
+def wording(answers: Answers) -> dict[str, str]:
+    """The words for the person answering: the complainant is "you"; for someone helping them,
+    the complainant is "they", and "the person you are helping" until their name is given.
+    Form labels hold the keys as `{your}` (portal.forms.base rewords them) and templates read
+    `words.your`."""
+    if not is_representative(answers):
+        return {
+            "you": "you",
+            "You": "You",
+            "your": "your",
+            "Your": "Your",
+            "you_or_them": "you",
+            "the_person": "you",
+        }
+    name = answer(answers, "complainant-details", "full_name")
+    return {
+        "you": "they",
+        "You": "They",
+        "your": "their",
+        "Your": "Their",
+        "you_or_them": "you, or the person you are helping,",
+        "the_person": name or "the person you are helping",
+    }
+
+
+def review_right(answers: Answers) -> str | None:
+    """What the person says their letter says about asking for a review: yes, no, not-sure,
+    or no-letter (they do not have it)."""
+    found: str | None = answer(answers, "review-right", "review_right")
+    return found
+
+
+def has_the_letter(answers: Answers) -> bool:
+    return review_right(answers) != "no-letter"
+
+
+def letter_date_unknown(answers: Answers) -> bool:
+    return bool(answer(answers, "letter-date", "date_unknown"))
+
+
 def deadline(answers: Answers, today: date) -> Deadline | None:
+    """The deadline from the exact date on the letter. None without one: a rough month or no
+    date at all is never taken as late; staff check it with the Met."""
     letter_date = answer(answers, "letter-date", "letter_date")
-    if not letter_date:
+    if not letter_date or letter_date_unknown(answers):
         return None
     return deadline_on(date.fromisoformat(letter_date), today)
 
@@ -82,6 +124,16 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
+    # Who is asking first, so that every later page speaks to them ("your" or "their"); then
+    # the help they need to use the service, before anything else is asked of them.
+    Step("who-is-asking", "who"),
+    Step("adjustments-needed", "adjustments"),
+    Step(
+        "adjustments",
+        "adjustments",
+        applies=lambda answers, today: answer(answers, "adjustments-needed", "needed") == "yes",
+        own_page=True,
+    ),
     Step("about-the-met", "eligibility", exit=Exit("about_met", "no", "other-police-force")),
     Step(
         "about-the-commissioner",
@@ -89,14 +141,38 @@ STEPS: tuple[Step, ...] = (
         exit=Exit("about_commissioner", "yes", "commissioner"),
     ),
     Step("outcome-letter", "eligibility", exit=Exit("has_letter", "no", "complain-first")),
+    Step("review-right", "eligibility"),
+    Step(
+        "no-review-right",
+        "eligibility",
+        applies=lambda answers, today: review_right(answers) == "no",
+        own_page=True,
+    ),
     Step(
         "when-complained",
         "eligibility",
         exit=Exit("after_scheme_start", "no", "before-february-2020"),
     ),
-    Step("review-body", "eligibility", exit=Exit("review_body", "iopc", "send-to-the-iopc")),
+    Step(
+        "review-body",
+        "eligibility",
+        # Asked only of someone whose letter may name a review body.
+        applies=lambda answers, today: review_right(answers) in ("yes", "not-sure"),
+        exit=Exit("review_body", "iopc", "send-to-the-iopc"),
+    ),
     Step("letter-date", "eligibility", own_page=True),
-    Step("letter-received", "eligibility", own_page=True),
+    Step(
+        "letter-approximate",
+        "eligibility",
+        applies=lambda answers, today: letter_date_unknown(answers),
+        own_page=True,
+    ),
+    Step(
+        "letter-received",
+        "eligibility",
+        applies=lambda answers, today: not letter_date_unknown(answers),
+        own_page=True,
+    ),
     Step(
         "late-reason",
         "eligibility",
@@ -104,7 +180,6 @@ STEPS: tuple[Step, ...] = (
         own_page=True,
     ),
     Step("what-we-cannot-do", "eligibility", own_page=True),
-    Step("who-is-asking", "who"),
     Step("your-name", "who", applies=lambda answers, today: not is_representative(answers)),
     Step(
         "about-you",
@@ -129,23 +204,22 @@ STEPS: tuple[Step, ...] = (
         own_page=True,
         upload=CONSENT,
     ),
-    Step("mps-reference", "complaint"),
-    Step("complaint-date", "complaint", own_page=True),
+    Step("mps-reference", "complaint", own_page=True),
+    Step("complaint-date", "complaint"),
     Step("complaint-summary", "complaint"),
     Step("why-unhappy", "complaint", own_page=True),
     Step("desired-outcome", "complaint"),
-    Step("letter-upload", "documents", own_page=True, upload=OUTCOME_LETTER),
+    Step(
+        "letter-upload",
+        "documents",
+        applies=lambda answers, today: has_the_letter(answers),
+        own_page=True,
+        upload=OUTCOME_LETTER,
+    ),
     Step("other-documents", "documents", own_page=True, upload=SUPPORTING),
     Step("how-to-contact", "contact"),
     Step("contact-details", "contact", own_page=True),
     Step("contact-safety", "contact"),
-    Step("adjustments-needed", "adjustments"),
-    Step(
-        "adjustments",
-        "adjustments",
-        applies=lambda answers, today: answer(answers, "adjustments-needed", "needed") == "yes",
-        own_page=True,
-    ),
 )
 
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}

@@ -139,7 +139,7 @@ def build_letter(
         large_print=large_print,
         date=format_date(dated),
         reference=format_reference(review_request.reference),
-        mps_reference=review_request.mps_reference,
+        mps_reference=review_request.mps_reference or "not known",
         recipient_name=review_request.requester_name,
         address_lines=_address_lines(review_request.requester_address),
         for_representative=representative,

@@ -89,6 +89,18 @@ def format_month(d: date) -> str:
     return f"{_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+NOT_KNOWN = "Not known: we will ask the Met"
+
+
+def letter_date_wording(letter_date: date | None, approximate: bool) -> str:
+    """The date on a letter as the person gave it: exact, a month, or not known."""
+    if letter_date is None:
+        return NOT_KNOWN
+    if approximate:
+        return f"{format_month(letter_date)} (roughly)"
+    return format_date(letter_date)
+
+
 def deadline_message(deadline: Deadline) -> str:
     """Explain the deadline in plain English."""
     dated = f"Your letter is dated {format_date(deadline.letter_date)}."

@@ -16,6 +16,7 @@ from reviews.journey import (
     answer,
     first_unanswered,
     is_late,
+    letter_date_unknown,
     relevant_answers,
 )
 from reviews.models import Draft, ReviewRequest
@@ -63,6 +64,16 @@ def adjustment_fields(details: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def letter_date_fields(given: Answers) -> dict[str, Any]:
+    """The letter's date as the person knew it: exact, a rough month (kept as its first day),
+    or not at all (None, for staff to get from the Met)."""
+    if not letter_date_unknown(given):
+        exact = _optional_date(answer(given, "letter-date", "letter_date"))
+        return {"letter_date": exact, "letter_date_is_approximate": False}
+    rough = _optional_date(answer(given, "letter-approximate", "letter_month"))
+    return {"letter_date": rough, "letter_date_is_approximate": rough is not None}
+
+
 def build_request(answers: Answers, today: date) -> ReviewRequest:
     """A ReviewRequest from the answers to every step that applies."""
     given = relevant_answers(answers, today)
@@ -72,11 +83,13 @@ def build_request(answers: Answers, today: date) -> ReviewRequest:
     complainant = given.get("complainant-details", {})
     safe = answer(given, "contact-safety", "safe") or []
     complaint_date = _optional_date(answer(given, "complaint-date", "complaint_date"))
-    letter_upload = given["letter-upload"]
+    letter_upload = given.get("letter-upload", {})
     return ReviewRequest(
         made_on_or_after_scheme_start=answer(given, "when-complained", "after_scheme_start"),
-        review_body_named=answer(given, "review-body", "review_body"),
-        letter_date=date.fromisoformat(answer(given, "letter-date", "letter_date")),
+        # Not asked of someone without the letter, or whose letter says there is no review.
+        review_body_named=answer(given, "review-body", "review_body") or "not-sure",
+        letter_review_right=answer(given, "review-right", "review_right"),
+        **letter_date_fields(given),
         letter_received_on=_optional_date(answer(given, "letter-received", "letter_received_on")),
         is_late=is_late(given, today),
         late_reason=answer(given, "late-reason", "late_reason"),
@@ -108,7 +121,9 @@ def build_request(answers: Answers, today: date) -> ReviewRequest:
     )
 
 
-def _is_repeat(mps_reference: str) -> bool:
+def _is_repeat(mps_reference: str | None) -> bool:
+    if mps_reference is None:
+        return False
     return (
         db.session.scalar(
             select(ReviewRequest.id).where(ReviewRequest.mps_reference == mps_reference).limit(1)

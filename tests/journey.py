@@ -16,7 +16,7 @@ class Journey:
     @property
     def token(self) -> str:
         if self._token is None:
-            self._token = csrf_token(self.client, "/request/about-the-met")
+            self._token = csrf_token(self.client, "/request/who-is-asking")
         return self._token
 
     def post(self, path: str, data: dict | None = None, **kwargs):

@@ -27,22 +27,25 @@ def date_parts(name: str, value: date) -> dict[str, str]:
 
 
 def complainant_steps(letter_date: date | None = None) -> list[tuple[str, dict]]:
-    """(step, form data) for a complainant in time, by email, with no adjustments.
+    """(step, form data) for a complainant in time, by email, with no adjustments: who is
+    asking first, then the help they need, then the complaint and its letter.
     Upload steps are left to the caller: `letter-upload` needs a file or 'send later'."""
     letter_date = letter_date or clock.today() - timedelta(days=5)
     return [
+        ("who-is-asking", {"role": "complainant"}),
+        ("adjustments-needed", {"needed": "no"}),
         ("about-the-met", {"about_met": "yes"}),
         ("about-the-commissioner", {"about_commissioner": "no"}),
         ("outcome-letter", {"has_letter": "yes"}),
+        ("review-right", {"review_right": "yes"}),
         ("when-complained", {"after_scheme_start": "yes"}),
         ("review-body", {"review_body": "mopac"}),
         ("letter-date", date_parts("letter_date", letter_date)),
         ("letter-received", {}),
         ("what-we-cannot-do", {}),
-        ("who-is-asking", {"role": "complainant"}),
         ("your-name", {"full_name": "Sam Example"}),
         ("mps-reference", {"mps_reference": "co / 01234 / 25"}),
-        ("complaint-date", {"complaint_date-month": "11", "complaint_date-year": "2025"}),
+        ("complaint-date", {"complaint_date": "November 2025"}),
         ("complaint-summary", {"complaint_summary": "Officers were rude during a stop."}),
         ("why-unhappy", {"why_unhappy": "The Met ignored the body-worn video."}),
         ("desired-outcome", {"desired_outcome": ""}),
@@ -51,7 +54,6 @@ def complainant_steps(letter_date: date | None = None) -> list[tuple[str, dict]]
         ("how-to-contact", {"preferred_contact": "email"}),
         ("contact-details", {"email": "Sam@Example.com"}),
         ("contact-safety", {"safe": ["leave-message"]}),
-        ("adjustments-needed", {"needed": "no"}),
     ]
 
 
@@ -68,9 +70,8 @@ def representative_steps(consent: str = "awaited") -> list[tuple[str, dict]]:
     """(step, form data) for someone asking for a complainant, in time, by email. With
     `consent="uploaded"` the caller must deal with the `consent-upload` step that follows."""
     steps = replace_step(complainant_steps(), "who-is-asking", {"role": "representative"})
-    steps = [step for step in steps if step[0] != "your-name"]
-    index = [name for name, _ in steps].index("who-is-asking") + 1
-    steps[index:index] = [
+    index = [name for name, _ in steps].index("your-name")
+    steps[index : index + 1] = [
         (
             "about-you",
             {

@@ -33,9 +33,11 @@ from portal.forms.eligibility import (
     AboutMetForm,
     HasLetterForm,
     LateReasonForm,
+    LetterApproximateForm,
     LetterDateForm,
     LetterReceivedForm,
     ReviewBodyForm,
+    ReviewRightForm,
     WhenComplainedForm,
 )
 from portal.forms.who import (
@@ -48,16 +50,21 @@ from portal.forms.who import (
 )
 
 FORMS: dict[str, type[StepForm]] = {
+    "who-is-asking": WhoIsAskingForm,
+    "adjustments-needed": AdjustmentsNeededForm,
+    "adjustments": AdjustmentsForm,
     "about-the-met": AboutMetForm,
     "about-the-commissioner": AboutCommissionerForm,
     "outcome-letter": HasLetterForm,
+    "review-right": ReviewRightForm,
+    "no-review-right": ContinueForm,
     "when-complained": WhenComplainedForm,
     "review-body": ReviewBodyForm,
     "letter-date": LetterDateForm,
+    "letter-approximate": LetterApproximateForm,
     "letter-received": LetterReceivedForm,
     "late-reason": LateReasonForm,
     "what-we-cannot-do": ContinueForm,
-    "who-is-asking": WhoIsAskingForm,
     "your-name": YourNameForm,
     "about-you": AboutYouForm,
     "complainant-details": ComplainantDetailsForm,
@@ -71,8 +78,6 @@ FORMS: dict[str, type[StepForm]] = {
     "how-to-contact": HowToContactForm,
     "contact-details": ContactDetailsForm,
     "contact-safety": ContactSafetyForm,
-    "adjustments-needed": AdjustmentsNeededForm,
-    "adjustments": AdjustmentsForm,
 }
 
 __all__ = [
@@ -90,10 +95,12 @@ __all__ = [
     "DesiredOutcomeForm",
     "HowToContactForm",
     "LateReasonForm",
+    "LetterApproximateForm",
     "LetterDateForm",
     "LetterReceivedForm",
     "MpsReferenceForm",
     "ReviewBodyForm",
+    "ReviewRightForm",
     "SaveForm",
     "StepForm",
     "UpdatesForm",

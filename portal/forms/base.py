@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-from reviews.journey import Answers
+from reviews.journey import Answers, wording
 from web.forms import CheckboxField, MultipleFileField, YesNoField, email_field, strip_text
 
 # About the length the IOPC's own review form allows.
@@ -26,10 +26,14 @@ class StepForm(FlaskForm):
 
     fields_to_save: ClassVar[tuple[str, ...]] = ()
     answers: Answers
+    words: dict[str, str]
 
     def __init__(self, *args: Any, answers: Answers | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers or {}
+        # For the form's own messages: "your" or "their", as the labels say.
+        self.words = wording(self.answers)
+        reword(self, self.words)
 
     @classmethod
     def initial_data(cls, saved: dict[str, Any] | None, answers: Answers) -> dict[str, Any]:
@@ -53,6 +57,36 @@ class StepForm(FlaskForm):
                 value = strip_text(value)
             answers[name] = value
         return answers
+
+
+class _Words(dict[str, str]):
+    """The wording, leaving any brace that is not one of its keys as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _reworded(text: Any, words: _Words) -> Any:
+    return text.format_map(words) if isinstance(text, str) and "{" in text else text
+
+
+def reword(form: FlaskForm, words: dict[str, str]) -> None:
+    """Fill in `{your}`, `{you}`... (reviews.journey.wording) in the form's labels, hints and
+    messages, so every page speaks to the person answering. A form's fields are its own
+    instances, so this changes nothing that another request sees."""
+    known = _Words(words)
+    for field in form:
+        field.label.text = _reworded(field.label.text, known)
+        field.description = _reworded(field.description, known)
+        if hasattr(field, "describe"):  # a date's name in its messages
+            field.describe = _reworded(field.describe, known)
+        for validator in field.validators:
+            if hasattr(validator, "message"):
+                validator.message = _reworded(validator.message, known)
+        choices = getattr(field, "choices", None)
+        if isinstance(choices, dict):
+            # A new dict: the one the field was declared with is shared by every form.
+            field.choices = {value: _reworded(label, known) for value, label in choices.items()}
 
 
 def question_form(name: str, field: Field) -> type[StepForm]:

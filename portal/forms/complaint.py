@@ -18,19 +18,30 @@ from reviews.rules import (
     made_before_scheme,
     normalise_mps_reference,
 )
-from web.forms import CharacterCountField, DateParts, TextField
+from web.forms import CharacterCountField, CheckboxField, MonthYear, TextField
 
 
 class MpsReferenceForm(StepForm):
-    fields_to_save = ("mps_reference",)
+    """The Met's reference, or that it is not known: staff then get it from the Met."""
+
+    fields_to_save = ("mps_reference", "reference_unknown")
     mps_reference = TextField(
-        "What is the Met's reference number for your complaint?",
+        "What is the Met's reference number for {your} complaint?",
         description=MPS_REFERENCE_HINT,
-        required="Enter the Met's reference number for your complaint",
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
+    reference_unknown = CheckboxField("I do not know the reference")
 
     def validate_mps_reference(self, field: Field) -> None:
+        if not (field.data or "").strip():
+            if self.reference_unknown.data:
+                field.data = None
+                return
+            raise StopValidation(
+                f"Enter the Met's reference number for {self.words['your']} complaint"
+            )
+        # A reference given wins over the box.
+        self.reference_unknown.data = False
         normalised = normalise_mps_reference(field.data or "")
         if normalised is None:
             raise StopValidation(
@@ -55,13 +66,13 @@ def _complaint_month(found: date) -> str | None:
 
 ComplaintDateForm = question_form(
     "complaint_date",
-    DateParts(
-        "When did you make your complaint to the Met?",
-        describe="The date you made your complaint",
-        parts=("month", "year"),
+    MonthYear(
+        "When did {you} make {your} complaint to the Met?",
+        describe="The date {you} made {your} complaint",
         check=_complaint_month,
         description=(
-            "If you do not know the exact month, give your best guess. For example, 11 2025"
+            "Give the month and year, for example March 2025 or 3/2025. If you are not sure of"
+            " the month, give your best guess."
         ),
     ),
 )
@@ -84,9 +95,9 @@ def _long_answer(
 ComplaintSummaryForm = question_form(
     "complaint_summary",
     _long_answer(
-        "What was your complaint about?",
-        "Enter what your complaint was about",
-        "What your complaint was about",
+        "What was {your} complaint about?",
+        "Enter what {your} complaint was about",
+        "What {your} complaint was about",
         "A short summary is enough. We will get the full details from the Met.",
     ),
 )
@@ -94,8 +105,8 @@ ComplaintSummaryForm = question_form(
 WhyUnhappyForm = question_form(
     "why_unhappy",
     _long_answer(
-        "Why do you think the outcome of your complaint was wrong?",
-        "Enter why you think the outcome of your complaint was wrong",
+        "Why do you think the outcome of {your} complaint was wrong?",
+        "Enter why you think the outcome of {your} complaint was wrong",
         "Why you think the outcome was wrong",
         "Tell us what the Met did not deal with, got wrong or did not weigh fairly.",
     ),

@@ -147,8 +147,8 @@ class ContactSafetyForm(StepForm):
 
 AdjustmentsNeededForm = yes_no_form(
     "needed",
-    "Do you need us to change anything to help you?",
-    "Select yes if you need us to change anything to help you",
+    "Do {you_or_them} need help or changes to use this service?",
+    "Select yes if {you_or_them} need help or changes to use this service",
 )
 
 

@@ -13,12 +13,12 @@ from web.forms import RadiosField, TextAreaField, TextField, email_field, name_f
 WhoIsAskingForm = question_form(
     "role",
     RadiosField(
-        "Are you the person who made the complaint?",
+        "Are you the person who made the complaint, or are you helping someone?",
         choices={
-            "complainant": "Yes, I made the complaint",
-            "representative": "No, I am asking for someone else",
+            "complainant": "I made the complaint",
+            "representative": "I am helping someone who made a complaint",
         },
-        required="Select if you made the complaint or are asking for someone else",
+        required="Select if you made the complaint or are helping someone",
     ),
 )
 

@@ -74,7 +74,14 @@ class ReviewRequest(Model):
     # Eligibility, as the person answered it.
     made_on_or_after_scheme_start: Mapped[str] = mapped_column(String(10))  # yes / not-sure
     review_body_named: Mapped[str] = mapped_column(String(10))  # mopac / not-sure
-    letter_date: Mapped[date] = mapped_column(Date)
+    # What the letter says about a right of review: yes / no / not-sure, or no-letter when the
+    # person does not have it (staff get it from the Met). None on requests sent before this
+    # was asked.
+    letter_review_right: Mapped[str | None] = mapped_column(String(10))
+    # None when the person did not know it; the first of the month when they knew only roughly
+    # (letter_date_is_approximate). Only an exact date makes a request late by itself.
+    letter_date: Mapped[date | None] = mapped_column(Date)
+    letter_date_is_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
     letter_received_on: Mapped[date | None] = mapped_column(Date)
     is_late: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     late_reason: Mapped[str | None] = mapped_column(Text)
@@ -103,7 +110,8 @@ class ReviewRequest(Model):
     consent: Mapped[str] = mapped_column(String(20))
 
     # The complaint and why the outcome is wrong.
-    mps_reference: Mapped[str] = mapped_column(String(30), index=True)
+    # None when the person did not know it: staff get it from the Met.
+    mps_reference: Mapped[str | None] = mapped_column(String(30), index=True)
     complaint_made_year: Mapped[int | None] = mapped_column(Integer)
     complaint_made_month: Mapped[int | None] = mapped_column(Integer)
     complaint_summary: Mapped[str] = mapped_column(Text)

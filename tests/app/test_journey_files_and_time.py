@@ -80,16 +80,16 @@ def test_expired_drafts_are_purged_with_their_files(app, journey):
 
 def test_a_journey_survives_a_long_pause(journey, monkeypatch):
     """Someone who stops for a few hours to find their letter keeps their answers."""
-    journey.walk(complainant_steps()[:3])
+    journey.walk_to("when-complained")
     three_hours_later = time.time() + 3 * 3600
     monkeypatch.setattr(time, "time", lambda: three_hours_later)
     assert journey.client.get("/request/when-complained").status_code == 200
 
 
 def test_time_out_warning_appears_once_there_are_answers(journey):
-    assert "app-timeout-warning" not in journey.client.get("/request/about-the-met").text
+    assert "app-timeout-warning" not in journey.client.get("/request/who-is-asking").text
     journey.walk(complainant_steps()[:1])
-    page = journey.client.get("/request/about-the-commissioner").text
+    page = journey.client.get("/request/adjustments-needed").text
     assert 'data-timeout-seconds="86400"' in page
     assert "Do you need more time?" in page
 
@@ -107,7 +107,7 @@ def test_keep_alive_keeps_the_draft(app, journey):
         assert db.session.scalar(select(Draft.expires_at)) > clock.now() + timedelta(hours=47)
     # Without JavaScript the button is an ordinary form: back to where they were.
     back = journey.post("/request/keep-alive", headers={"Accept": "text/html"})
-    assert back.location.endswith("/request/about-the-commissioner")
+    assert back.location.endswith("/request/adjustments-needed")
 
 
 def test_timed_out_page_explains_or_sends_back_to_the_draft(journey, client):

@@ -38,7 +38,7 @@ def resume(client, path):
 
 
 def test_save_then_resume_in_another_browser_once(app, journey):
-    journey.walk(complainant_steps()[:9])
+    journey.walk_to("your-name")
     response = save(journey)
     assert response.location.endswith("/request/saved")
     assert "It works once, until" in journey.client.get("/request/saved").text
@@ -97,7 +97,7 @@ def test_save_needs_an_email_address(journey):
 
 def test_one_reminder_when_three_days_are_left(app, journey):
     letter_date = clock.today() - timedelta(days=25)
-    journey.walk(complainant_steps(letter_date)[:9])
+    journey.walk_to("your-name", complainant_steps(letter_date))
     save(journey)
     with app.test_request_context():
         assert (
@@ -113,7 +113,7 @@ def test_one_reminder_when_three_days_are_left(app, journey):
 
 
 def test_no_reminder_while_there_is_time(app, journey):
-    journey.walk(complainant_steps(clock.today() - timedelta(days=5))[:9])
+    journey.walk_to("your-name", complainant_steps(clock.today() - timedelta(days=5)))
     save(journey)
     with app.test_request_context():
         assert queue_deadline_reminders(clock.today(), link_to) == 0

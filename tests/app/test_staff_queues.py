@@ -42,15 +42,17 @@ def test_calls_from_the_journey_and_the_accessibility_pages_both_appear(
 ):
     staff_client = client_as(caseworker)
     steps = replace_step(complainant_steps(), "adjustments-needed", {"needed": "yes"})
-    journey.walk(steps)
-    journey.answer(
+    steps = replace_step(
+        steps,
         "adjustments",
         {
             "adjustments": ["callback"],
             "callback_phone": "07700 900982",
             "callback_times": "Weekday mornings",
         },
+        after="adjustments-needed",
     )
+    journey.walk(steps)
     journey.send()
     public = app.test_client()
     public.post(

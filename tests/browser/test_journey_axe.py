@@ -17,7 +17,7 @@ from tests.browser.journey_steps import (
     shown_reference,
     the_one_request,
 )
-from tests.journey_data import replace_step, representative_steps
+from tests.journey_data import complainant_steps, replace_step, representative_steps
 
 
 def choose_bogus_safety_option(page) -> None:
@@ -36,6 +36,8 @@ ERROR_STATES = {
         }
     ],
     "what-we-cannot-do": None,
+    "no-review-right": None,
+    "letter-approximate": [{"letter_month": "Marchember"}],
     "desired-outcome": [{"desired_outcome": "x" * 8001}],
     "letter-upload": [{}, "pretend"],
     "other-documents": ["pretend"],
@@ -89,8 +91,28 @@ def complainant_axe_steps(files) -> list[tuple[str, dict]]:
         ("letter-upload", {"action": "continue"}),
     ]
     steps = replace_step(steps, "adjustments-needed", {"needed": "yes"})
-    steps.append(("adjustments", {"adjustments": ["callback"], "callback_phone": "07700 900982"}))
-    return steps
+    return replace_step(
+        steps,
+        "adjustments",
+        {"adjustments": ["callback"], "callback_phone": "07700 900982"},
+        after="adjustments-needed",
+    )
+
+
+def unknown_facts_axe_steps() -> list[tuple[str, dict]]:
+    """Someone whose letter says there is no review, going on anyway, who does not know the
+    letter's date or the Met's reference: the pages only they see."""
+    steps = replace_step(complainant_steps(), "review-right", {"review_right": "no"})
+    steps = replace_step(steps, "no-review-right", {}, after="review-right")
+    steps = [step for step in steps if step[0] not in ("review-body", "letter-received")]
+    steps = replace_step(steps, "letter-date", {"date_unknown": "y"})
+    steps = replace_step(
+        steps, "letter-approximate", {"letter_month": "mar 2025"}, after="letter-date"
+    )
+    return replace_step(steps, "mps-reference", {"reference_unknown": "y"})
+
+
+UNKNOWN_FACTS_ONLY = {"no-review-right", "letter-approximate"}
 
 
 def representative_axe_steps(files) -> list[tuple[str, dict]]:
@@ -111,8 +133,21 @@ def test_the_axe_walks_cover_every_step():
     files = SimpleNamespace(letter="letter.pdf", pretend="letter.pdf")
     complainant = {slug for slug, _ in complainant_axe_steps(files)}
     representative = {slug for slug, _ in representative_axe_steps(files)} & REPRESENTATIVE_ONLY
-    assert complainant | representative == {step.slug for step in STEPS}
-    assert set(ERROR_STATES) <= complainant | representative
+    unknown = {slug for slug, _ in unknown_facts_axe_steps()} & UNKNOWN_FACTS_ONLY
+    assert complainant | representative | unknown == {step.slug for step in STEPS}
+    assert set(ERROR_STATES) <= complainant | representative | unknown
+
+
+def test_pages_for_unknown_facts_are_axe_clean(page, axe, files, live_app):
+    page.goto("/request/start")
+    steps = unknown_facts_axe_steps()
+    checked = axe_walk(page, axe, steps, files, checking=UNKNOWN_FACTS_ONLY)
+    assert checked == UNKNOWN_FACTS_ONLY
+    assert path_of(page) == "/request/check-answers"
+    assert_no_axe_violations(axe, page)
+    press(page, SEND)
+    assert shown_reference(page) == the_one_request(live_app).reference
+    assert page.console_errors == []
 
 
 def test_complainant_pages_and_error_states_are_axe_clean(page, axe, files, live_app):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.forms.dates import DateParts
+from web.forms.dates import DateParts, MonthYear, MonthYearError, parse_month_year
 from web.forms.fields import (
     YES_NO,
     CharacterCountField,
@@ -57,6 +57,8 @@ __all__ = [
     "KitField",
     "LengthRule",
     "MaxLength",
+    "MonthYear",
+    "MonthYearError",
     "MultipleFileField",
     "PasswordField",
     "RadiosField",
@@ -75,6 +77,7 @@ __all__ = [
     "heading_field",
     "init_form_kit",
     "name_field",
+    "parse_month_year",
     "phone_field",
     "preferred_contact_field",
     "required_if",
