@@ -26,6 +26,12 @@ SECTION_TITLES = {
 }
 
 
+# Upload pages that collect a kind of document for a particular reason: the row says which.
+UPLOAD_KEYS = {
+    "consent-authority": "Copy of the lasting power of attorney, deputyship or appointeeship",
+}
+
+
 def _display(field: Field, value: Any) -> Markup | str:
     if value in (None, "", []):
         return "Not given"
@@ -63,10 +69,12 @@ def _row(key: str, value: Markup | str, slug: str) -> dict[str, Any]:
 def _rows_for_step(slug: str, answers: dict[str, Any], draft: Draft) -> list[dict[str, Any]]:
     kind = STEPS_BY_SLUG[slug].upload
     if kind is not None:
-        key = kind.name
+        key = UPLOAD_KEYS.get(slug, kind.name)
         names = [escape(d.filename) for d in draft.documents if d.kind == kind.code]
         if slug == "letter-upload" and answers.get("letter_to_follow"):
             names.append(escape("I will send it later by email or post"))
+        if slug == "consent-authority" and answers.get("copy_to_follow"):
+            names.append(escape("I will send a copy later"))
         return [_row(key, Markup("<br>").join(names) if names else "None", slug)]
     # formdata=None: show what was saved, even while handling a POST.
     form = FORMS[slug](formdata=None, data=answers)

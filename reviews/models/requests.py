@@ -97,6 +97,10 @@ class ReviewRequest(Model):
     complainant_address: Mapped[str | None] = mapped_column(Text)
     updates_to: Mapped[str] = mapped_column(String(20))  # requester / complainant / both
     consent: Mapped[str] = mapped_column(String(20))  # not-needed / uploaded / awaited
+    # A representative: what they are to the complainant (reviews.journey.REPRESENTATIVE_KINDS)
+    # and how they show they may act (reviews.journey.CONSENT_ROUTES); None for a complainant.
+    representative_kind: Mapped[str | None] = mapped_column(String(20))
+    consent_route: Mapped[str | None] = mapped_column(String(20))
 
     # The complaint and why the outcome is wrong.
     mps_reference: Mapped[str] = mapped_column(String(30), index=True)
