@@ -17,13 +17,16 @@ from xml.sax.saxutils import escape
 
 from flask import Response, abort, current_app, render_template
 
-# web.letters puts Pillow's truncated-image setting back after importing WeasyPrint: import it
-# first so WeasyPrint is already loaded, with that setting restored, when imported here.
-import web.letters  # noqa: F401
 from portal.blueprint import portal
 
-import weasyprint  # noqa: E402, I001
-from weasyprint.urls import URLFetcher  # noqa: E402
+# isort: off
+# web.letters puts back Pillow's truncated-image setting that importing WeasyPrint changes: it
+# must load first, so WeasyPrint is already loaded (with the setting restored) when named here.
+import web.letters  # noqa: F401
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+# isort: on
 
 ADDRESS = "MOPAC Police Complaint Reviews Team, 169 Union Street, London SE1 0LL"
 PHONE = "020 7983 4000"
@@ -54,7 +57,10 @@ class Part:
 
 def consent_form(contact_email: str) -> tuple[Part, ...]:
     return (
-        Part("paragraph", "Mayor's Office for Policing and Crime (MOPAC), Police Complaint Reviews Team"),
+        Part(
+            "paragraph",
+            "Mayor's Office for Policing and Crime (MOPAC), Police Complaint Reviews Team",
+        ),
         Part(
             "paragraph",
             "Fill in this form if you made a complaint about the Metropolitan Police (the Met) and"
@@ -166,7 +172,8 @@ def _run(text: str, size: int, bold: bool = False) -> str:
 
 def _paragraph(runs: str, style: str | None = None, extra: str = "") -> str:
     style_xml = f'<w:pStyle w:val="{style}"/>' if style else ""
-    return f'<w:p><w:pPr>{style_xml}<w:spacing w:after="160" w:line="360" w:lineRule="auto"/>{extra}</w:pPr>{runs}</w:p>'
+    spacing = '<w:spacing w:after="160" w:line="360" w:lineRule="auto"/>'
+    return f"<w:p><w:pPr>{style_xml}{spacing}{extra}</w:pPr>{runs}</w:p>"
 
 
 # An empty paragraph ruled underneath: a line to write on.
@@ -221,32 +228,35 @@ def _styles_xml(large_print: bool) -> str:
     )
 
 
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+_OPC = "http://schemas.openxmlformats.org/package/2006"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_OOXML = "application/vnd.openxmlformats"
+_WORD = f"{_OOXML}-officedocument.wordprocessingml"
 _CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    f'{_XML}<Types xmlns="{_OPC}/content-types">'
+    f'<Default Extension="rels" ContentType="{_OOXML}-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    f'<Override PartName="/word/document.xml" ContentType="{_WORD}.document.main+xml"/>'
+    f'<Override PartName="/word/styles.xml" ContentType="{_WORD}.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml"'
+    f' ContentType="{_OOXML}-package.core-properties+xml"/>'
     "</Types>"
 )
 _PACKAGE_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'{_XML}<Relationships xmlns="{_OPC}/relationships">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="word/document.xml"/>'
+    f'<Relationship Id="rId2" Type="{_OPC}/relationships/metadata/core-properties"'
+    ' Target="docProps/core.xml"/>'
     "</Relationships>"
 )
 _DOCUMENT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    f'{_XML}<Relationships xmlns="{_OPC}/relationships">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/styles" Target="styles.xml"/>'
     "</Relationships>"
 )
 _CORE = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+    f'{_XML}<cp:coreProperties xmlns:cp="{_OPC}/metadata/core-properties"'
     ' xmlns:dc="http://purl.org/dc/elements/1.1/">'
     f"<dc:title>{escape(TITLE)}</dc:title>"
     "<dc:creator>Mayor's Office for Policing and Crime (MOPAC)</dc:creator>"

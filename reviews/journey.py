@@ -178,7 +178,9 @@ STEPS: tuple[Step, ...] = (
         "who",
         applies=lambda answers, today: representative_kind(answers) == "other",
     ),
-    Step("consent", "who", applies=lambda answers, today: is_representative(answers), own_page=True),
+    Step(
+        "consent", "who", applies=lambda answers, today: is_representative(answers), own_page=True
+    ),
     Step(
         "complainant-details",
         "who",

@@ -73,6 +73,14 @@ KIND_DETAILS = {
     "other": ("your-connection", {"relationship": "Their neighbour"}),
 }
 
+REPRESENTATIVE_KINDS = (
+    "solicitor",
+    "advocate",
+    "mp-office",
+    "family-friend",
+    "support-worker",
+    "other",
+)
 CONSENT_ROUTES = ("upload-now", "form-later", "phone-or-email", "attorney", "parent", "died")
 
 

@@ -19,13 +19,15 @@ from tests.forms import error_messages
 from tests.journey_data import (
     CONSENT_ROUTES,
     KIND_DETAILS,
+    REPRESENTATIVE_KINDS,
     pdf_bytes,
     replace_step,
     representative_steps,
 )
+from tests.pagecheck import check_page
 from tests.requests_data import add_request
 
-KINDS = ("solicitor", "advocate", "mp-office", "family-friend", "support-worker", "other")
+KINDS = REPRESENTATIVE_KINDS
 
 
 def _text(html: str) -> str:
@@ -99,15 +101,15 @@ def test_each_kind_is_sent_and_stored(app, journey, kind):
     assert sent.representative_kind == kind
     organisation = KIND_DETAILS.get(kind, ("", {}))[1].get("organisation")
     assert sent.representative_organisation == organisation
-    assert sent.representative_relationship == (
-        "Their neighbour" if kind == "other" else None
-    )
+    assert sent.representative_relationship == ("Their neighbour" if kind == "other" else None)
 
 
 def test_an_organisation_left_from_another_kind_is_not_sent(app, journey):
     steps = representative_steps(kind="solicitor")
     journey.walk_to("consent", steps)
-    journey.answer("about-you", {"full_name": "Ria Advocate", "representative_kind": "family-friend"})
+    journey.answer(
+        "about-you", {"full_name": "Ria Advocate", "representative_kind": "family-friend"}
+    )
     _walk_and_send(journey, steps[[slug for slug, _ in steps].index("consent") :])
     sent = _sent(app)
     assert (sent.representative_kind, sent.representative_organisation) == ("family-friend", None)
@@ -183,7 +185,11 @@ def test_an_earlier_updates_choice_is_dropped_when_the_complainant_has_died(app,
     journey.answer("complainant-details", {"full_name": "Sam Example"})
     _walk_and_send(journey, steps[[slug for slug, _ in steps].index("mps-reference") :])
     sent = _sent(app)
-    assert (sent.consent_route, sent.updates_to, sent.complainant_email) == ("died", "requester", None)
+    assert (sent.consent_route, sent.updates_to, sent.complainant_email) == (
+        "died",
+        "requester",
+        None,
+    )
 
 
 def test_consent_by_phone_or_email_needs_a_way_to_reach_them(journey):
@@ -230,9 +236,7 @@ def test_a_power_of_attorney_copy_can_be_uploaded_or_sent_later(app, journey):
     page = _text(journey.client.get("/request/consent-authority").text)
     assert "lasting power of attorney" in page
     response = journey.answer("consent-authority", {"action": "continue"}, expect_redirect=False)
-    assert error_messages(response.text) == [
-        "Upload a copy, or tell us you will send one later"
-    ]
+    assert error_messages(response.text) == ["Upload a copy, or tell us you will send one later"]
     journey.upload("consent-authority", [(io.BytesIO(pdf_bytes()), "attorney.pdf")])
     journey.answer("consent-authority", {"action": "continue"})
     rest = steps[[slug for slug, _ in steps].index("consent-authority") + 1 :]
@@ -374,3 +378,29 @@ def test_steps_not_in_the_route_are_not_offered(journey):
     for slug in ("consent-upload", "consent-form", "consent-authority"):
         response = journey.client.get(f"/request/{slug}")
         assert response.status_code == 302
+
+
+@pytest.mark.parametrize("route", CONSENT_ROUTES)
+def test_each_route_s_pages_pass_the_page_check(journey, route):
+    """One h1, a title that starts with it, unique ids, nonced scripts, HTML that parses: on
+    every page of the who section for each route, and the check page and confirmation."""
+    steps = representative_steps(route=route, kind="solicitor")
+    slugs = [slug for slug, _ in steps]
+    who = slugs[slugs.index("about-you") : slugs.index("mps-reference")]
+
+    def check(path: str) -> None:
+        response = journey.client.get(path)
+        assert response.status_code == 200, path
+        check_page(response.text, response.headers["Content-Security-Policy"])
+
+    for slug, data in steps:
+        if slug in who:
+            check(f"/request/{slug}")
+        journey.answer(slug, data)
+        if slug == "complainant-details" and route == "upload-now":
+            check("/request/consent-upload")
+            journey.upload("consent-upload", [(io.BytesIO(pdf_bytes()), "permission.pdf")])
+            journey.answer("consent-upload", {"action": "continue"})
+    check("/request/check-answers")
+    journey.send()
+    check("/request/sent")

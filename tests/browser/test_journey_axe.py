@@ -17,7 +17,12 @@ from tests.browser.journey_steps import (
     shown_reference,
     the_one_request,
 )
-from tests.journey_data import replace_step, representative_steps
+from tests.journey_data import (
+    CONSENT_ROUTES,
+    REPRESENTATIVE_KINDS,
+    replace_step,
+    representative_steps,
+)
 
 
 def choose_bogus_safety_option(page) -> None:
@@ -95,8 +100,8 @@ def complainant_axe_steps(files) -> list[tuple[str, dict]]:
 
 def representative_axe_steps(files) -> list[tuple[str, dict]]:
     """A representative who uploads the complainant's signed permission."""
-    steps = representative_steps(consent="uploaded")
-    consent = [slug for slug, _ in steps].index("consent") + 1
+    steps = representative_steps(route="upload-now")
+    consent = [slug for slug, _ in steps].index("complainant-details") + 1
     steps[consent:consent] = [
         ("consent-upload", {"files": files.letter, "action": "upload"}),
         ("consent-upload", {"action": "continue"}),
@@ -104,14 +109,27 @@ def representative_axe_steps(files) -> list[tuple[str, dict]]:
     return steps
 
 
-REPRESENTATIVE_ONLY = {"about-you", "complainant-details", "updates", "consent", "consent-upload"}
+REPRESENTATIVE_ONLY = {
+    "about-you",
+    "your-organisation",
+    "consent",
+    "complainant-details",
+    "consent-upload",
+    "updates",
+}
 
 
 def test_the_axe_walks_cover_every_step():
     files = SimpleNamespace(letter="letter.pdf", pretend="letter.pdf")
     complainant = {slug for slug, _ in complainant_axe_steps(files)}
     representative = {slug for slug, _ in representative_axe_steps(files)} & REPRESENTATIVE_ONLY
-    assert complainant | representative == {step.slug for step in STEPS}
+    # Each kind of representative and each way of showing consent: test_routes_reps.py.
+    routes = {
+        slug
+        for route, kind in zip(CONSENT_ROUTES, REPRESENTATIVE_KINDS, strict=True)
+        for slug, _ in representative_steps(route, kind)
+    }
+    assert complainant | representative | routes == {step.slug for step in STEPS}
     assert set(ERROR_STATES) <= complainant | representative
 
 
