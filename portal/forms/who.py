@@ -62,6 +62,8 @@ class YourOrganisationForm(StepForm):
         "Your organisation",
         required="Enter the name of your organisation",
         max_length=(200, "Organisation must be 200 characters or fewer"),
+        # The person's own organisation: the browser may fill it in (WCAG 1.3.5).
+        render_kw={"autocomplete": "organization"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

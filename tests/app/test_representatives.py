@@ -404,3 +404,10 @@ def test_each_route_s_pages_pass_the_page_check(journey, route):
     check("/request/check-answers")
     journey.send()
     check("/request/sent")
+
+
+def test_the_organisation_box_says_it_is_their_own_organisation(journey):
+    journey.walk_to("your-organisation", representative_steps(kind="mp-office"))
+    page = journey.client.get("/request/your-organisation").text
+    assert "Which MP&#39;s office do you work in?" in page or "Which MP's office" in page
+    assert 'autocomplete="organization"' in page
