@@ -3,8 +3,17 @@ satisfaction survey.
 
 Each module adds its routes to the blueprint (portal.blueprint)."""
 
-from portal import journey, pages, survey, tracker
+from portal import consent_forms, journey, pages, survey, tracker
 from portal.blueprint import portal
 from portal.pages import CONTENT_PAGES, GUIDANCE
 
-__all__ = ["CONTENT_PAGES", "GUIDANCE", "journey", "pages", "portal", "survey", "tracker"]
+__all__ = [
+    "CONTENT_PAGES",
+    "GUIDANCE",
+    "consent_forms",
+    "journey",
+    "pages",
+    "portal",
+    "survey",
+    "tracker",
+]

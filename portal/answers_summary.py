@@ -39,6 +39,12 @@ Row = dict[str, Any]
 Rows = list[Row]
 
 
+# Upload pages that collect a kind of document for a particular reason: the row says which.
+UPLOAD_KEYS = {
+    "consent-authority": "Copy of the lasting power of attorney, deputyship or appointeeship",
+}
+
+
 def _display(field: Field, value: Any) -> Markup | str:
     if value in (None, "", []):
         return NOT_GIVEN
@@ -158,7 +164,10 @@ def _rows_for_step(slug: str, given: dict[str, Any], draft: Draft) -> Rows:
         names = [escape(d.filename) for d in draft.documents if d.kind == kind.code]
         if slug == "letter-upload" and given.get("letter_to_follow"):
             names.append(escape("I will send it later by email or post"))
-        return [_row(kind.name, Markup("<br>").join(names) if names else "None", slug)]
+        if slug == "consent-authority" and given.get("copy_to_follow"):
+            names.append(escape("I will send a copy later"))
+        key = UPLOAD_KEYS.get(slug, kind.name)
+        return [_row(key, Markup("<br>").join(names) if names else "None", slug)]
     # formdata=None: show what was saved, even while handling a POST; the answers so far
     # word the questions as the pages did.
     form = FORMS[slug](formdata=None, data=given, answers=draft.answers)

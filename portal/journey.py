@@ -182,11 +182,16 @@ def journey_step(slug: str):
     return render_template("portal/journey/question.html", **context)
 
 
+# Upload pages where the person may instead say the document will follow, and the answer that
+# records it (the form's one checkbox, `letter_to_follow`, asks it on both).
+TO_FOLLOW = {"letter-upload": "letter_to_follow", "consent-authority": "copy_to_follow"}
+
+
 def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, changing: bool):
     form = UploadForm()
     saved = answers.get(slug, {})
     if request.method == "GET":
-        form.letter_to_follow.data = bool(saved.get("letter_to_follow"))
+        form.letter_to_follow.data = bool(saved.get(TO_FOLLOW.get(slug, "")))
     file_errors: list[str] = []
     if form.validate_on_submit():
         if request.form.get("action") == "upload":
@@ -202,8 +207,8 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
                 save_answers(
                     draft,
                     slug,
-                    {"letter_to_follow": bool(form.letter_to_follow.data)}
-                    if slug == "letter-upload"
+                    {TO_FOLLOW[slug]: bool(form.letter_to_follow.data)}
+                    if slug in TO_FOLLOW
                     else {},
                 )
                 db.session.commit()
@@ -220,6 +225,7 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
         max_files=current_app.config["MAX_UPLOAD_FILES"],
         back_url=_back_url(slug, answers, today),
         words=wording(answers),
+        answers=answers,
         **upload_limits(),
     )
 
@@ -245,6 +251,8 @@ def _cannot_continue(slug: str, kind: str, draft: Draft | None, form: UploadForm
         return "Upload your outcome letter, or tell us you will send it later"
     if slug == "consent-upload" and not has_files:
         return "Upload their signed permission"
+    if slug == "consent-authority" and not has_files and not form.letter_to_follow.data:
+        return "Upload a copy, or tell us you will send one later"
     return None
 
 

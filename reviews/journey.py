@@ -39,11 +39,67 @@ def is_representative(answers: Answers) -> bool:
     return role == "representative"
 
 
+# Who is asking for someone else: what they are to the person who made the complaint.
+REPRESENTATIVE_KINDS = {
+    "solicitor": "Solicitor",
+    "advocate": "Advocate",
+    "mp-office": "MP's office",
+    "family-friend": "Family member or friend",
+    "support-worker": "Support worker",
+    "other": "Someone else",
+}
+# The kinds who act for an organisation, whose name we ask for.
+KINDS_WITH_ORGANISATION = ("solicitor", "advocate", "mp-office", "support-worker")
+
+# How a representative shows they may act (review-rules.md rule 3): the complainant's written
+# consent (now, later on our form, or told to the team), or standing where consent is not
+# needed: an attorney, deputy or appointee for someone who cannot decide, a parent or guardian
+# of a child, or the personal representative or next of kin of someone who has died. Staff
+# check each (templates/staff/_representative.html); none is accepted automatically.
+CONSENT_ROUTES = (
+    "upload-now",
+    "form-later",
+    "phone-or-email",
+    "attorney",
+    "parent",
+    "died",
+)
+# What ReviewRequest.consent records for each route: written consent is "uploaded" or
+# "awaited"; for the others consent is not needed, but standing is checked.
+CONSENT_FOR_ROUTE = {
+    "upload-now": "uploaded",
+    "form-later": "awaited",
+    "phone-or-email": "awaited",
+    "attorney": "not-needed",
+    "parent": "not-needed",
+    "died": "not-needed",
+}
+
+
+def representative_kind(answers: Answers) -> str | None:
+    kind: str | None = answer(answers, "about-you", "representative_kind")
+    return kind if is_representative(answers) else None
+
+
+def consent_route(answers: Answers) -> str | None:
+    route: str | None = answer(answers, "consent", "consent_route")
+    return route if is_representative(answers) else None
+
+
+def complainant_has_died(answers: Answers) -> bool:
+    return consent_route(answers) == "died"
+
+
+def asks_complainant_updates(answers: Answers) -> bool:
+    """A representative chooses who gets updates, unless the complainant has died."""
+    return is_representative(answers) and not complainant_has_died(answers)
+
+
 def updates_go_to_complainant(answers: Answers) -> bool:
     """A representative asked us to send updates to the complainant (alone or as well), which
     we do by email (reviews.notifications.update_recipients): their email address is needed."""
     updates_to: str | None = answer(answers, "updates", "updates_to")
-    return is_representative(answers) and updates_to in ("complainant", "both")
+    return asks_complainant_updates(answers) and updates_to in ("complainant", "both")
 
 
 def wording(answers: Answers) -> dict[str, str]:
@@ -188,22 +244,45 @@ STEPS: tuple[Step, ...] = (
         own_page=True,
     ),
     Step(
+        "your-organisation",
+        "who",
+        applies=lambda answers, today: representative_kind(answers) in KINDS_WITH_ORGANISATION,
+    ),
+    Step(
+        "your-connection",
+        "who",
+        applies=lambda answers, today: representative_kind(answers) == "other",
+    ),
+    Step(
+        "consent", "who", applies=lambda answers, today: is_representative(answers), own_page=True
+    ),
+    Step(
         "complainant-details",
         "who",
         applies=lambda answers, today: is_representative(answers),
         own_page=True,
     ),
-    Step("updates", "who", applies=lambda answers, today: is_representative(answers)),
-    Step("consent", "who", applies=lambda answers, today: is_representative(answers)),
     Step(
         "consent-upload",
         "who",
-        applies=lambda answers, today: (
-            is_representative(answers) and answer(answers, "consent", "consent") == "uploaded"
-        ),
+        applies=lambda answers, today: consent_route(answers) == "upload-now",
         own_page=True,
         upload=CONSENT,
     ),
+    Step(
+        "consent-form",
+        "who",
+        applies=lambda answers, today: consent_route(answers) == "form-later",
+        own_page=True,
+    ),
+    Step(
+        "consent-authority",
+        "who",
+        applies=lambda answers, today: consent_route(answers) == "attorney",
+        own_page=True,
+        upload=CONSENT,
+    ),
+    Step("updates", "who", applies=lambda answers, today: asks_complainant_updates(answers)),
     Step("mps-reference", "complaint", own_page=True),
     Step("complaint-date", "complaint"),
     Step("complaint-summary", "complaint"),

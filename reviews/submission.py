@@ -12,12 +12,16 @@ from reviews.accessibility import request_callback_for
 from reviews.database import db
 from reviews.journey import (
     ADJUSTMENTS,
+    CONSENT_FOR_ROUTE,
     Answers,
     answer,
+    complainant_has_died,
+    consent_route,
     first_unanswered,
     is_late,
     letter_date_unknown,
     relevant_answers,
+    representative_kind,
 )
 from reviews.models import Draft, ReviewRequest
 from reviews.notifications import notify_requester
@@ -79,8 +83,12 @@ def build_request(answers: Answers, today: date) -> ReviewRequest:
     given = relevant_answers(answers, today)
     representative = answer(given, "who-is-asking", "role") == "representative"
     you = given["about-you"] if representative else given["your-name"]
+    route = consent_route(given)
     contact = given["contact-details"]
     complainant = given.get("complainant-details", {})
+    if complainant_has_died(given):
+        # Details given before the route was changed: nobody is to contact them.
+        complainant = {"full_name": complainant.get("full_name")}
     safe = answer(given, "contact-safety", "safe") or []
     complaint_date = _optional_date(answer(given, "complaint-date", "complaint_date"))
     letter_upload = given.get("letter-upload", {})
@@ -102,14 +110,17 @@ def build_request(answers: Answers, today: date) -> ReviewRequest:
         text_updates="yes" in (contact.get("text_updates") or []),
         safe_to_leave_message="leave-message" in safe,
         safe_to_say_who_is_calling="say-who" in safe,
-        representative_organisation=you.get("organisation") if representative else None,
-        representative_relationship=you.get("relationship") if representative else None,
+        representative_kind=representative_kind(given),
+        representative_organisation=answer(given, "your-organisation", "organisation"),
+        representative_relationship=answer(given, "your-connection", "relationship"),
         complainant_name=complainant.get("full_name") if representative else you["full_name"],
         complainant_email=complainant.get("email"),
         complainant_phone=complainant.get("phone"),
         complainant_address=complainant.get("address"),
+        # A complainant who has died is not asked about (reviews.journey.asks_complainant_updates).
         updates_to=answer(given, "updates", "updates_to") or "requester",
-        consent=answer(given, "consent", "consent") or "not-needed",
+        consent_route=route,
+        consent=CONSENT_FOR_ROUTE.get(route or "", "not-needed"),
         mps_reference=answer(given, "mps-reference", "mps_reference"),
         complaint_made_year=complaint_date.year if complaint_date else None,
         complaint_made_month=complaint_date.month if complaint_date else None,

@@ -66,22 +66,49 @@ def replace_step(steps, slug: str, data: dict, after: str | None = None):
     return result
 
 
-def representative_steps(consent: str = "awaited") -> list[tuple[str, dict]]:
-    """(step, form data) for someone asking for a complainant, in time, by email. With
-    `consent="uploaded"` the caller must deal with the `consent-upload` step that follows."""
+# Each kind of representative's answer on "your-organisation" or "your-connection", if asked.
+KIND_DETAILS = {
+    "solicitor": ("your-organisation", {"organisation": "Example Law LLP"}),
+    "advocate": ("your-organisation", {"organisation": "Advice Centre"}),
+    "mp-office": ("your-organisation", {"organisation": "Office of Jo Member MP"}),
+    "support-worker": ("your-organisation", {"organisation": "Housing Support"}),
+    "other": ("your-connection", {"relationship": "Their neighbour"}),
+}
+
+REPRESENTATIVE_KINDS = (
+    "solicitor",
+    "advocate",
+    "mp-office",
+    "family-friend",
+    "support-worker",
+    "other",
+)
+CONSENT_ROUTES = ("upload-now", "form-later", "phone-or-email", "attorney", "parent", "died")
+
+
+def representative_steps(
+    route: str = "form-later", kind: str = "advocate"
+) -> list[tuple[str, dict]]:
+    """(step, form data) for someone asking for a complainant, in time, by email, who shows
+    they may act for them by `route`. With `route="upload-now"` the caller must deal with the
+    `consent-upload` step that follows `complainant-details`."""
     steps = replace_step(complainant_steps(), "who-is-asking", {"role": "representative"})
     index = [name for name, _ in steps].index("your-name")
-    steps[index : index + 1] = [
-        (
-            "about-you",
-            {
-                "full_name": "Ria Advocate",
-                "organisation": "Advice Centre",
-                "relationship": "Advocate",
-            },
-        ),
-        ("complainant-details", {"full_name": "Sam Example", "email": "sam@example.com"}),
-        ("updates", {"updates_to": "both"}),
-        ("consent", {"consent": consent}),
+    who: list[tuple[str, dict]] = [
+        ("about-you", {"full_name": "Ria Advocate", "representative_kind": kind})
     ]
+    if kind in KIND_DETAILS:
+        who.append(KIND_DETAILS[kind])
+    who.append(("consent", {"consent_route": route}))
+    details = {"full_name": "Sam Example"}
+    if route != "died":
+        details["email"] = "sam@example.com"
+    who.append(("complainant-details", details))
+    if route == "form-later":
+        who.append(("consent-form", {}))
+    if route == "attorney":
+        who.append(("consent-authority", {"letter_to_follow": "y", "action": "continue"}))
+    if route != "died":
+        who.append(("updates", {"updates_to": "both"}))
+    steps[index : index + 1] = who
     return replace_step(steps, "contact-details", {"email": "ria@example.org"})

@@ -1,7 +1,7 @@
 """Timeline entries say what a party to the request did on the tracker
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 07:00:00
 
 Messages, documents, withdrawals and changes of details, shown on the tracker's timeline beside
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

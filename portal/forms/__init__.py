@@ -46,7 +46,9 @@ from portal.forms.who import (
     ConsentForm,
     UpdatesForm,
     WhoIsAskingForm,
+    YourConnectionForm,
     YourNameForm,
+    YourOrganisationForm,
 )
 
 FORMS: dict[str, type[StepForm]] = {
@@ -67,9 +69,12 @@ FORMS: dict[str, type[StepForm]] = {
     "what-we-cannot-do": ContinueForm,
     "your-name": YourNameForm,
     "about-you": AboutYouForm,
+    "your-organisation": YourOrganisationForm,
+    "your-connection": YourConnectionForm,
     "complainant-details": ComplainantDetailsForm,
     "updates": UpdatesForm,
     "consent": ConsentForm,
+    "consent-form": ContinueForm,
     "mps-reference": MpsReferenceForm,
     "complaint-date": ComplaintDateForm,
     "complaint-summary": ComplaintSummaryForm,
@@ -108,7 +113,9 @@ __all__ = [
     "WhenComplainedForm",
     "WhoIsAskingForm",
     "WhyUnhappyForm",
+    "YourConnectionForm",
     "YourNameForm",
+    "YourOrganisationForm",
     "adjustments_field",
     "question_form",
     "yes_no_form",

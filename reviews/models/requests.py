@@ -108,6 +108,10 @@ class ReviewRequest(Model):
     updates_to: Mapped[str] = mapped_column(String(20))  # requester / complainant / both
     # not-needed / uploaded / awaited / received (staff checked what was awaited: reviews.consent)
     consent: Mapped[str] = mapped_column(String(20))
+    # A representative: what they are to the complainant (reviews.journey.REPRESENTATIVE_KINDS)
+    # and how they show they may act (reviews.journey.CONSENT_ROUTES); None for a complainant.
+    representative_kind: Mapped[str | None] = mapped_column(String(20))
+    consent_route: Mapped[str | None] = mapped_column(String(20))
 
     # The complaint and why the outcome is wrong.
     # None when the person did not know it: staff get it from the Met.

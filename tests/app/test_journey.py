@@ -223,7 +223,7 @@ def test_representative_with_consent_to_follow(app, journey):
     journey.walk(steps)
     journey.send()
     sent = journey.client.get("/request/sent").text
-    assert "signed permission" in sent
+    assert "consent form" in sent
     with app.app_context():
         review_request = db.session.scalar(select(ReviewRequest))
         assert review_request.requester_role == "representative"
@@ -237,8 +237,8 @@ def test_representative_with_consent_to_follow(app, journey):
 
 
 def test_representative_uploads_signed_permission(app, journey):
-    steps = representative_steps(consent="uploaded")
-    after_consent = [name for name, _ in steps].index("consent") + 1
+    steps = representative_steps(route="upload-now")
+    after_consent = [name for name, _ in steps].index("complainant-details") + 1
     journey.walk(steps[:after_consent])
     journey.upload("consent-upload", [(io.BytesIO(pdf_bytes()), "permission.pdf")])
     journey.answer("consent-upload", {"action": "continue"})
@@ -253,7 +253,8 @@ def test_representative_uploads_signed_permission(app, journey):
 def test_switching_back_to_complainant_drops_representative_answers(app, journey):
     steps = journey.walk_to("your-name")
     journey.answer("who-is-asking", {"role": "representative"})
-    journey.answer("about-you", {"full_name": "Ria", "relationship": "Friend"})
+    journey.answer("about-you", {"full_name": "Ria", "representative_kind": "other"})
+    journey.answer("your-connection", {"relationship": "Friend"})
     journey.answer("who-is-asking", {"role": "complainant"})
     journey.walk(steps)
     journey.send()
@@ -375,7 +376,7 @@ def test_a_complaint_date_before_the_scheme_started_is_refused(journey, when_com
 
 
 def _representative(updates_to: str, complainant: dict, contact: tuple[str, dict]):
-    steps = representative_steps(consent="awaited")
+    steps = representative_steps()
     steps = replace_step(steps, "complainant-details", {"full_name": "Sam Example", **complainant})
     steps = replace_step(steps, "updates", {"updates_to": updates_to})
     steps = replace_step(steps, "how-to-contact", {"preferred_contact": contact[0]})
@@ -389,14 +390,14 @@ def test_updates_to_the_complainant_need_their_email_address(journey, updates_to
     response = journey.answer("updates", {"updates_to": updates_to}, expect_redirect=False)
     assert response.status_code == 200
     [message] = error_messages(response.text)
-    assert "email address of the person who made the complaint" in message
+    assert "email address of the person you are helping" in message
     # Only the representative gets updates: no email address of theirs is needed.
     journey.answer("updates", {"updates_to": "requester"})
 
 
 def test_their_email_address_cannot_be_removed_while_updates_go_to_them(journey):
     steps = _representative("both", {"email": "sam@example.com"}, ("email", {"email": "r@x.org"}))
-    journey.walk_to("consent", steps)
+    journey.walk_to("mps-reference", steps)
     response = journey.answer(
         "complainant-details", {"full_name": "Sam Example", "email": ""}, expect_redirect=False
     )

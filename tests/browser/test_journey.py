@@ -56,11 +56,11 @@ def test_complainant_by_keyboard_with_letter_to_follow(page, live_app):
 
 def test_representative_by_keyboard_with_consent_to_follow(page, live_app):
     page.goto("/request/start")
-    eligibility, rest = split_at(representative_steps(consent="awaited"), "about-you")
+    eligibility, rest = split_at(representative_steps(route="form-later"), "about-you")
     post_steps(page, eligibility)
     key_walk(page, rest)
     reference = key_send(page)
-    assert "signed permission" in page.locator("main").inner_text()
+    assert "consent form" in page.locator("main").inner_text()
 
     sent = the_one_request(live_app)
     assert sent.reference == reference

@@ -17,7 +17,13 @@ from tests.browser.journey_steps import (
     shown_reference,
     the_one_request,
 )
-from tests.journey_data import complainant_steps, replace_step, representative_steps
+from tests.journey_data import (
+    CONSENT_ROUTES,
+    REPRESENTATIVE_KINDS,
+    complainant_steps,
+    replace_step,
+    representative_steps,
+)
 
 
 def choose_bogus_safety_option(page) -> None:
@@ -117,8 +123,8 @@ UNKNOWN_FACTS_ONLY = {"no-review-right", "letter-approximate"}
 
 def representative_axe_steps(files) -> list[tuple[str, dict]]:
     """A representative who uploads the complainant's signed permission."""
-    steps = representative_steps(consent="uploaded")
-    consent = [slug for slug, _ in steps].index("consent") + 1
+    steps = representative_steps(route="upload-now")
+    consent = [slug for slug, _ in steps].index("complainant-details") + 1
     steps[consent:consent] = [
         ("consent-upload", {"files": files.letter, "action": "upload"}),
         ("consent-upload", {"action": "continue"}),
@@ -126,7 +132,14 @@ def representative_axe_steps(files) -> list[tuple[str, dict]]:
     return steps
 
 
-REPRESENTATIVE_ONLY = {"about-you", "complainant-details", "updates", "consent", "consent-upload"}
+REPRESENTATIVE_ONLY = {
+    "about-you",
+    "your-organisation",
+    "consent",
+    "complainant-details",
+    "consent-upload",
+    "updates",
+}
 
 
 def test_the_axe_walks_cover_every_step():
@@ -134,7 +147,13 @@ def test_the_axe_walks_cover_every_step():
     complainant = {slug for slug, _ in complainant_axe_steps(files)}
     representative = {slug for slug, _ in representative_axe_steps(files)} & REPRESENTATIVE_ONLY
     unknown = {slug for slug, _ in unknown_facts_axe_steps()} & UNKNOWN_FACTS_ONLY
-    assert complainant | representative | unknown == {step.slug for step in STEPS}
+    # Each kind of representative and each way of showing consent: test_routes_reps.py.
+    routes = {
+        slug
+        for route, kind in zip(CONSENT_ROUTES, REPRESENTATIVE_KINDS, strict=True)
+        for slug, _ in representative_steps(route, kind)
+    }
+    assert complainant | representative | unknown | routes == {step.slug for step in STEPS}
     assert set(ERROR_STATES) <= complainant | representative | unknown
 
 
@@ -169,7 +188,7 @@ def test_representative_pages_and_error_states_are_axe_clean(page, axe, files, l
     steps = representative_axe_steps(files)
     slugs = [slug for slug, _ in steps]
     first = slugs.index("about-you")
-    after = len(slugs) - slugs[::-1].index("consent-upload")
+    after = slugs.index("mps-reference")
     post_steps(page, steps[:first])
     checked = axe_walk(page, axe, steps[first:after], files, checking=REPRESENTATIVE_ONLY)
     assert checked == REPRESENTATIVE_ONLY

@@ -47,8 +47,8 @@ from tests.staff_helpers import make_staff
 # is also shown through the real error handler from a test-only address, with these others
 # that a browser cannot provoke on demand.
 FORCED_ERRORS = [400, 403, 404, 405, 413, 429, 500, 503]
-# Staff addresses that send a file, not a page.
-FILES = {"staff.download_document", "staff.audit_export"}
+# Addresses that send a file, not a page.
+FILES = {"staff.download_document", "staff.audit_export", "portal.consent_form_download"}
 # Addresses that only ever send the browser on to another page.
 REDIRECTS = {"portal.journey_start"}
 SURNAME = "Example"
