@@ -112,7 +112,8 @@ def _letter_month(slug: str, form: StepForm, given: Mapping[str, Any]) -> Rows:
 
 def _contact_details(slug: str, form: StepForm, given: Mapping[str, Any]) -> Rows:
     """Only what was given, and the address on one line."""
-    rows = _form_rows(slug, form, given, [name for name in ("email", "phone") if given.get(name)])
+    given_names = [name for name in ("email", "phone", "text_updates") if given.get(name)]
+    rows = _form_rows(slug, form, given, [name for name in given_names if name in form])
     address = ", ".join(str(given[part]).strip() for part in ADDRESS_PARTS if given.get(part))
     if address:
         rows.append(_row("Postal address", address, slug))

@@ -55,6 +55,7 @@ from reviews.references import format_reference
 from reviews.reminders import queue_resume_link
 from reviews.rules import deadline_message, format_date
 from reviews.submission import DraftIncomplete, submit_draft
+from reviews.texts import text_recipient
 from web.extensions import limiter
 from web.forms import answered
 from web.forms.confirmations import date_page, remember_date
@@ -346,8 +347,11 @@ def who_we_contact(review_request: ReviewRequest) -> dict[str, Any]:
     complainant_not_emailed = (
         review_request.updates_to in UPDATES_TO_COMPLAINANT and "complainant" not in emailed_who
     )
+    texted = text_recipient(review_request)
     return {
         "emailed": " and ".join(emailed),
+        # As the person typed it, not the international form the text goes to.
+        "texted": review_request.requester_phone if texted else "",
         "contact_you_by": (
             _CONTACT_BY.get(review_request.preferred_contact, "using the details you gave us")
             if requester_not_emailed

@@ -84,6 +84,7 @@ NAVIGATION = (
     ("Callbacks", "staff.callbacks"),
     ("Formats", "staff.formats"),
     ("Audit", "staff.audit_log"),
+    ("Survey", "staff.survey_results"),
     ("Users", "staff.users"),
 )
 

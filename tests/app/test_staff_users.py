@@ -169,6 +169,8 @@ def test_navigation_follows_the_role(app, caseworker, admin, client_as):
     assert 'href="/staff/users"' in admin_page and 'href="/staff/audit"' in admin_page
     assert 'href="/staff/users"' not in worker_page and 'href="/staff/audit"' not in worker_page
     assert 'href="/staff/callbacks"' in worker_page
+    assert 'href="/staff/survey-results"' in admin_page
+    assert 'href="/staff/survey-results"' not in worker_page
     assert 'aria-current="page"' in admin_page
 
 

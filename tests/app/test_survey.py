@@ -13,8 +13,9 @@ from reviews import clock
 from reviews.database import db
 from reviews.models import OutboxMessage, SurveyAnswer
 from reviews.survey import record_answer
+from reviews.workflow import Status
 from tests.forms import csrf_token, error_messages
-from tests.journey import send_a_review_request
+from tests.journey import look_up, send_a_review_request
 from tests.requests_data import make_request
 from web.outbox import render_email
 
@@ -173,3 +174,23 @@ def test_the_report_groups_by_month(app, client_as, admin):
     page = client_as(admin).get("/staff/survey-results").text
     assert page.index("July 2026") < page.index("June 2026")
     assert ">5</td>" in page and ">7</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (Status.UNDER_REVIEW, False),
+        (Status.NOT_UPHELD, True),
+        (Status.UPHELD, True),
+        (Status.CLOSED, True),
+    ],
+)
+def test_the_tracker_offers_the_survey_once_the_decision_is_sent(app, status, offered):
+    with app.app_context():
+        review_request = make_request(status, decision_issued_on=clock.today() if offered else None)
+        reference = review_request.reference
+        db.session.commit()
+    client = app.test_client()
+    assert look_up(client, reference, "Example").status_code == 302
+    page = client.get("/track/your-request").text
+    assert (f'href="{AFTER_DECISION}"' in page) is offered

@@ -84,6 +84,18 @@ def test_a_request_with_texts_queues_a_text_beside_the_confirmation(app, journey
     assert email.recipient == "sam@example.com"
 
 
+def test_the_confirmation_says_texts_are_coming_only_when_they_are(journey):
+    journey.walk(steps_with_contact(WITH_TEXTS))
+    journey.send()
+    assert "text messages to 07700 900982" in journey.client.get("/request/sent").text
+
+
+def test_the_confirmation_promises_no_texts_when_none_are_due(journey):
+    journey.walk(steps_with_contact({"email": "sam@example.com", "phone": MOBILE}))
+    journey.send()
+    assert "text message" not in journey.client.get("/request/sent").text
+
+
 def test_check_answers_shows_the_choice(journey):
     journey.walk(steps_with_contact(WITH_TEXTS))
     page = journey.client.get("/request/check-answers").text
