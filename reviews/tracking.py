@@ -342,6 +342,17 @@ def current_stage(review_request: ReviewRequest) -> Stage:
 def _consent_needed(review_request: ReviewRequest, viewer: str) -> str:
     if any(document.kind == "consent" for document in review_request.documents):
         return "We have the signed permission you sent. We will check it and tell you."
+    if review_request.consent_route == "phone-or-email":
+        # The complainant said they would tell the team themselves; staff record it.
+        if viewer == COMPLAINANT:
+            return (
+                f"Phone or email us to say {review_request.requester_name} can act for you. "
+                "We will write it down and tell you both."
+            )
+        return (
+            f"{review_request.complainant_name} needs to phone or email us to say you can act "
+            "for them. We will tell you when they have."
+        )
     if viewer == COMPLAINANT:
         return (
             f"Your signed permission for {review_request.requester_name} to act for you. Upload "

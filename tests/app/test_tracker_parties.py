@@ -231,3 +231,21 @@ def test_timeline_entries_for_requester_actions_are_staff_visible(app):
     with app.app_context():
         entry = db.session.scalar(select(TimelineEntry).order_by(TimelineEntry.id.desc()).limit(1))
         assert entry.actor == "requester" and entry.event == "message"
+
+
+def test_permission_given_by_phone_or_email_asks_for_a_call_not_a_document(app):
+    """The complainant said they would tell the team themselves: the tracker asks them to, and
+    tells the representative that is what we wait for, with no upload asked of anyone."""
+    fields = {"consent": "awaited", "consent_route": "phone-or-email"}
+    representative, _id = looked_up(app, "Advocate", **fields)
+    page = representative.get("/track/your-request").text
+    assert "Sam Example needs to phone or email us" in page
+    complainant = looked_up_again(app, _reference_of(app, _id), "Example")
+    page = complainant.get("/track/your-request").text
+    assert "Phone or email us to say Ria Advocate can act for you" in page
+    assert "Upload it" not in page
+
+
+def _reference_of(app, request_id: int) -> str:
+    with app.app_context():
+        return format_reference(db.session.get(ReviewRequest, request_id).reference)
