@@ -145,4 +145,6 @@ def letters_to_post(review_request: ReviewRequest) -> list[SentLetter]:
 
 
 def emails_carrying(letter: SentLetter) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.letter_id == letter.id)))
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.letter_id == letter.id))
+    )

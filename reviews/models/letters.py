@@ -38,7 +38,7 @@ class SentLetter(Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     # Deferred: lists of letters never load the files themselves.
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     # Only when the requester asked for large print (reviews.letters.wants_large_print).
     large_print_filename: Mapped[str | None] = mapped_column(String(120))
     large_print_size: Mapped[int | None] = mapped_column(Integer)

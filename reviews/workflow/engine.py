@@ -1,7 +1,7 @@
 """How an action is declared (`Action`, `ActionList.declare`) and carried out: who may do it
 now (`refusal`), and `carry_out`, which changes the request, writes its timeline entry, audit
-event, the letter it sends (stored) and email in the caller's transaction. It knows no action by name: they live in
-reviews.workflow.actions."""
+event, the letter it sends (stored) and email in the caller's transaction. It knows no action
+by name: they live in reviews.workflow.actions."""
 
 from __future__ import annotations
 
