@@ -13,7 +13,7 @@ from typing import Any
 from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
-from reviews.letters import LetterKind
+from reviews.letters import LetterError, LetterKind
 from reviews.models import OutboxMessage, ReviewRequest, SentLetter, StaffUser, TimelineEntry
 from reviews.notifications import notify_requester
 from reviews.sent_letters import copy_to_mps, send_letter
@@ -267,7 +267,11 @@ def carry_out(
         )
     letter = None
     if action.letter is not None:
-        letter = send_letter(review_request, action.letter, staff_user)
+        try:
+            letter = send_letter(review_request, action.letter, staff_user)
+        except LetterError as error:
+            # Staff read why; the caller rolls back what the effect changed.
+            raise TransitionRefused(f"The letter cannot be written: {error}") from error
         change.audit = {**change.audit, "letter_id": letter.id, "letter_sha256": letter.sha256}
     record_audit(
         action.name,

@@ -18,8 +18,9 @@ from reviews.letters import LetterKind
 from reviews.models import OutboxMessage, SentLetter
 from reviews.references import format_reference
 from reviews.workflow import Status
+from tests.action_pages import take
 from tests.journey import look_up
-from tests.requests_data import TODAY, make_request, request_through
+from tests.requests_data import TODAY, main_path, make_request, request_through
 from tests.workflow_steps import decide, do, emails, request_at
 from web.outbox import attachments_of
 
@@ -275,3 +276,36 @@ def test_no_letter_office_means_no_action_that_sends_a_letter(app, people, monke
         sent_letters.send_letter(review_request, LetterKind.ACKNOWLEDGEMENT, people.caseworker)
     db.session.rollback()
     assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_the_action_page_says_a_posted_letter_needs_printing(team):
+    caseworker = team.client(team.caseworker)
+    request_id = request_through(team.app, preferred_contact="post", requester_address=ADDRESS)
+    page = caseworker.get(f"/staff/requests/{request_id}/actions/acknowledge").text
+    assert "print the letter from the request page and post it" in page
+    banner = take(team, caseworker, request_id, "acknowledge")
+    assert banner == "Request acknowledged. Print the letter from this page and post it."
+
+
+def test_sending_the_decision_through_its_page_copies_the_met(team):
+    caseworker, leader = team.client(team.caseworker), team.client(team.team_leader)
+    steps = main_path("start_review", by=team.caseworker, leader=team.team_leader)
+    request_id = request_through(team.app, *steps)
+    take(
+        team,
+        caseworker,
+        request_id,
+        "record_decision",
+        outcome_reasonable="yes",
+        decision_reasons="The Met looked at the video.",
+    )
+    take(team, team.client(team.other_team_leader), request_id, "approve_decision")
+    page = caseworker.get(f"/staff/requests/{request_id}/actions/issue_decision").text
+    assert "A copy of the letter is emailed to the Met" in page
+    banner = take(team, caseworker, request_id, "issue_decision")
+    assert banner == (
+        "Decision sent. The requester will get an email with the letter. The Met will get a copy."
+    )
+    request_page = leader.get(f"/staff/requests/{request_id}").text
+    assert "emailed to the Met&#39;s Professional Standards" in request_page
+    assert "Our decision, " in request_page and "by email" in request_page
