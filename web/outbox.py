@@ -29,8 +29,9 @@ How many times a message goes out:
 Letters: a message that carries a stored letter (`OutboxMessage.letter`, written by the action
 that sent it, reviews.sent_letters) brings the very file that was stored, and its large-print
 version where one was kept: SMTP attaches them; GOV.UK Notify gets them through its file
-mechanism (`prepare_upload`: the email holds a link to download each, if the template has the
-((letter)) and ((large_print_letter)) placeholders); the log backend notes them. Every such email
+mechanism (`prepare_upload`: the email holds a link to download each where the template has the
+((letter)) and ((large_print_letter)) placeholders, which are empty for an email without a
+letter); the log backend notes them. Every such email
 also says the letter is on the tracker, which works whatever the backend.
 
 Failures: one that can never succeed (Notify refuses the request as bad, say an invalid
@@ -207,7 +208,13 @@ class NotifyBackend:
         reference: str,
         attachments: Sequence[Attachment] = (),
     ) -> None:
-        personalisation: dict[str, Any] = {"subject": subject, "body": body}
+        # The letter placeholders are always filled, empty when there is no letter, so that a
+        # template that has them never misses one.
+        personalisation: dict[str, Any] = {
+            "subject": subject,
+            "body": body,
+            **dict.fromkeys(NOTIFY_LETTER_FIELDS, ""),
+        }
         for field, file in zip(NOTIFY_LETTER_FIELDS, attachments, strict=False):
             try:
                 personalisation[field] = prepare_upload(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from reviews.database import db
 from reviews.models import SentLetter
 from reviews.workflow import CASEWORKER, TEAM_LEADER
-from tests.outbox_support import notify_app, smtp_app
+from tests.outbox_support import notify_app, queue, smtp_app
 from tests.requests_data import main_path, request_through
 from tests.staff_helpers import make_staff
 from web.outbox import send_queued
@@ -117,8 +117,20 @@ def test_notify_gets_the_letter_through_its_file_mechanism(make_app, fake_notify
     upload = call["personalisation"]["letter"]
     assert base64.b64decode(upload["file"]) == content
     assert upload["filename"] == filename
-    assert "large_print_letter" not in call["personalisation"]
-    assert set(call["personalisation"]) == {"subject", "body", "letter"}
+    assert call["personalisation"]["large_print_letter"] == ""
+    [mps_copy] = [c for c in fake_notify.calls if c["reference"].endswith(":mps")]
+    assert base64.b64decode(mps_copy["personalisation"]["letter"]["file"]) == content
+
+
+def test_notify_fills_the_letter_placeholders_with_nothing_when_there_is_no_letter(
+    make_app, fake_notify
+):
+    app = notify_app(make_app)
+    with app.app_context():
+        queue()
+        send_queued()
+    [call] = fake_notify.calls
+    assert call["personalisation"]["letter"] == call["personalisation"]["large_print_letter"] == ""
 
 
 def test_the_log_backend_notes_the_attachment(make_app, caplog):
