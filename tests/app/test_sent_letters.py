@@ -309,3 +309,28 @@ def test_sending_the_decision_through_its_page_copies_the_met(team):
     request_page = leader.get(f"/staff/requests/{request_id}").text
     assert "emailed to the Met&#39;s Professional Standards" in request_page
     assert "Our decision, " in request_page and "by email" in request_page
+
+
+@pytest.mark.parametrize(
+    ("fields", "delivery"),
+    [
+        ({}, "email"),
+        ({"preferred_contact": "post", "requester_email": None}, "post"),
+        ({"preferred_contact": "phone"}, "post"),
+        (
+            {
+                "requester_role": "representative",
+                "preferred_contact": "post",
+                "updates_to": "both",
+                "complainant_name": "Jo Complainant",
+                "complainant_email": "jo@example.com",
+            },
+            "both",
+        ),
+    ],
+)
+def test_how_a_letter_goes_follows_how_they_asked_to_be_contacted(app, people, fields, delivery):
+    review_request = request_at(people, Status.ACKNOWLEDGED, **fields)
+    [letter] = stored(review_request)
+    assert letter.delivery == delivery
+    assert all(message.letter_id == letter.id for message in emails(review_request))
