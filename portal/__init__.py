@@ -3,7 +3,7 @@ satisfaction survey.
 
 Each module adds its routes to the blueprint (portal.blueprint)."""
 
-from portal import consent_forms, journey, pages, survey, tracker
+from portal import consent_forms, journey, pages, survey, tracker, tracker_letters
 from portal.blueprint import portal
 from portal.pages import CONTENT_PAGES, GUIDANCE
 
@@ -16,4 +16,5 @@ __all__ = [
     "portal",
     "survey",
     "tracker",
+    "tracker_letters",
 ]

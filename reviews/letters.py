@@ -1,5 +1,7 @@
-"""Letters to the person who asked for a review: what the acknowledgement and the decision letter
-say, built from the facts recorded on the request (`build_letter`).
+"""Letters to the person who asked for a review: what each letter the workflow sends says (the
+acknowledgement, information needed, a late request refused, no right of review, forwarded to
+the IOPC, the decision, the Met's reply), built from the facts recorded on the request
+(`build_letter`). Storing and sending them is reviews.sent_letters.
 
 Only what the requester may read goes into a letter: never learning points or internal notes.
 Turning a Letter into a page or a PDF is the web package's job (web.letters), which also
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 
@@ -27,7 +30,49 @@ LARGE_PRINT = "large-print"
 
 class LetterKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
+    INFORMATION_NEEDED = "information-needed"
+    LATE_REQUEST_REFUSED = "late-request-refused"
+    NO_RIGHT_OF_REVIEW = "no-right-of-review"
+    FORWARDED_TO_IOPC = "forwarded-to-iopc"
     DECISION = "decision"
+    MPS_RESPONSE = "mps-response"
+
+
+# How staff and the tracker name each letter.
+LETTER_TITLES: dict[LetterKind, str] = {
+    LetterKind.ACKNOWLEDGEMENT: "We have received your request",
+    LetterKind.INFORMATION_NEEDED: "We need more information",
+    LetterKind.LATE_REQUEST_REFUSED: "We cannot accept your late request",
+    LetterKind.NO_RIGHT_OF_REVIEW: "We cannot review your complaint",
+    LetterKind.FORWARDED_TO_IOPC: "We have sent your request to the IOPC",
+    LetterKind.DECISION: "Our decision",
+    LetterKind.MPS_RESPONSE: "The Met's reply to our recommendations",
+}
+
+# Why MOPAC cannot review a request (the codes of reviews.workflow's VALIDITY_REASONS), in the
+# requester's words: the tracker's note and the letter say the same.
+VALIDITY_EXPLANATIONS = {
+    "no-right-of-review": (
+        "We cannot review how your complaint was handled: the law gives no right to a review "
+        "for this kind of complaint."
+    ),
+    "not-mps": (
+        "We cannot review your complaint because it is not about the Metropolitan Police. The "
+        "police and crime commissioner for the police force involved may be able to help."
+    ),
+    "before-2020": (
+        "We cannot review your complaint because it was made before 1 February 2020. "
+        "Complaints made before then have an appeal instead of a review."
+    ),
+    "no-final-outcome": (
+        "We cannot review your complaint yet: the Metropolitan Police have not sent you a final "
+        "outcome. You can ask for a review when they have."
+    ),
+    "withdrawn": "We cannot review your complaint because it was withdrawn.",
+    "duplicate": (
+        "This request is a copy of another request you sent us. We will deal with that one."
+    ),
+}
 
 
 class LetterError(Exception):
@@ -73,6 +118,14 @@ class Letter:
     reasons: tuple[tuple[str, ...], ...]
     recommendations: tuple[str, ...]
     refer_to_iopc: bool
+    # The other letters: what we asked for, why we refused or cannot review, what the IOPC
+    # was sent, and the Met's reply (as paragraphs of lines, as typed).
+    information_requested: tuple[tuple[str, ...], ...] = ()
+    refusal_reason: tuple[tuple[str, ...], ...] = ()
+    validity_explanation: str = ""
+    shared_with_iopc: tuple[tuple[str, ...], ...] = ()
+    mps_response: tuple[tuple[str, ...], ...] = ()
+    mps_response_received_on: str = ""
 
 
 def wants_large_print(review_request: ReviewRequest) -> bool:
@@ -99,6 +152,11 @@ def letter_filename(
     suffix = "-large-print" if large_print else ""
     reference = format_reference(review_request.reference)
     return f"{LetterKind(kind).value}-letter-{reference}{suffix}.pdf"
+
+
+def _needed(value: object, what: str) -> None:
+    if value is None or value == "":
+        raise LetterError(f"{what} is not recorded, so there is no such letter to write")
 
 
 def build_letter(
@@ -131,8 +189,13 @@ def build_letter(
         if upheld:
             recommendations = _recommendations(review_request, person)
         dated = review_request.decision_issued_on or clock.today()
-    else:
+    elif kind is LetterKind.ACKNOWLEDGEMENT:
         dated = review_request.acknowledged_on or clock.today()
+    elif kind is LetterKind.FORWARDED_TO_IOPC:
+        dated = review_request.forwarded_to_iopc_on or clock.today()
+    else:
+        dated = clock.today()
+    others = _other_facts(review_request, kind)
 
     return Letter(
         kind=kind,
@@ -141,7 +204,7 @@ def build_letter(
         reference=format_reference(review_request.reference),
         mps_reference=review_request.mps_reference or "not known",
         recipient_name=review_request.requester_name,
-        address_lines=_address_lines(review_request.requester_address),
+        address_lines=address_lines(review_request.requester_address),
         for_representative=representative,
         complainant_name=review_request.complainant_name,
         the_complaint=the_complaint,
@@ -155,10 +218,39 @@ def build_letter(
         reasons=reasons,
         recommendations=recommendations,
         refer_to_iopc=review_request.refer_to_iopc,
+        **others,
     )
 
 
-def _address_lines(address: str | None) -> tuple[str, ...]:
+def _other_facts(review_request: ReviewRequest, kind: LetterKind) -> dict[str, Any]:
+    """What the letters other than the acknowledgement and the decision say, from the facts
+    recorded on the request. Raises LetterError when the fact a letter is about is missing."""
+    r = review_request
+    if kind is LetterKind.INFORMATION_NEEDED:
+        _needed(r.information_requested, "What we asked the requester for")
+        return {"information_requested": _paragraphs(r.information_requested or "")}
+    if kind is LetterKind.LATE_REQUEST_REFUSED:
+        if r.late_decision != "refused":
+            raise LetterError("the late request was not refused")
+        return {"refusal_reason": _paragraphs(r.late_decision_reason or "")}
+    if kind is LetterKind.NO_RIGHT_OF_REVIEW:
+        if r.validity not in VALIDITY_EXPLANATIONS:
+            raise LetterError("no reason why MOPAC cannot review it is recorded")
+        return {"validity_explanation": VALIDITY_EXPLANATIONS[r.validity]}
+    if kind is LetterKind.FORWARDED_TO_IOPC:
+        _needed(r.shared_with_iopc, "What was sent to the IOPC")
+        return {"shared_with_iopc": _paragraphs(r.shared_with_iopc or "")}
+    if kind is LetterKind.MPS_RESPONSE:
+        _needed(r.mps_response, "The Met's response")
+        received = r.mps_response_received_on
+        return {
+            "mps_response": _paragraphs(r.mps_response or ""),
+            "mps_response_received_on": format_date(received) if received else "",
+        }
+    return {}
+
+
+def address_lines(address: str | None) -> tuple[str, ...]:
     """The postal address's lines, without the blank ones the form allows."""
     return tuple(line.strip() for line in (address or "").splitlines() if line.strip())
 

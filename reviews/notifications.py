@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from reviews import clock
 from reviews.database import db
-from reviews.models import OutboxMessage, ReviewRequest
+from reviews.models import OutboxMessage, ReviewRequest, SentLetter
 from reviews.promises import PROMISES
 from reviews.references import format_reference
 from reviews.rules import format_date
@@ -39,15 +39,18 @@ def queue_email(
     recipient: str,
     personalisation: dict[str, str],
     review_request: ReviewRequest | None = None,
+    letter: SentLetter | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction. Every message carries the
-    promises an email may state (reviews.promises), as they stand when it is queued."""
+    promises an email may state (reviews.promises), as they stand when it is queued, and the
+    stored `letter` it brings, if any (reviews.sent_letters), which sending attaches."""
     message = OutboxMessage(
         event_key=event_key,
         template=template,
         recipient=recipient,
         personalisation={**email_promises(), **personalisation},
         review_request_id=review_request.id if review_request else None,
+        letter=letter,
     )
     db.session.add(message)
     return message
@@ -87,10 +90,13 @@ def update_recipients(review_request: ReviewRequest) -> list[str]:
     return [recipient.email for recipient in update_recipients_of(review_request)]
 
 
-def notify_requester(review_request: ReviewRequest, event: str, template: str) -> None:
+def notify_requester(
+    review_request: ReviewRequest, event: str, template: str, letter: SentLetter | None = None
+) -> None:
     """Queue an email about `event` to everyone who gets updates, and a text to the requester
     if they asked for texts (reviews.texts), in the caller's transaction.
-    It holds the reference, never what the complaint is about; sending adds the tracker link."""
+    It holds the reference, never what the complaint is about; sending adds the tracker link,
+    and attaches the stored `letter` if there is one."""
     personalisation = {
         "reference": format_reference(review_request.reference),
         "acknowledgement_due": format_date(review_request.acknowledgement_due),
@@ -102,6 +108,7 @@ def notify_requester(review_request: ReviewRequest, event: str, template: str) -
             recipient,
             personalisation,
             review_request,
+            letter,
         )
     # And a text, when the requester asked for texts: its own event key, so never twice.
     queue_text(event, template, review_request, personalisation)

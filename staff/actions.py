@@ -27,9 +27,11 @@ from reviews import clock, workflow
 from reviews.casework import case_handlers
 from reviews.database import db
 from reviews.models import AuditEvent, ReviewRequest, StaffUser
+from reviews.models.letters import BY_EMAIL
 from reviews.notifications import update_recipients
 from reviews.references import format_reference
 from reviews.rules import format_date
+from reviews.sent_letters import delivery_for
 from reviews.workflow import (
     ACTIONS,
     RECOMMENDATIONS,
@@ -197,9 +199,16 @@ def _status_label(review_request: ReviewRequest) -> str:
 
 
 def _done(action: Action, review_request: ReviewRequest) -> str:
+    done = DONE[action.name]
     if action.email and update_recipients(review_request):
-        return f"{DONE[action.name]}. The requester will get an email."
-    return DONE[action.name]
+        done += ". The requester will get an email"
+        if action.letter is not None:
+            done += " with the letter"
+    if action.letter is not None and delivery_for(review_request) != BY_EMAIL:
+        done += ". Print the letter from this page and post it"
+    if action.copy_to_mps:
+        done += ". The Met will get a copy"
+    return done + "." if done != DONE[action.name] else done
 
 
 def _request_and_actor(
@@ -268,6 +277,7 @@ def _show_form(action: Action, form: ActionForm, review_request: ReviewRequest) 
         status=_status_label(review_request),
         moves_to=[STATUS_LABELS[status] for status in Status if status in action.to_statuses],
         emails=bool(update_recipients(review_request)),
+        posted=delivery_for(review_request) != BY_EMAIL,
         show_decision=action.name in _ON_A_DECISION,
         latest_staff_note=_latest_staff_note(review_request),
         recommendations=RECOMMENDATIONS,

@@ -40,11 +40,18 @@ from reviews.casework import (
 )
 from reviews.database import db
 from reviews.journey import ADJUSTMENTS
-from reviews.letters import LetterError, LetterKind, letter_filename, wants_large_print
+from reviews.letters import (
+    LETTER_TITLES,
+    LetterError,
+    LetterKind,
+    letter_filename,
+    wants_large_print,
+)
 from reviews.models import Document, InternalNote, ReviewRequest
 from reviews.notes import render_note
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month
+from reviews.sent_letters import letter_file, letter_of, letters_of
 from reviews.workflow import (
     CAN_READ_REQUESTS,
     CASEWORK,
@@ -57,7 +64,7 @@ from reviews.workflow import (
 from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import TextAreaField, TextField
-from web.letters import letter_html, letter_pdf
+from web.letters import letter_html, letter_pdf, print_pack
 from web.query import known_args, whole_number
 
 
@@ -263,6 +270,9 @@ def request_page(request_id: int):
         format_requests=format_requests_for(review_request),
         formats=FORMATS,
         large_print=wants_large_print(review_request),
+        sent_letters=letters_of(review_request),
+        letter_titles=LETTER_TITLES,
+        letter_kind=LetterKind,
         reference=format_reference(review_request.reference),
         form=form,
         banner=banner,
@@ -339,3 +349,63 @@ def letter(request_id: int, kind: str):
     )
     db.session.commit()
     return response
+
+
+def _sent_letter(request_id: int, letter_id: int):
+    review_request = request_for_current_user(request_id)
+    sent = letter_of(review_request, letter_id)
+    if sent is None:
+        abort(404)
+    return review_request, sent
+
+
+def _pdf_download(content: bytes, filename: str) -> Response:
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@staff.get("/requests/<int:request_id>/sent-letters/<int:letter_id>")
+@role_required(*CAN_READ_REQUESTS)
+def sent_letter(request_id: int, letter_id: int):
+    """A letter as it was sent: the stored file, byte for byte (`?size=large`: large print)."""
+    review_request, sent = _sent_letter(request_id, letter_id)
+    large_print = request.args.get("size") == "large"
+    stored = letter_file(sent, large_print)
+    if stored is None:
+        abort(404)
+    record_audit(
+        "downloaded-sent-letter",
+        staff_user=current_user,
+        review_request=review_request,
+        detail={"letter_id": sent.id, "large_print": large_print},
+    )
+    db.session.commit()
+    return _pdf_download(stored[1], stored[0])
+
+
+@staff.get("/requests/<int:request_id>/sent-letters/<int:letter_id>/print-pack")
+@role_required(*CASEWORK)
+def letter_print_pack(request_id: int, letter_id: int):
+    """For post: an address sheet, then the stored letter (in large print if they chose it)."""
+    review_request, sent = _sent_letter(request_id, letter_id)
+    large_print = sent.has_large_print
+    try:
+        content = print_pack(sent, large_print)
+    except LetterError as error:
+        abort(409, description=str(error))
+    record_audit(
+        "printed-sent-letter",
+        staff_user=current_user,
+        review_request=review_request,
+        detail={"letter_id": sent.id, "large_print": large_print},
+    )
+    db.session.commit()
+    stem = (sent.large_print_filename if large_print else None) or sent.filename
+    return _pdf_download(content, stem.replace(".pdf", "-print-pack.pdf"))

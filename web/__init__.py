@@ -21,6 +21,7 @@ from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
 from web.forms import init_form_kit
 from web.forms.cleaning import CleanedRequest
+from web.letters import init_letters
 from web.logs import configure_logging
 from web.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 from web.query import DatabaseIdConverter
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     limiter.init_app(app)
     init_security(app)
     init_errors(app)
+    init_letters(app)
     _register_blueprints(app)
     return app
 

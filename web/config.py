@@ -289,6 +289,11 @@ def load_config(environment: str | None = None) -> dict[str, object]:
             "CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"
         ),
         "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
+        # The Met's Professional Standards: every decision letter is emailed there too. The
+        # default is a placeholder on a domain that takes no mail (RFC 2606): set it for real.
+        "MPS_PROFESSIONAL_STANDARDS_EMAIL": os.environ.get(
+            "MPS_PROFESSIONAL_STANDARDS_EMAIL", "professional-standards@met-police.example"
+        ),
         # Where the service is reached, for links in messages: the tracker link in every email
         # about a request (web.outbox), and deadline reminders sent from the command line.
         "PUBLIC_BASE_URL": os.environ.get(

@@ -1,24 +1,31 @@
-"""Letters as pages and PDFs: the acknowledgement and the decision letter, whose wording
-reviews.letters builds (`build_letter`).
+"""Letters as pages and PDFs, whose wording reviews.letters builds (`build_letter`), and the
+domain's letter office (`WebLetterOffice`, installed by create_app): the PDFs that
+reviews.sent_letters stores when an action sends a letter, and the print pack for post.
 
 A letter is one HTML template (templates/letters/<kind>.html on the base _letter.html), shown
 in the browser for printing or made into a PDF with WeasyPrint. The browser version links
 static/letters.css, because the Content-Security-Policy refuses inline styles; the PDF version
 inlines that same file, because WeasyPrint here may fetch nothing at all (see `_NoFetching`).
 
-Rendering needs a request context (the tracker link and the stylesheet URL are built with
-`url_for`), which every staff route has.
+The page for the browser needs a request context (the stylesheet URL and the tracker link are
+built with `url_for`), which every staff route has. A letter that is sent gives the tracker's
+public address (PUBLIC_BASE_URL), as emails do, and needs only an app context.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 
-from flask import current_app, render_template, url_for
+from flask import Flask, current_app, render_template, url_for
 from PIL import ImageFile
+from pypdf import PdfReader, PdfWriter
 
-from reviews.letters import LetterError, LetterKind, build_letter
-from reviews.models import ReviewRequest
+from reviews.letters import LETTER_TITLES, LetterError, LetterKind, address_lines, build_letter
+from reviews.models import ReviewRequest, SentLetter
+from reviews.references import format_reference
+from reviews.sent_letters import install_letter_office, letter_file
+from web.outbox import tracker_url
 from web.paths import STATIC_DIR
 
 # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would let
@@ -35,7 +42,11 @@ STYLESHEET = "letters.css"
 
 
 def letter_html(
-    review_request: ReviewRequest, kind: LetterKind | str, large_print: bool, for_pdf: bool
+    review_request: ReviewRequest,
+    kind: LetterKind | str,
+    large_print: bool,
+    for_pdf: bool,
+    track_url: str | None = None,
 ) -> str:
     """The letter as a complete HTML document.
 
@@ -49,22 +60,72 @@ def letter_html(
         kind,
         large_print=large_print,
         contact_email=current_app.config["CONTACT_EMAIL"],
-        track_url=url_for("portal.track", _external=True),
+        track_url=track_url or url_for("portal.track", _external=True),
     )
     return render_template(
         f"letters/{kind.value}.html", letter=letter, for_pdf=for_pdf, stylesheet=stylesheet
     )
 
 
-def letter_pdf(review_request: ReviewRequest, kind: LetterKind | str, large_print: bool) -> bytes:
+def letter_pdf(
+    review_request: ReviewRequest,
+    kind: LetterKind | str,
+    large_print: bool,
+    track_url: str | None = None,
+) -> bytes:
     """The letter as an A4 PDF, tagged for screen readers (PDF/UA-1), with system fonts only."""
-    html = letter_html(review_request, kind, large_print=large_print, for_pdf=True)
+    html = letter_html(review_request, kind, large_print, for_pdf=True, track_url=track_url)
+    return _pdf(html)
+
+
+def _pdf(html: str) -> bytes:
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_NoFetching())
     try:
         return document.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as error:
         # A BaseException in WeasyPrint, which would get past the app's error handling.
         raise LetterError(str(error.__cause__ or error)) from None
+
+
+class WebLetterOffice:
+    """The domain's letter office (reviews.sent_letters.LetterOffice): the PDFs of letters as
+    they are sent, with the tracker's public address, and the Met's address from the app's
+    settings. It reads the current app when asked, so one office serves every app."""
+
+    def pdf(self, review_request: ReviewRequest, kind: LetterKind, large_print: bool) -> bytes:
+        return letter_pdf(review_request, kind, large_print, track_url=tracker_url())
+
+    def mps_professional_standards_email(self) -> str:
+        return str(current_app.config["MPS_PROFESSIONAL_STANDARDS_EMAIL"])
+
+
+def init_letters(app: Flask) -> None:
+    """Give the domain its letter office: actions that send letters store them from now on."""
+    install_letter_office(WebLetterOffice())
+
+
+def print_pack(letter: SentLetter, large_print: bool) -> bytes:
+    """For post: an address sheet, then the stored letter's own pages, unchanged (the large
+    print one if asked and kept). Raises LetterError if there is no such file."""
+    stored = letter_file(letter, large_print)
+    if stored is None:
+        raise LetterError("no large-print version of this letter was kept")
+    review_request = letter.review_request
+    sheet = render_template(
+        "letters/address_sheet.html",
+        recipient_name=review_request.requester_name,
+        address_lines=address_lines(review_request.requester_address),
+        reference=format_reference(review_request.reference),
+        title=LETTER_TITLES.get(LetterKind(letter.kind), letter.kind),
+        large_print=large_print,
+        stylesheet=_stylesheet(),
+    )
+    writer = PdfWriter()
+    for part in (_pdf(sheet), stored[1]):
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class _NoFetching(URLFetcher):

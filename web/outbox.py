@@ -30,6 +30,14 @@ How many times a message goes out:
   commit takes. The SMTP backend derives the Message-ID from the event key, so mailboxes that
   collapse duplicates do; Notify gets the event key as its reference, so a duplicate is traceable.
 
+Letters: a message that carries a stored letter (`OutboxMessage.letter`, written by the action
+that sent it, reviews.sent_letters) brings the very file that was stored, and its large-print
+version where one was kept: SMTP attaches them; GOV.UK Notify gets them through its file
+mechanism (`prepare_upload`: the email holds a link to download each where the template has the
+((letter)) and ((large_print_letter)) placeholders, which are empty for an email without a
+letter); the log backend notes them. Every such email
+also says the letter is on the tracker, which works whatever the backend.
+
 Failures: one that can never succeed (Notify refuses the request as bad, say an invalid
 address; the mail server refuses the recipient permanently) marks the message `failed` at once.
 Anything else (connection refused, timeouts, Notify 5xx or 429) is retried with a growing wait,
@@ -40,6 +48,7 @@ and after MAX_ATTEMPTS the message is `failed`. Failed messages are on the staff
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import smtplib
 import ssl
@@ -53,6 +62,7 @@ from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from notifications_python_client import prepare_upload
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import CursorResult, or_, select, update
@@ -81,8 +91,28 @@ class PermanentFailure(Exception):
     """The backend refused the message in a way that no retry will change."""
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file an email carries: a stored letter."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/pdf"
+
+
+# Notify's placeholders for the letters a message carries.
+NOTIFY_LETTER_FIELDS = ("letter", "large_print_letter")
+
+
 class EmailBackend(Protocol):
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
+    def send(
+        self,
+        recipient: str,
+        subject: str,
+        body: str,
+        reference: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         """Send, or raise: PermanentFailure when retrying is pointless, anything else to retry.
         `reference` is the message's event key."""
 
@@ -96,8 +126,18 @@ def mask_email(address: str) -> str:
 class LogBackend:
     """Development: write the message to the log instead of sending it."""
 
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
-        logger.info("email to %s: %s\n%s", mask_email(recipient), subject, body)
+    def send(
+        self,
+        recipient: str,
+        subject: str,
+        body: str,
+        reference: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        attached = "".join(
+            f"\n[attached: {file.filename}, {len(file.content)} bytes]" for file in attachments
+        )
+        logger.info("email to %s: %s\n%s%s", mask_email(recipient), subject, body, attached)
 
 
 class SmtpBackend:
@@ -117,7 +157,14 @@ class SmtpBackend:
         self.username, self.password = username, password
         self.use_tls, self.timeout = use_tls, timeout
 
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
+    def send(
+        self,
+        recipient: str,
+        subject: str,
+        body: str,
+        reference: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = recipient
@@ -126,6 +173,11 @@ class SmtpBackend:
         message["Message-ID"] = self._message_id(reference)
         # Quoted-printable keeps a non-ASCII body 7-bit clean for servers without 8BITMIME.
         message.set_content(body, cte="7bit" if body.isascii() else "quoted-printable")
+        for file in attachments:
+            maintype, _, subtype = file.content_type.partition("/")
+            message.add_attachment(
+                file.content, maintype=maintype, subtype=subtype, filename=file.filename
+            )
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.use_tls:
@@ -154,12 +206,33 @@ class NotifyBackend:
         self.client = NotificationsAPIClient(api_key, timeout=SEND_TIMEOUT_SECONDS)
         self.template_id = template_id
 
-    def send(self, recipient: str, subject: str, body: str, reference: str) -> None:
+    def send(
+        self,
+        recipient: str,
+        subject: str,
+        body: str,
+        reference: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        # The letter placeholders are always filled, empty when there is no letter, so that a
+        # template that has them never misses one.
+        personalisation: dict[str, Any] = {
+            "subject": subject,
+            "body": body,
+            **dict.fromkeys(NOTIFY_LETTER_FIELDS, ""),
+        }
+        for field, file in zip(NOTIFY_LETTER_FIELDS, attachments, strict=False):
+            try:
+                personalisation[field] = prepare_upload(
+                    io.BytesIO(file.content), filename=file.filename
+                )
+            except ValueError:  # over Notify's size limit: the email still links the tracker
+                logger.warning("letter %s too large for Notify: not attached", file.filename)
         try:
             self.client.send_email_notification(
                 email_address=recipient,
                 template_id=self.template_id,
-                personalisation={"subject": subject, "body": body},
+                personalisation=personalisation,
                 reference=reference,
             )
         except HTTPError as error:
@@ -292,7 +365,21 @@ def _deliver(
         texts().send(message.recipient, render_text(message), message.event_key)
         return
     subject, body = render_email(message)
-    backend.send(message.recipient, subject, body, message.event_key)
+    # Only messages with a letter pass attachments, so a backend that takes none still works.
+    files = attachments_of(message)
+    extra = {"attachments": files} if files else {}
+    backend.send(message.recipient, subject, body, message.event_key, **extra)
+
+
+def attachments_of(message: OutboxMessage) -> list[Attachment]:
+    """The stored letter the message carries, as sent, and its large-print version if kept."""
+    letter = message.letter
+    if letter is None:
+        return []
+    files = [Attachment(letter.filename, letter.content)]
+    if letter.large_print_filename and letter.large_print_content is not None:
+        files.append(Attachment(letter.large_print_filename, letter.large_print_content))
+    return files
 
 
 def retry_delay(attempts: int) -> timedelta:

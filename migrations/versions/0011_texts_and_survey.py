@@ -1,7 +1,7 @@
 """Text messages and the satisfaction survey
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-10 09:00:00
 
 Outbox messages have a channel (email or sms); a request records whether its requester asked
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

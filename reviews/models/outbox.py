@@ -18,6 +18,7 @@ from reviews.database import Model
 from reviews.models.columns import UtcDateTime
 
 if TYPE_CHECKING:
+    from reviews.models.letters import SentLetter
     from reviews.models.requests import ReviewRequest
 
 
@@ -52,7 +53,11 @@ class OutboxMessage(Model):
     dealt_with_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     dealt_with_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
+    # The stored letter this email carries (attached, or linked), if any.
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("sent_letters.id"))
+
     review_request: Mapped[ReviewRequest | None] = relationship()
+    letter: Mapped[SentLetter | None] = relationship()
 
 
 class WorkerHeartbeat(Model):

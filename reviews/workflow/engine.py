@@ -1,7 +1,7 @@
 """How an action is declared (`Action`, `ActionList.declare`) and carried out: who may do it
 now (`refusal`), and `carry_out`, which changes the request, writes its timeline entry, audit
-event and email in the caller's transaction. It knows no action by name: they live in
-reviews.workflow.actions."""
+event, the letter it sends (stored) and email in the caller's transaction. It knows no action
+by name: they live in reviews.workflow.actions."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from typing import Any
 from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
-from reviews.models import OutboxMessage, ReviewRequest, StaffUser, TimelineEntry
+from reviews.letters import LetterError, LetterKind
+from reviews.models import OutboxMessage, ReviewRequest, SentLetter, StaffUser, TimelineEntry
 from reviews.notifications import notify_requester
+from reviews.sent_letters import copy_to_mps, send_letter
 from reviews.workflow.fields import Field, TransitionRefused
 from reviews.workflow.roles import CASEWORK, CASEWORKER, ROLE_PLURALS, Role
 from reviews.workflow.statuses import STATUS_LABELS, Status
@@ -80,6 +82,11 @@ class Action:
     effect: Effect = field(kw_only=True, compare=False)
     guard: Guard | None = field(default=None, kw_only=True, compare=False)
     initial: Initial | None = field(default=None, kw_only=True, compare=False)
+    # The letter it sends the requester (reviews.letters), written and stored when it is done
+    # (reviews.sent_letters); its email carries it.
+    letter: LetterKind | None = field(default=None, kw_only=True)
+    # The Met's Professional Standards gets its own copy of that letter, by email.
+    copy_to_mps: bool = field(default=False, kw_only=True)
 
     def initial_values(self, review_request: ReviewRequest) -> Details:
         """What the action's form starts with on this request (empty when it starts blank)."""
@@ -132,6 +139,8 @@ class ActionList:
         owner_or_team_leader: bool = False,
         guard: Guard | None = None,
         initial: Initial | None = None,
+        letter: LetterKind | None = None,
+        copy_to_mps: bool = False,
     ) -> Callable[[Effect], Action]:
         """Declare an action whose effect is the decorated function. The function's name is the
         action's (its audit events carry it, staff pages' addresses too); the name it is bound
@@ -150,7 +159,11 @@ class ActionList:
                 effect=effect,
                 guard=guard,
                 initial=initial,
+                letter=letter,
+                copy_to_mps=copy_to_mps,
             )
+            if copy_to_mps and letter is None:
+                raise RuntimeError(f"{action.name} copies to the Met a letter it does not send")
             self._actions.append(action)
             return action
 
@@ -252,6 +265,14 @@ def carry_out(
             public_note=change.public_note,
             staff_note=change.staff_note,
         )
+    letter = None
+    if action.letter is not None:
+        try:
+            letter = send_letter(review_request, action.letter, staff_user)
+        except LetterError as error:
+            # Staff read why; the caller rolls back what the effect changed.
+            raise TransitionRefused(f"The letter cannot be written: {error}") from error
+        change.audit = {**change.audit, "letter_id": letter.id, "letter_sha256": letter.sha256}
     record_audit(
         action.name,
         staff_user=staff_user,
@@ -267,7 +288,17 @@ def carry_out(
         if entry is None:
             raise RuntimeError(f"{action.name} emails without a timeline entry")
         db.session.flush()  # the entry's id makes the event key unique
-        _email(review_request, f"{action.name}-{entry.id}", action.email, change.email_details)
+        _email(
+            review_request, f"{action.name}-{entry.id}", action.email, change.email_details, letter
+        )
+    if action.copy_to_mps and letter is not None:
+        if entry is None:
+            raise RuntimeError(f"{action.name} copies a letter without a timeline entry")
+        db.session.flush()
+        address = copy_to_mps(review_request, letter, f"{action.name}-{entry.id}")
+        # Recorded on the case, for staff: the Met was sent its copy.
+        copied = f"A copy of the letter was emailed to the Met's Professional Standards: {address}."
+        entry.staff_note = f"{entry.staff_note}\n{copied}" if entry.staff_note else copied
     return entry
 
 
@@ -280,8 +311,14 @@ def for_audit(value: object) -> object:
     return value
 
 
-def _email(review_request: ReviewRequest, event: str, template: str, extra: dict[str, str]) -> None:
-    notify_requester(review_request, event, template)
+def _email(
+    review_request: ReviewRequest,
+    event: str,
+    template: str,
+    extra: dict[str, str],
+    letter: SentLetter | None,
+) -> None:
+    notify_requester(review_request, event, template, letter)
     if not extra:
         return
     # notify_requester fills in the reference, dates and link; some emails also say what was

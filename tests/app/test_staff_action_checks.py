@@ -249,5 +249,7 @@ def test_actions_that_email_queue_the_message_in_the_same_transaction(team):
     )
     page = text_of(caseworker.get(url(by_post, "acknowledge")))
     assert "Nobody gets updates about this request by email" in page
-    assert take(team, caseworker, by_post, "acknowledge") == "Request acknowledged"
+    assert take(team, caseworker, by_post, "acknowledge") == (
+        "Request acknowledged. Print the letter from this page and post it."
+    )
     assert counts(team.app, by_post)[2] == 0

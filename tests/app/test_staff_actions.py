@@ -28,7 +28,7 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
 
     upheld = request_through(team.app)
     banner = act(caseworker, upheld, "acknowledge")
-    assert banner == "Request acknowledged. The requester will get an email."
+    assert banner == "Request acknowledged. The requester will get an email with the letter."
     act(caseworker, upheld, "ask_requester", information_requested="Your outcome letter")
     act(caseworker, upheld, "information_received")
     act(caseworker, upheld, "decide_valid")

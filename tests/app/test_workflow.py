@@ -69,7 +69,11 @@ def test_valid_request_not_upheld_then_closed(people):
     do(review_request, "close", people.caseworker)
     assert (review_request.status, review_request.closed_on) == (Status.CLOSED, TODAY)
     assert current_stage(review_request).title == "Closed"
-    assert [m.template for m in emails(review_request)] == ["request_acknowledged", "decision_sent"]
+    assert [m.template for m in emails(review_request)] == [
+        "request_acknowledged",
+        "decision_sent",
+        "decision_for_mps",  # the Met's copy of the decision letter
+    ]
     for message in emails(review_request):
         assert_no_complaint_details(message)
     assert [item.stage.title for item in public_timeline(review_request)][:3] == [
@@ -142,6 +146,7 @@ def test_upheld_with_recommendations_then_mps_response_then_closed(people):
     assert [m.template for m in emails(review_request)] == [
         "request_acknowledged",
         "decision_sent",
+        "decision_for_mps",
         "mps_response_shared",
     ]
     for message in emails(review_request):

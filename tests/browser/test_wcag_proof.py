@@ -48,7 +48,15 @@ from tests.staff_helpers import make_staff
 # that a browser cannot provoke on demand.
 FORCED_ERRORS = [400, 403, 404, 405, 413, 429, 500, 503]
 # Addresses that send a file, not a page.
-FILES = {"staff.download_document", "staff.audit_export", "portal.consent_form_download"}
+FILES = {
+    "staff.download_document",
+    "staff.audit_export",
+    "staff.sent_letter",
+    "staff.letter_print_pack",
+    "portal.consent_form_download",
+    "portal.tracker_letter",
+    "portal.tracker_letter_large_print",
+}
 # Addresses that only ever send the browser on to another page.
 REDIRECTS = {"portal.journey_start"}
 SURNAME = "Example"

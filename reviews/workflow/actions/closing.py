@@ -3,6 +3,7 @@ withdrawal, and reopening after judicial review (team leaders and admins)."""
 
 from __future__ import annotations
 
+from reviews.letters import LetterKind
 from reviews.workflow.engine import Act, ActionList, Change, for_audit
 from reviews.workflow.fields import DATE, Field, TransitionRefused
 from reviews.workflow.roles import Role
@@ -16,6 +17,7 @@ actions = ActionList()
     from_statuses=[Status.UPHELD],
     to_statuses=[Status.RESPONSE_SHARED],
     email="mps_response_shared",
+    letter=LetterKind.MPS_RESPONSE,
     form=[
         Field("mps_response", "What did the MPS say?", missing="Enter the MPS response"),
         Field(

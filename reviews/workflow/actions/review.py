@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reviews.letters import LetterKind
 from reviews.models import ReviewRequest, StaffUser
 from reviews.workflow.engine import Act, ActionList, Change, decision_author_id
 from reviews.workflow.fields import CHOICES, YES_NO, Field, TransitionRefused
@@ -157,6 +158,8 @@ def approve_decision(act: Act) -> Change:
     from_statuses=[Status.DECISION_APPROVED],
     to_statuses=[Status.NOT_UPHELD, Status.UPHELD],
     email="decision_sent",
+    letter=LetterKind.DECISION,
+    copy_to_mps=True,
 )
 def issue_decision(act: Act) -> Change:
     if act.review_request.outcome_reasonable is None:

@@ -3,6 +3,7 @@ no right of review, the IOPC's cases)."""
 
 from __future__ import annotations
 
+from reviews.letters import VALIDITY_EXPLANATIONS, LetterKind
 from reviews.models import ReviewRequest, StaffUser
 from reviews.rules import format_date
 from reviews.workflow.engine import Act, ActionList, Change
@@ -25,29 +26,6 @@ VALIDITY_REASONS: dict[str, str] = {
     "withdrawn": "The complaint was withdrawn",
     "duplicate": "A duplicate of another request",
 }
-# What the requester reads on the tracker for each.
-_VALIDITY_NOTES = {
-    "no-right-of-review": (
-        "We cannot review how your complaint was handled: the law gives no right to a review "
-        "for this kind of complaint."
-    ),
-    "not-mps": (
-        "We cannot review your complaint because it is not about the Metropolitan Police. The "
-        "police and crime commissioner for the police force involved may be able to help."
-    ),
-    "before-2020": (
-        "We cannot review your complaint because it was made before 1 February 2020. "
-        "Complaints made before then have an appeal instead of a review."
-    ),
-    "no-final-outcome": (
-        "We cannot review your complaint yet: the Metropolitan Police have not sent you a final "
-        "outcome. You can ask for a review when they have."
-    ),
-    "withdrawn": "We cannot review your complaint because it was withdrawn.",
-    "duplicate": (
-        "This request is a copy of another request you sent us. We will deal with that one."
-    ),
-}
 
 
 @actions.declare(
@@ -55,6 +33,7 @@ _VALIDITY_NOTES = {
     from_statuses=[Status.RECEIVED],
     to_statuses=[Status.ACKNOWLEDGED],
     email="request_acknowledged",
+    letter=LetterKind.ACKNOWLEDGEMENT,
 )
 def acknowledge(act: Act) -> Change:
     act.review_request.acknowledged_on = act.today
@@ -66,6 +45,7 @@ def acknowledge(act: Act) -> Change:
     from_statuses=_BEFORE_TRIAGE,
     to_statuses=[Status.AWAITING_APPLICANT_INFO],
     email="information_needed",
+    letter=LetterKind.INFORMATION_NEEDED,
     form=[
         Field.seen_by_requester(
             "information_requested",
@@ -136,6 +116,7 @@ def accept_late(act: Act) -> Change:
     from_statuses=[Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.REFUSED_LATE],
     email="late_request_refused",
+    letter=LetterKind.LATE_REQUEST_REFUSED,
     form=[
         Field.seen_by_requester(
             "reason", "Why are you refusing it?", "Enter why you are refusing the late request"
@@ -157,6 +138,7 @@ def refuse_late(act: Act) -> Change:
     from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.NO_RIGHT_OF_REVIEW],
     email="no_right_of_review",
+    letter=LetterKind.NO_RIGHT_OF_REVIEW,
     form=[
         Field(
             "validity",
@@ -176,7 +158,7 @@ def decide_invalid(act: Act) -> Change:
     act.review_request.validity = act.details["validity"]
     act.review_request.validity_reason = act.details["validity_reason"]
     act.review_request.closed_on = act.today
-    return Change(_VALIDITY_NOTES[act.details["validity"]])
+    return Change(VALIDITY_EXPLANATIONS[act.details["validity"]])
 
 
 @actions.declare(
@@ -184,6 +166,7 @@ def decide_invalid(act: Act) -> Change:
     from_statuses=[Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED],
     to_statuses=[Status.FORWARDED_TO_IOPC],
     email="forwarded_to_iopc",
+    letter=LetterKind.FORWARDED_TO_IOPC,
     form=[
         Field(
             "shared_with_iopc",

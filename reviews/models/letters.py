@@ -1,0 +1,56 @@
+"""Letters as they were sent: the PDF the requester was sent (and its large-print version), kept
+byte for byte so that the tracker, a print pack and an email attachment are the same file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from reviews import clock
+from reviews.database import Model
+from reviews.models.columns import UtcDateTime
+
+if TYPE_CHECKING:
+    from reviews.models.requests import ReviewRequest
+
+# How a letter went to the requester (reviews.sent_letters.delivery_for).
+BY_EMAIL = "email"
+BY_POST = "post"
+BY_EMAIL_AND_POST = "both"
+
+
+class SentLetter(Model):
+    """A letter written when a staff action sent it. The database refuses to change a row
+    (a trigger, migration 0010): what was sent stays as it was sent."""
+
+    __tablename__ = "sent_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # reviews.letters.LetterKind
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    delivery: Mapped[str] = mapped_column(String(10))  # BY_EMAIL, BY_POST or BY_EMAIL_AND_POST
+    filename: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Deferred: lists of letters never load the files themselves.
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    # Only when the requester asked for large print (reviews.letters.wants_large_print).
+    large_print_filename: Mapped[str | None] = mapped_column(String(120))
+    large_print_size: Mapped[int | None] = mapped_column(Integer)
+    large_print_sha256: Mapped[str | None] = mapped_column(String(64))
+    large_print_content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+    review_request: Mapped[ReviewRequest] = relationship()
+
+    @property
+    def has_large_print(self) -> bool:
+        return self.large_print_sha256 is not None
+
+    @property
+    def by_post(self) -> bool:
+        return self.delivery in (BY_POST, BY_EMAIL_AND_POST)
