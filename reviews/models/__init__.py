@@ -8,11 +8,18 @@ from reviews.models.accessibility import AccessibleFormatRequest, CallbackAttemp
 from reviews.models.columns import UtcDateTime
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
-from reviews.models.staff import AuditEvent, InternalNote, SignInAttempt, StaffUser
+from reviews.models.staff import (
+    AuditEvent,
+    AuditRetentionPermit,
+    InternalNote,
+    SignInAttempt,
+    StaffUser,
+)
 
 __all__ = [
     "AccessibleFormatRequest",
     "AuditEvent",
+    "AuditRetentionPermit",
     "CallbackAttempt",
     "CallbackRequest",
     "Document",

@@ -85,6 +85,17 @@ class AuditEvent(Model):
     staff_user: Mapped[StaffUser | None] = relationship()
 
 
+class AuditRetentionPermit(Model):
+    """While a row is here, the audit log's database triggers let retention delete old events
+    and empty the personal details of others (migration 0015). Retention adds the row and
+    removes it in its own transaction, so no other transaction ever sees one."""
+
+    __tablename__ = "audit_retention_permits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+
+
 class InternalNote(Model):
     """A caseworker's note on a request, in Markdown; never shown to the requester."""
 

@@ -1,0 +1,414 @@
+"""How long personal data is kept, and applying that: MOPAC is the controller of police complaint
+data, much of it special category (domain/review-rules.md 18-19), so nothing is kept for ever.
+
+The schedule (`RetentionSchedule`) comes from configuration (web.config); the privacy notice
+states it through reviews.promises, so the page and the code read one setting.
+
+- Drafts: reviews.drafts (2 days, 30 once saved), purged hourly by the worker.
+- A finished request (closed, forwarded to the IOPC, no right of review, refused as late,
+  withdrawn): `closed_request_years` after it finished, it becomes a stub. Its documents,
+  messages, notes, call and format requests and emails are deleted; its personal text is
+  emptied; its reference, status, dates, outcome, validity and late flags stay, so the figures
+  survive. Timeline notes are emptied; audit events keep their kind, time and staff member and
+  lose the personal details in `detail`.
+- Email content: the recipient and personalisation, `message_content_days` after delivery, or
+  after a failed message was dealt with.
+- Staff sign-in attempts: `sign_in_attempt_days`. Audit events: `audit_event_years`.
+- Survey answers: `survey_answer_days`, applied by the step registered in `EXTRA_STEPS`.
+
+A legal hold stops a request's deletion until lifted. Erasure on request (UK GDPR Art 17, where
+the law allows it) takes the same path at once. Every run, hold and erasure is audited; a run is
+audited by kinds and counts, never by whose.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    CursorResult,
+    LargeBinary,
+    String,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from reviews import clock
+from reviews.audit import record_audit
+from reviews.database import db
+from reviews.models import (
+    AccessibleFormatRequest,
+    AuditEvent,
+    AuditRetentionPermit,
+    CallbackAttempt,
+    CallbackRequest,
+    Document,
+    Draft,
+    InternalNote,
+    OutboxMessage,
+    RequesterMessage,
+    ReviewRequest,
+    SignInAttempt,
+    StaffUser,
+    TimelineEntry,
+)
+from reviews.workflow.statuses import FINISHED, Status
+
+
+@dataclass(frozen=True)
+class RetentionSchedule:
+    """How long each kind of record is kept. Defaults: "MOPAC to confirm" (README)."""
+
+    closed_request_years: int = 6
+    message_content_days: int = 0
+    sign_in_attempt_days: int = 90
+    audit_event_years: int = 7
+    survey_answer_days: int = 365
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a whole number, 0 or more")
+        if self.closed_request_years < 1 or self.audit_event_years < self.closed_request_years:
+            raise ValueError(
+                "closed_request_years must be 1 or more, and audit_event_years no fewer"
+            )
+
+
+class RetentionRefused(Exception):
+    """Why a request cannot be erased now, for staff."""
+
+
+def years_before(day: date, years: int) -> date:
+    """The same date `years` earlier (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def finished_on(review_request: ReviewRequest) -> date | None:
+    """The date a finished request finished, from which its period runs; None while open."""
+    if review_request.status not in FINISHED:
+        return None
+    if review_request.status == Status.CLOSED and review_request.closed_on:
+        return review_request.closed_on
+    if review_request.status == Status.FORWARDED_TO_IOPC and review_request.forwarded_to_iopc_on:
+        return review_request.forwarded_to_iopc_on
+    # Decided invalid or late, or withdrawn: the day it reached that status.
+    entries = [entry for entry in review_request.timeline if entry.status == review_request.status]
+    return clock.london_date(entries[-1].happened_at) if entries else None
+
+
+@dataclass
+class RetentionReport:
+    """What a run deleted (or, dry, would delete): counts by kind, and the references of the
+    requests made stubs (for staff, never for the audit log or the logs)."""
+
+    dry_run: bool = False
+    counts: Counter[str] = field(default_factory=Counter)
+    references: list[str] = field(default_factory=list)
+    held: int = 0
+
+
+# What a stub keeps: what the request was and what happened to it, no one's words or details.
+# Every other text or JSON column is emptied, so a column added later is emptied unless named.
+STUB_KEEPS = frozenset(
+    {
+        "reference",
+        "status",
+        "made_on_or_after_scheme_start",
+        "review_body_named",
+        "requester_role",
+        "preferred_contact",
+        "updates_to",
+        "consent",
+        "validity",
+        "late_decision",
+        "recommendations",
+    }
+)
+# Audit details that say what happened, never to whom: statuses, kinds, ids, yes/no.
+AUDIT_DETAIL_KEEPS = frozenset(
+    {
+        "kind",
+        "template",
+        "format",
+        "large_print",
+        "document_id",
+        "callback_id",
+        "message_id",
+        "format_request_id",
+        "rows",
+        "with",
+        "stage",
+        "failures",
+        "counts",
+        "dry_run",
+    }
+)
+STATUSES = frozenset(status.value for status in Status)
+
+
+def scrub_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """An audit event's detail without anything personal: free text, names, email addresses,
+    search terms. Statuses, codes listed above, numbers and yes/no stay."""
+    kept: dict[str, Any] = {}
+    for key, value in detail.items():
+        if key in ("from", "to") and value in STATUSES:
+            kept[key] = value
+        elif key in AUDIT_DETAIL_KEEPS or isinstance(value, bool | int | float) or value is None:
+            kept[key] = value
+    kept["anonymised"] = True
+    return kept
+
+
+def _emptied_columns() -> dict[str, object]:
+    """The stub's text and JSON columns not in STUB_KEEPS, each with its empty value: None,
+    or where a value is required "" (text) or the column's default (JSON: [] or {})."""
+    emptied: dict[str, object] = {}
+    for column in ReviewRequest.__table__.columns:
+        if column.name in STUB_KEEPS:
+            continue
+        if isinstance(column.type, JSON):
+            default = column.default.arg if column.default is not None else dict
+            emptied[column.name] = None if column.nullable else default(None)
+        elif isinstance(column.type, String | LargeBinary):  # Text is a String
+            emptied[column.name] = None if column.nullable else ""
+    return emptied
+
+
+def _rowcount(statement: Any) -> int:
+    result = cast("CursorResult[Any]", db.session.execute(statement))
+    return result.rowcount
+
+
+def _count(model: type, *where: ColumnElement[bool]) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def _permit() -> AuditRetentionPermit:
+    """Let the audit triggers allow this transaction's pruning; `_end_permit` before commit."""
+    permit = AuditRetentionPermit()
+    db.session.add(permit)
+    db.session.flush()
+    return permit
+
+
+def _end_permit(permit: AuditRetentionPermit) -> None:
+    db.session.delete(permit)
+    db.session.flush()
+
+
+def anonymise(review_request: ReviewRequest, *, dry_run: bool = False) -> Counter[str]:
+    """Delete what belongs to the request and empty its personal data: what went, by kind.
+    The caller holds the audit permit (not needed for a dry run) and commits."""
+    request_id = review_request.id
+    callbacks = select(CallbackRequest.id).where(CallbackRequest.review_request_id == request_id)
+    parts: list[tuple[str, type, ColumnElement[bool]]] = [
+        ("documents", Document, Document.review_request_id == request_id),
+        ("requester messages", RequesterMessage, RequesterMessage.review_request_id == request_id),
+        ("internal notes", InternalNote, InternalNote.review_request_id == request_id),
+        ("call attempts", CallbackAttempt, CallbackAttempt.callback_request_id.in_(callbacks)),
+        ("call requests", CallbackRequest, CallbackRequest.review_request_id == request_id),
+        (
+            "format requests",
+            AccessibleFormatRequest,
+            AccessibleFormatRequest.review_request_id == request_id,
+        ),
+        ("emails", OutboxMessage, OutboxMessage.review_request_id == request_id),
+        ("drafts", Draft, Draft.review_request_id == request_id),
+    ]
+    counts: Counter[str] = Counter({"requests anonymised": 1})
+    for kind, model, where in parts:
+        if dry_run:
+            counts[kind] += _count(model, where)
+        else:
+            counts[kind] += _rowcount(delete(model).where(where))
+    if dry_run:
+        return +counts
+    # The Documents deleted above: the ORM must not flush stale children over them.
+    db.session.expire(review_request)
+    db.session.execute(
+        update(TimelineEntry)
+        .where(TimelineEntry.review_request_id == request_id)
+        .values(public_note=None, staff_note=None)
+    )
+    for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.review_request_id == request_id)
+    ):
+        if event.detail and not event.detail.get("anonymised"):
+            event.detail = scrub_detail(event.detail)
+    db.session.execute(
+        update(ReviewRequest)
+        .where(ReviewRequest.id == request_id)
+        .values(
+            {
+                **_emptied_columns(),
+                "safe_to_leave_message": False,
+                "safe_to_say_who_is_calling": False,
+                "anonymised_at": clock.now(),
+            }
+        )
+    )
+    db.session.expire(review_request)
+    return +counts
+
+
+def _due_requests(schedule: RetentionSchedule, today: date) -> tuple[list[ReviewRequest], int]:
+    """Finished requests past their period and not yet stubs; and how many are held."""
+    last_day = years_before(today, schedule.closed_request_years)
+    candidates = db.session.scalars(
+        select(ReviewRequest)
+        .where(ReviewRequest.status.in_(FINISHED), ReviewRequest.anonymised_at.is_(None))
+        .order_by(ReviewRequest.id)
+    )
+    due, held = [], 0
+    for review_request in candidates:
+        finished = finished_on(review_request)
+        if finished is None or finished > last_day:
+            continue
+        if review_request.legal_hold_at is not None:
+            held += 1
+        else:
+            due.append(review_request)
+    return due, held
+
+
+def _message_content(schedule: RetentionSchedule, now: datetime) -> ColumnElement[bool]:
+    before = now - timedelta(days=schedule.message_content_days)
+    return and_(
+        OutboxMessage.recipient != "",
+        or_(
+            and_(OutboxMessage.status == "sent", OutboxMessage.sent_at <= before),
+            and_(OutboxMessage.status == "failed", OutboxMessage.dealt_with_at <= before),
+        ),
+    )
+
+
+# Retention for records other parts of the service add: name -> step(schedule, now, dry_run),
+# returning how many rows went. Survey answers register theirs here (survey_answer_days).
+EXTRA_STEPS: dict[str, Callable[[RetentionSchedule, datetime, bool], int]] = {}
+
+
+def apply_retention(schedule: RetentionSchedule, *, dry_run: bool = False) -> RetentionReport:
+    """Apply the schedule now, in the caller's transaction (commit after). A dry run changes
+    nothing but writes its own audit event."""
+    now = clock.now()
+    report = RetentionReport(dry_run=dry_run)
+    due, report.held = _due_requests(schedule, clock.london_date(now))
+    permit = None if dry_run else _permit()
+    for review_request in due:
+        report.references.append(review_request.reference)
+        report.counts.update(anonymise(review_request, dry_run=dry_run))
+
+    old_attempt = SignInAttempt.at < now - timedelta(days=schedule.sign_in_attempt_days)
+    content = _message_content(schedule, now)
+    audit_before = datetime.combine(
+        years_before(clock.london_date(now), schedule.audit_event_years),
+        datetime.min.time(),
+        tzinfo=clock.LONDON,
+    )
+    old_event = AuditEvent.at < audit_before
+    if dry_run:
+        report.counts["sign-in attempts"] = _count(SignInAttempt, old_attempt)
+        report.counts["email content"] = _count(OutboxMessage, content)
+        report.counts["audit events"] = _count(AuditEvent, old_event)
+    else:
+        report.counts["sign-in attempts"] = _rowcount(delete(SignInAttempt).where(old_attempt))
+        report.counts["email content"] = _rowcount(
+            update(OutboxMessage)
+            .where(content)
+            .values(recipient="", personalisation={}, last_error=None)
+        )
+        report.counts["audit events"] = _rowcount(delete(AuditEvent).where(old_event))
+    for name, step in EXTRA_STEPS.items():
+        report.counts[name] = step(schedule, now, dry_run)
+    if permit is not None:
+        _end_permit(permit)
+    record_audit(
+        "applied-retention",
+        detail={"dry_run": dry_run, "counts": dict(sorted(report.counts.items()))},
+    )
+    return report
+
+
+def place_legal_hold(review_request: ReviewRequest, staff_user: StaffUser, reason: str) -> None:
+    """Keep the request, whatever the schedule, until the hold is lifted."""
+    review_request.legal_hold_reason = reason
+    review_request.legal_hold_by_id = staff_user.id
+    review_request.legal_hold_at = clock.now()
+    record_audit(
+        "placed-legal-hold",
+        staff_user=staff_user,
+        review_request=review_request,
+        detail={"reason": reason},
+    )
+
+
+def lift_legal_hold(review_request: ReviewRequest, staff_user: StaffUser, reason: str) -> None:
+    """The request follows the schedule again: due already, it goes at the next run."""
+    review_request.legal_hold_reason = None
+    review_request.legal_hold_by_id = None
+    review_request.legal_hold_at = None
+    record_audit(
+        "lifted-legal-hold",
+        staff_user=staff_user,
+        review_request=review_request,
+        detail={"reason": reason},
+    )
+
+
+def erase_refusal(review_request: ReviewRequest) -> str | None:
+    """Why the request cannot be erased now, or None."""
+    if review_request.legal_hold_at is not None:
+        return "This request is on legal hold. Lift the hold before erasing it."
+    if review_request.anonymised_at is not None:
+        return "This request's personal data has already been deleted."
+    return None
+
+
+def erase_request(
+    review_request: ReviewRequest, staff_user: StaffUser, reason: str
+) -> Counter[str]:
+    """Erasure on request: the retention path, now. The caller commits."""
+    refusal = erase_refusal(review_request)
+    if refusal:
+        raise RetentionRefused(refusal)
+    permit = _permit()
+    counts = anonymise(review_request)
+    _end_permit(permit)
+    record_audit(
+        "erased-request",
+        staff_user=staff_user,
+        review_request=review_request,
+        detail={"reason": reason, "counts": dict(sorted(counts.items()))},
+    )
+    return counts
+
+
+__all__ = [
+    "EXTRA_STEPS",
+    "RetentionRefused",
+    "RetentionReport",
+    "RetentionSchedule",
+    "anonymise",
+    "apply_retention",
+    "erase_refusal",
+    "erase_request",
+    "finished_on",
+    "lift_legal_hold",
+    "place_legal_hold",
+    "scrub_detail",
+    "years_before",
+]
