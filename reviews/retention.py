@@ -1,7 +1,7 @@
 """How long personal data is kept, and applying that: MOPAC is the controller of police complaint
 data, much of it special category (domain/review-rules.md 18-19), so nothing is kept for ever.
 
-The schedule (`RetentionSchedule`) comes from configuration (web.config); the privacy notice
+The schedule (reviews.retention_schedule) comes from configuration (web.config); the privacy notice
 states it through reviews.promises, so the page and the code read one setting.
 
 - Drafts: reviews.drafts (2 days, 30 once saved), purged hourly by the worker.
@@ -62,39 +62,12 @@ from reviews.models import (
     StaffUser,
     TimelineEntry,
 )
+from reviews.retention_schedule import RetentionSchedule, years_before
 from reviews.workflow.statuses import FINISHED, Status
-
-
-@dataclass(frozen=True)
-class RetentionSchedule:
-    """How long each kind of record is kept. Defaults: "MOPAC to confirm" (README)."""
-
-    closed_request_years: int = 6
-    message_content_days: int = 0
-    sign_in_attempt_days: int = 90
-    audit_event_years: int = 7
-    survey_answer_days: int = 365
-
-    def __post_init__(self) -> None:
-        for name, value in vars(self).items():
-            if not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a whole number, 0 or more")
-        if self.closed_request_years < 1 or self.audit_event_years < self.closed_request_years:
-            raise ValueError(
-                "closed_request_years must be 1 or more, and audit_event_years no fewer"
-            )
 
 
 class RetentionRefused(Exception):
     """Why a request cannot be erased now, for staff."""
-
-
-def years_before(day: date, years: int) -> date:
-    """The same date `years` earlier (29 February becomes the 28th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def finished_on(review_request: ReviewRequest) -> date | None:

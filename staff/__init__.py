@@ -15,6 +15,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     audit_log,
     auth,
     casework,
+    legal_hold,
     queues,
     two_factor,
     users,
