@@ -136,14 +136,22 @@ STATUSES = frozenset(status.value for status in Status)
 def scrub_detail(detail: dict[str, Any]) -> dict[str, Any]:
     """An audit event's detail without anything personal: free text, names, email addresses,
     search terms. Statuses, codes listed above, numbers and yes/no stay."""
-    kept: dict[str, Any] = {}
-    for key, value in detail.items():
-        if key in ("from", "to") and value in STATUSES:
-            kept[key] = value
-        elif key in AUDIT_DETAIL_KEEPS or isinstance(value, bool | int | float) or value is None:
-            kept[key] = value
-    kept["anonymised"] = True
-    return kept
+    kept = {key: value for key, value in detail.items() if _says_nothing_personal(key, value)}
+    return {**kept, "anonymised": True}
+
+
+def _says_nothing_personal(key: str, value: object) -> bool:
+    if key in ("from", "to"):
+        return value in STATUSES
+    return key in AUDIT_DETAIL_KEEPS or value is None or isinstance(value, bool | int | float)
+
+
+def _empty_json(column: Any) -> object:
+    """A JSON column's default when it is a callable (list, dict), else {}."""
+    default = column.default
+    if default is not None and default.is_callable:
+        return default.arg(None)  # SQLAlchemy calls a default with the execution context
+    return {}
 
 
 def _emptied_columns() -> dict[str, object]:
@@ -154,8 +162,7 @@ def _emptied_columns() -> dict[str, object]:
         if column.name in STUB_KEEPS:
             continue
         if isinstance(column.type, JSON):
-            default = column.default.arg if column.default is not None else dict
-            emptied[column.name] = None if column.nullable else default(None)
+            emptied[column.name] = None if column.nullable else _empty_json(column)
         elif isinstance(column.type, String | LargeBinary):  # Text is a String
             emptied[column.name] = None if column.nullable else ""
     return emptied

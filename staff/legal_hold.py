@@ -97,10 +97,12 @@ def legal_hold(request_id: int) -> Response | str:
     if refused := _refusal_if_stub(review_request):
         return refused
     if review_request.legal_hold_at is not None:
-        return back_to_request(review_request, "This request is already on legal hold.", success=False)
+        return back_to_request(
+            review_request, "This request is already on legal hold.", success=False
+        )
     form = HoldForm()
     if form.validate_on_submit():
-        place_legal_hold(review_request, current_user, form.reason.data)
+        place_legal_hold(review_request, current_user, form.reason.data or "")
         db.session.commit()
         return back_to_request(
             review_request,
@@ -118,7 +120,7 @@ def lift_hold(request_id: int) -> Response | str:
         return back_to_request(review_request, "This request is not on legal hold.", success=False)
     form = LiftForm()
     if form.validate_on_submit():
-        lift_legal_hold(review_request, current_user, form.reason.data)
+        lift_legal_hold(review_request, current_user, form.reason.data or "")
         db.session.commit()
         return back_to_request(
             review_request,
@@ -137,7 +139,7 @@ def erase(request_id: int) -> Response | str:
     form = EraseForm()
     if form.validate_on_submit():
         try:
-            erase_request(review_request, current_user, form.reason.data)
+            erase_request(review_request, current_user, form.reason.data or "")
         except RetentionRefused as refused:  # held by someone else since the page was shown
             db.session.rollback()
             return back_to_request(review_request, str(refused), success=False)

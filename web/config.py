@@ -310,7 +310,7 @@ def retention_schedule(config: Mapping[str, object]) -> RetentionSchedule:
     try:
         return RetentionSchedule(
             **{
-                field: config.get(setting, getattr(DEFAULT_RETENTION, field))
+                field: int(str(config.get(setting, getattr(DEFAULT_RETENTION, field))))
                 for setting, field in RETENTION_SETTINGS.items()
             }
         )

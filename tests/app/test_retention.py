@@ -25,7 +25,6 @@ from reviews.models import (
     ReviewRequest,
     SignInAttempt,
     StaffUser,
-    TimelineEntry,
 )
 from reviews.notifications import queue_email
 from reviews.retention import (
@@ -243,7 +242,9 @@ def test_the_period_of_a_closed_request_runs_from_its_closing_date(app):
         closed = make_request(Status.CLOSED, **MARKERS, closed_on=clock.today())
         # Closed long ago: already due, whatever the timeline says.
         old = make_request(
-            Status.CLOSED, **MARKERS, closed_on=years_after(clock.today(), -SCHEDULE.closed_request_years)
+            Status.CLOSED,
+            **MARKERS,
+            closed_on=years_after(clock.today(), -SCHEDULE.closed_request_years),
         )
         report = apply_retention(SCHEDULE)
         db.session.commit()
@@ -256,7 +257,9 @@ def test_a_held_request_is_untouched_until_the_hold_is_lifted(app, caseworker_id
     request_id = a_full_request(app, caseworker_id)
     with staff_request(app):
         leader = db.session.get(StaffUser, leader_id)
-        place_legal_hold(db.session.get(ReviewRequest, request_id), leader, "Claim for judicial review")
+        place_legal_hold(
+            db.session.get(ReviewRequest, request_id), leader, "Claim for judicial review"
+        )
         db.session.commit()
     past_the_period()
     with app.app_context():
@@ -379,3 +382,42 @@ def test_the_audit_log_is_append_only_again_after_a_run(app, caseworker_id):
             with pytest.raises(DatabaseError):
                 db.session.execute(text(statement))
             db.session.rollback()
+
+
+def test_the_worker_applies_the_schedule_once_a_day(app, caseworker_id):
+    from web.worker import Worker
+
+    a_full_request(app, caseworker_id)
+    past_the_period()
+    with app.app_context():
+        worker = Worker(name="test-worker")
+        first = worker.run_round()
+        assert first.failed == [] and first.retention is not None
+        assert first.retention.counts["requests anonymised"] == 1
+        assert worker.run_round().retention is None
+        clock.advance(timedelta(hours=23))
+        assert worker.run_round().retention is None
+        clock.advance(timedelta(hours=1))
+        assert worker.run_round().retention is not None
+        assert text_columns_holding(MARKER_WORDS) == []
+
+
+def test_the_command_applies_the_schedule_or_only_lists_what_would_go(app, caseworker_id):
+    request_id = a_full_request(app, caseworker_id)
+    past_the_period()
+    runner = app.test_cli_runner()
+    with app.app_context():
+        reference = held_reference(request_id)
+
+    dry = runner.invoke(args=["reviews", "apply-retention", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Dry run: nothing was changed." in dry.output
+    assert "requests anonymised: 1" in dry.output and reference in dry.output
+    with app.app_context():
+        assert db.session.get(ReviewRequest, request_id).anonymised_at is None
+
+    done = runner.invoke(args=["reviews", "apply-retention"])
+    assert done.exit_code == 0, done.output
+    assert "requests anonymised: 1" in done.output and "Dry run" not in done.output
+    with app.app_context():
+        assert db.session.get(ReviewRequest, request_id).anonymised_at is not None

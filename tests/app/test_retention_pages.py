@@ -31,9 +31,7 @@ def actions(app) -> list[tuple[str, int | None, dict]]:
 
 
 def test_the_privacy_notice_states_the_configured_period(migrated_database, tmp_path):
-    app = make_test_app(
-        migrated_database, tmp_path / "instance", RETENTION_CLOSED_REQUEST_YEARS=3
-    )
+    app = make_test_app(migrated_database, tmp_path / "instance", RETENTION_CLOSED_REQUEST_YEARS=3)
     page = app.test_client().get("/privacy").text
     assert "We keep review records for 3 years after the review ends" in page
 
@@ -62,7 +60,11 @@ def test_a_team_leader_puts_a_request_on_legal_hold_and_lifts_it(
     assert response.location == page
     assert "Legal hold lifted" in leader.get(page).text
     assert held(app, saved.id).legal_hold_at is None
-    assert [(action, who, detail.get("reason")) for action, who, detail in actions(app) if "hold" in action] == [
+    assert [
+        (action, who, detail.get("reason"))
+        for action, who, detail in actions(app)
+        if "hold" in action
+    ] == [
         ("placed-legal-hold", team_leader.id, "Judicial review claim"),
         ("lifted-legal-hold", team_leader.id, "Claim settled"),
     ]
