@@ -1,8 +1,8 @@
 """How long personal data is kept, and applying that: MOPAC is the controller of police complaint
 data, much of it special category (domain/review-rules.md 18-19), so nothing is kept for ever.
 
-The schedule (reviews.retention_schedule) comes from configuration (web.config); the privacy notice
-states it through reviews.promises, so the page and the code read one setting.
+The schedule (reviews.retention_schedule) comes from configuration (web.config); the privacy
+notice states it through reviews.promises, so the page and the code read one setting.
 
 - Drafts: reviews.drafts (2 days, 30 once saved), purged hourly by the worker.
 - A finished request (closed, forwarded to the IOPC, no right of review, refused as late,
@@ -16,15 +16,16 @@ states it through reviews.promises, so the page and the code read one setting.
 - Staff sign-in attempts: `sign_in_attempt_days`. Audit events: `audit_event_years`.
 - Survey answers: `survey_answer_days`, applied by the step registered in `EXTRA_STEPS`.
 
-A legal hold stops a request's deletion until lifted. Erasure on request (UK GDPR Art 17, where
-the law allows it) takes the same path at once. Every run, hold and erasure is audited; a run is
-audited by kinds and counts, never by whose.
+A legal hold stops a request's deletion until lifted, and erasure on request takes the same
+path at once (both in reviews.legal_hold). Every run is audited by kinds and counts, never by
+whose.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -41,6 +42,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql.dml import Update
 from sqlalchemy.sql.elements import ColumnElement
 
 from reviews import clock
@@ -59,15 +61,10 @@ from reviews.models import (
     RequesterMessage,
     ReviewRequest,
     SignInAttempt,
-    StaffUser,
     TimelineEntry,
 )
 from reviews.retention_schedule import RetentionSchedule, years_before
 from reviews.workflow.statuses import FINISHED, Status
-
-
-class RetentionRefused(Exception):
-    """Why a request cannot be erased now, for staff."""
 
 
 def finished_on(review_request: ReviewRequest) -> date | None:
@@ -177,15 +174,17 @@ def _count(model: type, *where: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
-def _permit() -> AuditRetentionPermit:
-    """Let the audit triggers allow this transaction's pruning; `_end_permit` before commit."""
+@contextmanager
+def audit_permit(granted: bool = True) -> Iterator[None]:
+    """Inside, the audit log's triggers let this transaction delete old events and empty
+    details (migration 0015); the permit is gone again before anything commits."""
+    if not granted:
+        yield
+        return
     permit = AuditRetentionPermit()
     db.session.add(permit)
     db.session.flush()
-    return permit
-
-
-def _end_permit(permit: AuditRetentionPermit) -> None:
+    yield
     db.session.delete(permit)
     db.session.flush()
 
@@ -287,35 +286,17 @@ def apply_retention(schedule: RetentionSchedule, *, dry_run: bool = False) -> Re
     now = clock.now()
     report = RetentionReport(dry_run=dry_run)
     due, report.held = _due_requests(schedule, clock.london_date(now))
-    permit = None if dry_run else _permit()
-    for review_request in due:
-        report.references.append(review_request.reference)
-        report.counts.update(anonymise(review_request, dry_run=dry_run))
-
-    old_attempt = SignInAttempt.at < now - timedelta(days=schedule.sign_in_attempt_days)
-    content = _message_content(schedule, now)
-    audit_before = datetime.combine(
-        years_before(clock.london_date(now), schedule.audit_event_years),
-        datetime.min.time(),
-        tzinfo=clock.LONDON,
-    )
-    old_event = AuditEvent.at < audit_before
-    if dry_run:
-        report.counts["sign-in attempts"] = _count(SignInAttempt, old_attempt)
-        report.counts["email content"] = _count(OutboxMessage, content)
-        report.counts["audit events"] = _count(AuditEvent, old_event)
-    else:
-        report.counts["sign-in attempts"] = _rowcount(delete(SignInAttempt).where(old_attempt))
-        report.counts["email content"] = _rowcount(
-            update(OutboxMessage)
-            .where(content)
-            .values(recipient="", personalisation={}, last_error=None)
-        )
-        report.counts["audit events"] = _rowcount(delete(AuditEvent).where(old_event))
-    for name, step in EXTRA_STEPS.items():
-        report.counts[name] = step(schedule, now, dry_run)
-    if permit is not None:
-        _end_permit(permit)
+    with audit_permit(granted=not dry_run):
+        for review_request in due:
+            report.references.append(review_request.reference)
+            report.counts.update(anonymise(review_request, dry_run=dry_run))
+        for kind, model, where in _other_records(schedule, now):
+            statement = delete(model) if kind != "email content" else _emptied_messages()
+            report.counts[kind] = (
+                _count(model, where) if dry_run else _rowcount(statement.where(where))
+            )
+        for name, step in EXTRA_STEPS.items():
+            report.counts[name] = step(schedule, now, dry_run)
     record_audit(
         "applied-retention",
         detail={"dry_run": dry_run, "counts": dict(sorted(report.counts.items()))},
@@ -323,72 +304,64 @@ def apply_retention(schedule: RetentionSchedule, *, dry_run: bool = False) -> Re
     return report
 
 
-def place_legal_hold(review_request: ReviewRequest, staff_user: StaffUser, reason: str) -> None:
-    """Keep the request, whatever the schedule, until the hold is lifted."""
-    review_request.legal_hold_reason = reason
-    review_request.legal_hold_by_id = staff_user.id
-    review_request.legal_hold_at = clock.now()
-    record_audit(
-        "placed-legal-hold",
-        staff_user=staff_user,
-        review_request=review_request,
-        detail={"reason": reason},
+def _emptied_messages() -> Update:
+    return update(OutboxMessage).values(recipient="", personalisation={}, last_error=None)
+
+
+def _other_records(
+    schedule: RetentionSchedule, now: datetime
+) -> list[tuple[str, type, ColumnElement[bool]]]:
+    """Records with periods of their own, not tied to a request's: (kind, model, which rows).
+    Email content is emptied; the others are deleted (call attempts before their calls)."""
+    today = clock.london_date(now)
+    contact_before = _after(years_before(today, schedule.closed_request_years))
+    old_call = and_(
+        CallbackRequest.review_request_id.is_(None), CallbackRequest.closed_at < contact_before
     )
+    return [
+        (
+            "sign-in attempts",
+            SignInAttempt,
+            SignInAttempt.at < now - timedelta(days=schedule.sign_in_attempt_days),
+        ),
+        ("email content", OutboxMessage, _message_content(schedule, now)),
+        # Calls and formats asked for without a request: kept as long as a request would be.
+        (
+            "call attempts",
+            CallbackAttempt,
+            CallbackAttempt.callback_request_id.in_(select(CallbackRequest.id).where(old_call)),
+        ),
+        ("call requests", CallbackRequest, old_call),
+        (
+            "format requests",
+            AccessibleFormatRequest,
+            and_(
+                AccessibleFormatRequest.review_request_id.is_(None),
+                AccessibleFormatRequest.completed_at < contact_before,
+            ),
+        ),
+        (
+            "audit events",
+            AuditEvent,
+            AuditEvent.at < _after(years_before(today, schedule.audit_event_years)),
+        ),
+    ]
 
 
-def lift_legal_hold(review_request: ReviewRequest, staff_user: StaffUser, reason: str) -> None:
-    """The request follows the schedule again: due already, it goes at the next run."""
-    review_request.legal_hold_reason = None
-    review_request.legal_hold_by_id = None
-    review_request.legal_hold_at = None
-    record_audit(
-        "lifted-legal-hold",
-        staff_user=staff_user,
-        review_request=review_request,
-        detail={"reason": reason},
-    )
-
-
-def erase_refusal(review_request: ReviewRequest) -> str | None:
-    """Why the request cannot be erased now, or None."""
-    if review_request.legal_hold_at is not None:
-        return "This request is on legal hold. Lift the hold before erasing it."
-    if review_request.anonymised_at is not None:
-        return "This request's personal data has already been deleted."
-    return None
-
-
-def erase_request(
-    review_request: ReviewRequest, staff_user: StaffUser, reason: str
-) -> Counter[str]:
-    """Erasure on request: the retention path, now. The caller commits."""
-    refusal = erase_refusal(review_request)
-    if refusal:
-        raise RetentionRefused(refusal)
-    permit = _permit()
-    counts = anonymise(review_request)
-    _end_permit(permit)
-    record_audit(
-        "erased-request",
-        staff_user=staff_user,
-        review_request=review_request,
-        detail={"reason": reason, "counts": dict(sorted(counts.items()))},
-    )
-    return counts
+def _after(day: date) -> datetime:
+    """Midnight at the end of `day` in London: a period that ended on `day` covers what
+    happened before this, as for requests (finished on or before the day)."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=clock.LONDON)
 
 
 __all__ = [
     "EXTRA_STEPS",
-    "RetentionRefused",
     "RetentionReport",
     "RetentionSchedule",
     "anonymise",
     "apply_retention",
-    "erase_refusal",
-    "erase_request",
+    "audit_permit",
     "finished_on",
-    "lift_legal_hold",
-    "place_legal_hold",
     "scrub_detail",
     "years_before",
 ]

@@ -14,16 +14,16 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from reviews.database import db
-from reviews.models import ReviewRequest
-from reviews.references import format_reference
-from reviews.retention import (
+from reviews.legal_hold import (
     RetentionRefused,
-    anonymise,
     erase_refusal,
     erase_request,
     lift_legal_hold,
     place_legal_hold,
 )
+from reviews.models import ReviewRequest
+from reviews.references import format_reference
+from reviews.retention import anonymise
 from reviews.workflow import ADMIN, TEAM_LEADER
 from staff.access import role_required
 from staff.blueprint import staff

@@ -14,6 +14,12 @@ from sqlalchemy.types import JSON
 
 from reviews import clock
 from reviews.database import db
+from reviews.legal_hold import (
+    RetentionRefused,
+    erase_request,
+    lift_legal_hold,
+    place_legal_hold,
+)
 from reviews.models import (
     AccessibleFormatRequest,
     AuditEvent,
@@ -27,14 +33,7 @@ from reviews.models import (
     StaffUser,
 )
 from reviews.notifications import queue_email
-from reviews.retention import (
-    RetentionRefused,
-    RetentionSchedule,
-    apply_retention,
-    erase_request,
-    lift_legal_hold,
-    place_legal_hold,
-)
+from reviews.retention import RetentionSchedule, apply_retention
 from reviews.workflow import Status, perform
 from tests.requests_data import make_request
 from tests.workflow_steps import staff_request
@@ -421,3 +420,62 @@ def test_the_command_applies_the_schedule_or_only_lists_what_would_go(app, casew
     assert "requests anonymised: 1" in done.output and "Dry run" not in done.output
     with app.app_context():
         assert db.session.get(ReviewRequest, request_id).anonymised_at is not None
+
+
+def test_calls_and_formats_asked_for_without_a_request_go_once_done_and_old(app, caseworker_id):
+    from reviews.models import CallbackAttempt
+
+    with app.app_context():
+        done_call = CallbackRequest(
+            source="accessibility", name="Quillon Marksworth", phone="07700 900123"
+        )
+        open_call = CallbackRequest(source="accessibility", name="Open Caller", phone="0")
+        done_format = AccessibleFormatRequest(
+            submission_key="done",
+            document="Zebrafinch leaflet",
+            format="braille",
+            name="Quillon Marksworth",
+            preferred_contact="post",
+            due_on=clock.today(),
+        )
+        db.session.add_all([done_call, open_call, done_format])
+        db.session.flush()
+        db.session.add(
+            CallbackAttempt(
+                callback_request_id=done_call.id, staff_user_id=caseworker_id, result="no-answer"
+            )
+        )
+        done_call.status, done_call.closed_at = "done", clock.now()
+        done_format.status, done_format.completed_at = "done", clock.now()
+        db.session.commit()
+    finished = clock.today()
+    move_to(years_after(finished, SCHEDULE.closed_request_years) - timedelta(days=1))
+    with app.app_context():
+        assert apply_retention(SCHEDULE).counts["call requests"] == 0
+        db.session.commit()
+    move_to(years_after(finished, SCHEDULE.closed_request_years))
+    with app.app_context():
+        report = apply_retention(SCHEDULE)
+        db.session.commit()
+        assert (report.counts["call requests"], report.counts["format requests"]) == (1, 1)
+        assert [call.name for call in db.session.scalars(select(CallbackRequest))] == [
+            "Open Caller"
+        ]
+        assert text_columns_holding(MARKER_WORDS) == []
+
+
+def test_records_added_later_plug_in_their_own_step(app, monkeypatch):
+    """The hook survey answers use: a step gets the schedule, the time and whether it is dry."""
+    from reviews import retention
+
+    calls = []
+
+    def survey_step(schedule, now, dry_run):
+        calls.append((schedule.survey_answer_days, now, dry_run))
+        return 4
+
+    monkeypatch.setitem(retention.EXTRA_STEPS, "survey answers", survey_step)
+    with app.app_context():
+        report = apply_retention(SCHEDULE, dry_run=True)
+        assert report.counts["survey answers"] == 4
+        assert calls == [(SCHEDULE.survey_answer_days, calls[0][1], True)]
