@@ -228,6 +228,7 @@ def anonymise(review_request: ReviewRequest, *, dry_run: bool = False) -> Counte
     ):
         if event.detail and not event.detail.get("anonymised"):
             event.detail = scrub_detail(event.detail)
+    db.session.flush()  # while the permit is there
     db.session.execute(
         update(ReviewRequest)
         .where(ReviewRequest.id == request_id)

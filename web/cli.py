@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
+from web.config import RETENTION_SETTINGS
 from web.outbox import SendCounts, send_due_messages
 from web.worker import (
     DEFAULT_INTERVAL_SECONDS,
@@ -40,6 +41,7 @@ SHOWN_SETTINGS = (
     "SESSION_COOKIE_NAME",
     "SESSION_COOKIE_SECURE",
     "PERMANENT_SESSION_LIFETIME",
+    *RETENTION_SETTINGS,
 )
 
 
