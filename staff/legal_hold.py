@@ -12,6 +12,7 @@ from flask import render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import HiddenField
 
 from reviews.database import db
 from reviews.legal_hold import (
@@ -36,32 +37,40 @@ REASON_LIMIT = (2000, "The reason must be 2,000 characters or fewer")
 NO_NAMES = "Do not write anyone's name or contact details: this is kept in the audit log."
 
 
-class HoldForm(FlaskForm):
-    reason = TextAreaField(
-        "Why must we keep this request?",
-        description=f"For example: a claim for judicial review was issued. {NO_NAMES}",
-        required="Enter why we must keep this request",
+def _reason(label: str, example: str, missing: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=f"For example: {example}. {NO_NAMES}",
+        required=missing,
         max_length=REASON_LIMIT,
+    )
+
+
+class HoldForm(FlaskForm):
+    # The hold as the page showed it ("" for none): a hold placed or lifted by someone else
+    # since then refuses the form rather than undoing their change.
+    shown = HiddenField()
+    reason = _reason(
+        "Why must we keep this request?",
+        "a claim for judicial review was issued",
+        "Enter why we must keep this request",
     )
 
 
 class LiftForm(FlaskForm):
-    reason = TextAreaField(
+    shown = HiddenField()
+    reason = _reason(
         "Why can the hold be lifted?",
-        description=f"For example: the claim was settled. {NO_NAMES}",
-        required="Enter why the hold can be lifted",
-        max_length=REASON_LIMIT,
+        "the claim was settled",
+        "Enter why the hold can be lifted",
     )
 
 
 class EraseForm(FlaskForm):
-    reason = TextAreaField(
+    reason = _reason(
         "Why may we delete it now?",
-        description=(
-            "Say who asked, when, and why the law allows it (UK GDPR Article 17). " + NO_NAMES
-        ),
-        required="Enter why we may delete this request's personal data",
-        max_length=REASON_LIMIT,
+        "asked for by email on 3 March; no claim or complaint is open (UK GDPR Article 17)",
+        "Enter why we may delete this request's personal data",
     )
 
 
@@ -90,44 +99,38 @@ def _page(template: str, form: FlaskForm, review_request: ReviewRequest, **conte
     )
 
 
+def _hold_shown(review_request: ReviewRequest) -> str:
+    held_at = review_request.legal_hold_at
+    return f"{held_at.timestamp():.6f}" if held_at else ""
+
+
 @staff.route("/requests/<int:request_id>/legal-hold", methods=["GET", "POST"])
 @role_required(*HOLD_ROLES)
 def legal_hold(request_id: int) -> Response | str:
+    """Put the request on legal hold or, when it is on hold, lift it: each with a reason."""
     review_request = request_for_current_user(request_id)
     if refused := _refusal_if_stub(review_request):
         return refused
-    if review_request.legal_hold_at is not None:
-        return back_to_request(
-            review_request, "This request is already on legal hold.", success=False
-        )
-    form = HoldForm()
+    lifting = review_request.legal_hold_at is not None
+    form = LiftForm() if lifting else HoldForm()
     if form.validate_on_submit():
-        place_legal_hold(review_request, current_user, form.reason.data or "")
+        if form.shown.data != _hold_shown(review_request):
+            return back_to_request(
+                review_request,
+                "Someone changed the legal hold while you had the page open. Check it again.",
+                success=False,
+            )
+        if lifting:
+            lift_legal_hold(review_request, current_user, form.reason.data or "")
+            done = "Legal hold lifted. The request follows the retention schedule again."
+        else:
+            place_legal_hold(review_request, current_user, form.reason.data or "")
+            done = "Legal hold placed. This request will not be deleted until the hold is lifted."
         db.session.commit()
-        return back_to_request(
-            review_request,
-            "Legal hold placed. This request will not be deleted until the hold is lifted.",
-            success=True,
-        )
-    return _page("staff/legal_hold.html", form, review_request, lifting=False)
-
-
-@staff.route("/requests/<int:request_id>/legal-hold/lift", methods=["GET", "POST"])
-@role_required(*HOLD_ROLES)
-def lift_hold(request_id: int) -> Response | str:
-    review_request = request_for_current_user(request_id)
-    if review_request.legal_hold_at is None:
-        return back_to_request(review_request, "This request is not on legal hold.", success=False)
-    form = LiftForm()
-    if form.validate_on_submit():
-        lift_legal_hold(review_request, current_user, form.reason.data or "")
-        db.session.commit()
-        return back_to_request(
-            review_request,
-            "Legal hold lifted. The request follows the retention schedule again.",
-            success=True,
-        )
-    return _page("staff/legal_hold.html", form, review_request, lifting=True)
+        return back_to_request(review_request, done, success=True)
+    if not form.is_submitted():
+        form.shown.data = _hold_shown(review_request)
+    return _page("staff/legal_hold.html", form, review_request, lifting=lifting)
 
 
 @staff.route("/requests/<int:request_id>/erase", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from reviews.database import db
 from reviews.models import AuditEvent, Document, ReviewRequest
 from reviews.workflow import Status
 from tests.conftest import make_test_app
-from tests.forms import error_messages, post_form
+from tests.forms import error_messages, form_fields, post_form
 from tests.requests_data import add_document, add_request
 
 NAME = "Quillon Marksworth"
@@ -30,6 +30,12 @@ def actions(app) -> list[tuple[str, int | None, dict]]:
         ]
 
 
+def hold_form(client, page: str, reason: str):
+    """The legal hold page's form, sent as shown with `reason`: places or lifts the hold."""
+    fields = form_fields(client, f"{page}/legal-hold")
+    return client.post(f"{page}/legal-hold", data={**fields, "reason": reason})
+
+
 def test_the_privacy_notice_states_the_configured_period(migrated_database, tmp_path):
     app = make_test_app(migrated_database, tmp_path / "instance", RETENTION_CLOSED_REQUEST_YEARS=3)
     page = app.test_client().get("/privacy").text
@@ -48,15 +54,15 @@ def test_a_team_leader_puts_a_request_on_legal_hold_and_lifts_it(
 
     response = post_form(leader, f"{page}/legal-hold", {"reason": ""})
     assert error_messages(response.text) == ["Enter why we must keep this request"]
-    response = post_form(leader, f"{page}/legal-hold", {"reason": "Judicial review claim"})
+    response = hold_form(leader, page, "Judicial review claim")
     assert response.location == page
     shown = leader.get(page).text
     assert "Legal hold placed" in shown and "On legal hold since" in shown
     assert "Judicial review claim" in shown and "Lift the legal hold" in shown
     assert held(app, saved.id).legal_hold_by_id == team_leader.id
 
-    assert "Judicial review claim" in leader.get(f"{page}/legal-hold/lift").text
-    response = post_form(leader, f"{page}/legal-hold/lift", {"reason": "Claim settled"})
+    assert "Judicial review claim" in leader.get(f"{page}/legal-hold").text
+    response = hold_form(leader, page, "Claim settled")
     assert response.location == page
     assert "Legal hold lifted" in leader.get(page).text
     assert held(app, saved.id).legal_hold_at is None
@@ -108,8 +114,23 @@ def test_a_held_request_cannot_be_erased(app, admin, client_as):
     saved = add_request(app, requester_name=NAME)
     client = client_as(admin)
     page = f"/staff/requests/{saved.id}"
-    post_form(client, f"{page}/legal-hold", {"reason": "ICO complaint open"})
+    hold_form(client, page, "ICO complaint open")
     response = post_form(client, f"{page}/erase", {"reason": "Asked"}, token_from=page)
     assert response.location == page
     assert "Lift the hold before erasing it" in client.get(page).text
     assert held(app, saved.id).requester_name == NAME
+
+
+def test_a_hold_changed_by_someone_else_meanwhile_is_not_undone(
+    app, team_leader, other_team_leader, client_as
+):
+    saved = add_request(app, Status.WITHDRAWN)
+    page = f"/staff/requests/{saved.id}"
+    first, second = client_as(team_leader), client_as(other_team_leader)
+    stale = form_fields(second, f"{page}/legal-hold")
+    hold_form(first, page, "Judicial review claim")
+    # The second leader's page still offered to place a hold: sending it lifts nothing.
+    response = second.post(f"{page}/legal-hold", data={**stale, "reason": "Claim settled"})
+    assert response.location == page
+    assert "Someone changed the legal hold" in second.get(page).text
+    assert held(app, saved.id).legal_hold_reason == "Judicial review claim"
