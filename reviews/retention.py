@@ -189,12 +189,19 @@ def audit_permit(granted: bool = True) -> Iterator[None]:
     db.session.flush()
 
 
-def anonymise(review_request: ReviewRequest, *, dry_run: bool = False) -> Counter[str]:
-    """Delete what belongs to the request and empty its personal data: what went, by kind.
-    The caller holds the audit permit (not needed for a dry run) and commits."""
-    request_id = review_request.id
+# Tables that point at a request and stay with its stub, with what retention does to them.
+# Every other table that points at a request is deleted with it (`request_parts`); a test
+# checks that each such table is one or the other, so a table added later must choose.
+KEPT_WITH_STUB = {
+    "timeline_entries": "notes emptied; status, time and staff member kept",
+    "audit_events": "personal details in `detail` removed; kind, time and staff member kept",
+}
+
+
+def request_parts(request_id: int) -> list[tuple[str, type, ColumnElement[bool]]]:
+    """What is deleted with a request: (kind, model, its rows), children before parents."""
     callbacks = select(CallbackRequest.id).where(CallbackRequest.review_request_id == request_id)
-    parts: list[tuple[str, type, ColumnElement[bool]]] = [
+    return [
         ("documents", Document, Document.review_request_id == request_id),
         ("requester messages", RequesterMessage, RequesterMessage.review_request_id == request_id),
         ("internal notes", InternalNote, InternalNote.review_request_id == request_id),
@@ -208,8 +215,14 @@ def anonymise(review_request: ReviewRequest, *, dry_run: bool = False) -> Counte
         ("emails", OutboxMessage, OutboxMessage.review_request_id == request_id),
         ("drafts", Draft, Draft.review_request_id == request_id),
     ]
+
+
+def anonymise(review_request: ReviewRequest, *, dry_run: bool = False) -> Counter[str]:
+    """Delete what belongs to the request and empty its personal data: what went, by kind.
+    The caller holds the audit permit (not needed for a dry run) and commits."""
+    request_id = review_request.id
     counts: Counter[str] = Counter({"requests anonymised": 1})
-    for kind, model, where in parts:
+    for kind, model, where in request_parts(request_id):
         if dry_run:
             counts[kind] += _count(model, where)
         else:
@@ -357,12 +370,14 @@ def _after(day: date) -> datetime:
 
 __all__ = [
     "EXTRA_STEPS",
+    "KEPT_WITH_STUB",
     "RetentionReport",
     "RetentionSchedule",
     "anonymise",
     "apply_retention",
     "audit_permit",
     "finished_on",
+    "request_parts",
     "scrub_detail",
     "years_before",
 ]

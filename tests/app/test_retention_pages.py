@@ -91,7 +91,7 @@ def test_an_admin_erases_a_request_after_confirming(app, admin, client_as):
     page = f"/staff/requests/{saved.id}"
     assert NAME in client.get(page).text  # viewed: audit rows point at it
     confirm = client.get(f"{page}/erase").text
-    assert "1 documents" in confirm and "You cannot undo this" in confirm
+    assert "<li>1 document</li>" in confirm and "You cannot undo this" in confirm
 
     response = post_form(client, f"{page}/erase", {"reason": ""})
     assert "Enter why we may delete" in error_messages(response.text)[0]

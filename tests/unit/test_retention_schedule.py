@@ -99,3 +99,20 @@ def test_scrubbed_audit_details_keep_what_happened_and_lose_who_and_what_was_sai
     }
     # "to" that is not a status (an address, say) goes too.
     assert "to" not in scrub_detail({"to": "sam@example.com"})
+
+
+def test_every_table_that_points_at_a_request_is_deleted_with_it_or_kept_on_purpose():
+    """A table added later that points at a request fails here until retention deals with it:
+    in `request_parts` (deleted with the request) or in `KEPT_WITH_STUB` (kept, emptied)."""
+    from reviews.database import db
+    from reviews.retention import KEPT_WITH_STUB, request_parts
+
+    pointing = {
+        table.name
+        for table in db.metadata.sorted_tables
+        for key in table.foreign_keys
+        if key.column.table.name == "review_requests"
+    }
+    deleted = {model.__tablename__ for _kind, model, _rows in request_parts(1)}
+    assert pointing <= deleted | set(KEPT_WITH_STUB), pointing - deleted - set(KEPT_WITH_STUB)
+    assert not deleted & set(KEPT_WITH_STUB)
