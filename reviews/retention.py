@@ -42,6 +42,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.dml import Update
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -263,7 +264,13 @@ def _due_requests(schedule: RetentionSchedule, today: date) -> tuple[list[Review
     last_day = years_before(today, schedule.closed_request_years)
     candidates = db.session.scalars(
         select(ReviewRequest)
-        .where(ReviewRequest.status.in_(FINISHED), ReviewRequest.anonymised_at.is_(None))
+        .where(
+            ReviewRequest.status.in_(FINISHED),
+            ReviewRequest.anonymised_at.is_(None),
+            # Nothing finished before it was sent: the rest cannot be due yet.
+            ReviewRequest.submitted_at < _after(last_day),
+        )
+        .options(selectinload(ReviewRequest.timeline))
         .order_by(ReviewRequest.id)
     )
     due, held = [], 0

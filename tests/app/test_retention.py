@@ -244,6 +244,7 @@ def test_the_period_of_a_closed_request_runs_from_its_closing_date(app):
             Status.CLOSED,
             **MARKERS,
             closed_on=years_after(clock.today(), -SCHEDULE.closed_request_years),
+            submitted_at=clock.now() - timedelta(days=366 * (SCHEDULE.closed_request_years + 1)),
         )
         report = apply_retention(SCHEDULE)
         db.session.commit()
