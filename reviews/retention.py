@@ -124,6 +124,8 @@ AUDIT_DETAIL_KEEPS = frozenset(
         "with",
         "stage",
         "failures",
+        "result",
+        "outcome",
         "counts",
         "dry_run",
     }

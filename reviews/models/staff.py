@@ -68,7 +68,8 @@ class SignInAttempt(Model):
 
 
 class AuditEvent(Model):
-    """Append-only: every staff action, and every view of a request's personal data."""
+    """Append-only: every staff action, and every view of a request's personal data. Only
+    retention (reviews.retention, under its permit) may delete old events or empty `detail`."""
 
     __tablename__ = "audit_events"
 
