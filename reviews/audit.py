@@ -1,5 +1,6 @@
 """The audit log: who did what, to which request, when and from where. Append-only: rows are
-only ever added (the database refuses updates and deletes, see migration 0004).
+only ever added (the database refuses updates and deletes, see migration 0004), except that
+retention deletes events past their period and empties personal details (migration 0015).
 
 "From where" is the origin of the current web request (the client's IP address). The domain
 knows nothing of requests: the web package puts the address in `current_origin` for the length

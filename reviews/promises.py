@@ -8,14 +8,14 @@ practice); "MOPAC's own standard" is a promise the service makes that no rule re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviews.accessibility import CALLBACK_WORKING_DAYS, FORMAT_REPLY_WORKING_DAYS
 from reviews.drafts import DRAFT_LIFETIME, REMINDER_DAYS_LEFT, SAVED_DRAFT_LIFETIME
+from reviews.retention_schedule import RetentionSchedule
 from reviews.rules import ACKNOWLEDGEMENT_WORKING_DAYS, REVIEW_WINDOW_DAYS
 
 MOPAC_STANDARD = "MOPAC's own standard"
-RECORDS_KEPT_YEARS = 6
 # Rule 15: no statutory deadline; published practice is to aim to complete within 28 working
 # days. Counted from the day we got the request (reviews.tracker_dates).
 DECISION_AIM_WORKING_DAYS = 28
@@ -57,6 +57,19 @@ class Promises:
 
     def all(self) -> dict[str, Promise]:
         return dict(vars(self))
+
+
+def records_kept(schedule: RetentionSchedule) -> Promise:
+    """How long review records are kept: the schedule that reviews.retention applies."""
+    years = schedule.closed_request_years
+    return Promise(
+        years,
+        "years",
+        f"We keep review records for {years} {'year' if years == 1 else 'years'} after the"
+        " review ends",
+        "review-rules.md 19: GMCA keeps six years; no MOPAC period was found (the setting"
+        " RETENTION_CLOSED_REQUEST_YEARS)",
+    )
 
 
 PROMISES = Promises(
@@ -121,10 +134,10 @@ PROMISES = Promises(
         f"We remind you by email when you have {REMINDER_DAYS_LEFT} days left",
         f"{MOPAC_STANDARD} (reviews.drafts.REMINDER_DAYS_LEFT)",
     ),
-    records_kept=Promise(
-        RECORDS_KEPT_YEARS,
-        "years",
-        f"We keep review records for {RECORDS_KEPT_YEARS} years after the review ends",
-        "review-rules.md 19: GMCA keeps six years; no MOPAC period was found",
-    ),
+    records_kept=records_kept(RetentionSchedule()),
 )
+
+
+def promises_for(schedule: RetentionSchedule) -> Promises:
+    """The promises with the configured retention schedule (web registers these for pages)."""
+    return replace(PROMISES, records_kept=records_kept(schedule))

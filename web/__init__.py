@@ -13,10 +13,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reviews.database import db
-from reviews.promises import PROMISES
+from reviews.promises import promises_for
 from reviews.rules import COMPLAINTS_SCHEME_START, format_date
 from web.audit_origin import init_audit_origin
-from web.config import load_config
+from web.config import load_config, retention_schedule
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
 from web.forms import init_form_kit
@@ -98,7 +98,8 @@ def _init_templates(app: Flask) -> None:
     # The day the review scheme began (reviews.rules), as pages state it.
     app.jinja_env.globals["scheme_start"] = format_date(COMPLAINTS_SCHEME_START)
     # Every promise to the public (reviews.promises): pages state these, never a number.
-    app.jinja_env.globals["promises"] = PROMISES
+    # The records one follows the retention settings, so the privacy notice states what runs.
+    app.jinja_env.globals["promises"] = promises_for(retention_schedule(app.config))
 
     @app.context_processor
     def contact_links() -> dict[str, object]:

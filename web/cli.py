@@ -13,8 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
+from web.config import RETENTION_SETTINGS
 from web.outbox import SendCounts, send_due_messages
-from web.worker import DEFAULT_INTERVAL_SECONDS, queue_reminders, run_worker
+from web.worker import (
+    DEFAULT_INTERVAL_SECONDS,
+    apply_retention_now,
+    queue_reminders,
+    run_worker,
+)
 
 reviews_cli = AppGroup("reviews", help="Operate the police complaint reviews service.")
 
@@ -35,6 +41,7 @@ SHOWN_SETTINGS = (
     "SESSION_COOKIE_NAME",
     "SESSION_COOKIE_SECURE",
     "PERMANENT_SESSION_LIFETIME",
+    *RETENTION_SETTINGS,
 )
 
 
@@ -66,6 +73,26 @@ def purge_drafts() -> None:
     deleted = purge_expired_drafts()
     db.session.commit()
     click.echo(f"Deleted {deleted} expired drafts.")
+
+
+@reviews_cli.command("apply-retention")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Only list what would be deleted (counts, and the references of the requests).",
+)
+def apply_retention_command(dry_run: bool) -> None:
+    """Delete what the retention schedule says has been kept long enough (the worker does
+    daily): finished requests past their period become stubs without personal data."""
+    report = apply_retention_now(dry_run=dry_run)
+    if dry_run:
+        click.echo("Dry run: nothing was changed. This would go:")
+    for kind, number in sorted(report.counts.items()):
+        click.echo(f"{kind}: {number}")
+    if report.held:
+        click.echo(f"Kept because of a legal hold: {report.held} requests.")
+    if report.references:
+        click.echo("Requests: " + ", ".join(report.references))
 
 
 @reviews_cli.command("send-notifications")
@@ -134,5 +161,6 @@ def send_reminders() -> None:
 )
 def worker(interval: float) -> None:
     """Run the worker until SIGTERM or Ctrl-C: each round sends due email, queues deadline
-    reminders and purges expired drafts (each at most hourly), and writes a heartbeat."""
+    reminders and purges expired drafts (each at most hourly), applies the retention schedule
+    (daily), and writes a heartbeat."""
     run_worker(interval)

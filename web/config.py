@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from reviews.retention_schedule import RetentionSchedule
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a service that can run safely."""
@@ -317,9 +319,40 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         "TESTING": environment == "test",
         # Every process logs JSON lines to standard error at this level and above (web.logs).
         "LOG_LEVEL": _log_level(),
+        # Retention (reviews.retention, README "Retention and erasure"): how long each kind of
+        # record is kept. The privacy notice states the request period from this setting.
+        **{
+            setting: _int(setting, getattr(DEFAULT_RETENTION, field))
+            for setting, field in RETENTION_SETTINGS.items()
+        },
     }
     if production:
         check_production(config)
     check_email_settings(config)
     check_sms_settings(config)
+    retention_schedule(config)
     return config
+
+
+# Each retention setting, and the RetentionSchedule field it sets.
+RETENTION_SETTINGS = {
+    "RETENTION_CLOSED_REQUEST_YEARS": "closed_request_years",
+    "RETENTION_MESSAGE_CONTENT_DAYS": "message_content_days",
+    "RETENTION_SIGN_IN_ATTEMPT_DAYS": "sign_in_attempt_days",
+    "RETENTION_AUDIT_EVENT_YEARS": "audit_event_years",
+    "RETENTION_SURVEY_ANSWER_DAYS": "survey_answer_days",
+}
+DEFAULT_RETENTION = RetentionSchedule()
+
+
+def retention_schedule(config: Mapping[str, object]) -> RetentionSchedule:
+    """The schedule the settings describe; a ConfigError (at start-up) if it makes no sense."""
+    try:
+        return RetentionSchedule(
+            **{
+                field: int(str(config.get(setting, getattr(DEFAULT_RETENTION, field))))
+                for setting, field in RETENTION_SETTINGS.items()
+            }
+        )
+    except ValueError as error:
+        raise ConfigError(f"Retention settings: {error}") from error

@@ -6,8 +6,9 @@ Every `interval` seconds, one round:
 1. deadline reminders for saved drafts (at most every REMINDERS_EVERY; idempotent anyway: a
    draft is reminded once),
 2. expired drafts purged, with their files (at most every PURGE_EVERY),
-3. the email that is due sent from the outbox (web.outbox: claimed, retried, at least once),
-4. a heartbeat in the database (reviews.heartbeat), which /readyz on any web host checks
+3. the retention schedule applied (reviews.retention; at most every RETENTION_EVERY, a day),
+4. the email that is due sent from the outbox (web.outbox: claimed, retried, at least once),
+5. a heartbeat in the database (reviews.heartbeat), which /readyz on any web host checks
    against WORKER_HEARTBEAT_MAX_SECONDS.
 
 A step that fails (the database gone, say) is logged and tried again next round; the others
@@ -38,6 +39,8 @@ from reviews.database import db
 from reviews.drafts import purge_expired_drafts
 from reviews.heartbeat import beat
 from reviews.reminders import queue_deadline_reminders
+from reviews.retention import RetentionReport, apply_retention
+from web.config import retention_schedule
 from web.outbox import SendCounts, send_due_messages
 
 logger = logging.getLogger("web.worker")
@@ -46,6 +49,7 @@ T = TypeVar("T")
 DEFAULT_INTERVAL_SECONDS = 5.0
 REMINDERS_EVERY = timedelta(hours=1)
 PURGE_EVERY = timedelta(hours=1)
+RETENTION_EVERY = timedelta(days=1)
 
 
 def queue_reminders() -> int:
@@ -64,6 +68,7 @@ class RoundReport:
 
     reminders: int | None = None
     purged: int | None = None
+    retention: RetentionReport | None = None
     email: SendCounts | None = None
     beat: bool = False
     failed: list[str] = field(default_factory=list)
@@ -77,8 +82,10 @@ class Worker:
     started_at: datetime = field(default_factory=clock.now)
     reminders_every: timedelta = REMINDERS_EVERY
     purge_every: timedelta = PURGE_EVERY
+    retention_every: timedelta = RETENTION_EVERY
     last_reminders: datetime | None = None
     last_purge: datetime | None = None
+    last_retention: datetime | None = None
 
     def run_round(self, should_stop: Callable[[], bool] | None = None) -> RoundReport:
         report = RoundReport()
@@ -91,6 +98,10 @@ class Worker:
             report.purged = self._step("purge", report, _purge)
             if report.purged is not None:
                 self.last_purge = now
+        if self.last_retention is None or now - self.last_retention >= self.retention_every:
+            report.retention = self._step("retention", report, apply_retention_now)
+            if report.retention is not None:
+                self.last_retention = now
         report.email = self._step(
             "email", report, lambda: send_due_messages(should_stop=should_stop)
         )
@@ -122,12 +133,23 @@ def _purge() -> int:
     return deleted
 
 
+def apply_retention_now(dry_run: bool = False) -> RetentionReport:
+    """Apply the configured retention schedule, in one transaction."""
+    report = apply_retention(retention_schedule(current_app.config), dry_run=dry_run)
+    db.session.commit()
+    return report
+
+
 def _log(report: RoundReport) -> None:
     email = report.email
     if report.reminders:
         logger.info("worker queued %d deadline reminders", report.reminders)
     if report.purged:
         logger.info("worker deleted %d expired drafts", report.purged)
+    if report.retention is not None and report.retention.counts.total():
+        # Kinds and counts only: never a reference or anything else about whose.
+        counts = ", ".join(f"{kind} {number}" for kind, number in report.retention.counts.items())
+        logger.info("worker applied the retention schedule: %s", counts)
     if email is not None and (email.sent or email.retrying or email.failed):
         logger.info(
             "worker email: sent %d, to retry later %d, could not be sent %d",

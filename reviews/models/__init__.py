@@ -9,12 +9,19 @@ from reviews.models.columns import UtcDateTime
 from reviews.models.letters import SentLetter
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
-from reviews.models.staff import AuditEvent, InternalNote, SignInAttempt, StaffUser
+from reviews.models.staff import (
+    AuditEvent,
+    AuditRetentionPermit,
+    InternalNote,
+    SignInAttempt,
+    StaffUser,
+)
 from reviews.models.survey import SurveyAnswer
 
 __all__ = [
     "AccessibleFormatRequest",
     "AuditEvent",
+    "AuditRetentionPermit",
     "CallbackAttempt",
     "CallbackRequest",
     "Document",

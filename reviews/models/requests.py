@@ -159,10 +159,19 @@ class ReviewRequest(Model):
     mps_response_received_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
 
+    # Retention (reviews.retention). A legal hold (a claim, a complaint to the ICO) stops the
+    # request being deleted: who placed it, when and why. `anonymised_at`: when its personal
+    # data was deleted, leaving this row as a stub for the figures.
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    legal_hold_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
     owner: Mapped[StaffUser | None] = relationship(foreign_keys=[owner_id])
     decision_approved_by: Mapped[StaffUser | None] = relationship(
         foreign_keys=[decision_approved_by_id]
     )
+    legal_hold_by: Mapped[StaffUser | None] = relationship(foreign_keys=[legal_hold_by_id])
     notes: Mapped[list[InternalNote]] = relationship(
         back_populates="review_request", order_by="InternalNote.id"
     )

@@ -68,7 +68,8 @@ class SignInAttempt(Model):
 
 
 class AuditEvent(Model):
-    """Append-only: every staff action, and every view of a request's personal data."""
+    """Append-only: every staff action, and every view of a request's personal data. Only
+    retention (reviews.retention, under its permit) may delete old events or empty `detail`."""
 
     __tablename__ = "audit_events"
 
@@ -83,6 +84,17 @@ class AuditEvent(Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
     staff_user: Mapped[StaffUser | None] = relationship()
+
+
+class AuditRetentionPermit(Model):
+    """While a row is here, the audit log's database triggers let retention delete old events
+    and empty the personal details of others (migration 0015). Retention adds the row and
+    removes it in its own transaction, so no other transaction ever sees one."""
+
+    __tablename__ = "audit_retention_permits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
 
 class InternalNote(Model):
