@@ -77,11 +77,13 @@ def _download(review_request: ReviewRequest, letter_id: int, large_print: bool) 
 
 @portal.get("/track/letters/<int:letter_id>")
 @tracked
-def tracker_letter(review_request: ReviewRequest, letter_id: int) -> Response:
+def tracker_letter(review_request: ReviewRequest, party: str, letter_id: int) -> Response:
     return _download(review_request, letter_id, large_print=False)
 
 
 @portal.get("/track/letters/<int:letter_id>/large-print")
 @tracked
-def tracker_letter_large_print(review_request: ReviewRequest, letter_id: int) -> Response:
+def tracker_letter_large_print(
+    review_request: ReviewRequest, party: str, letter_id: int
+) -> Response:
     return _download(review_request, letter_id, large_print=True)

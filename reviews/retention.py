@@ -14,7 +14,7 @@ notice states it through reviews.promises, so the page and the code read one set
 - Email content: the recipient and personalisation, `message_content_days` after delivery, or
   after a failed message was dealt with.
 - Staff sign-in attempts: `sign_in_attempt_days`. Audit events: `audit_event_years`.
-- Survey answers: `survey_answer_days`, applied by the step registered in `EXTRA_STEPS`.
+- Survey answers: `survey_answer_days` after the end of the month they were given in.
 
 A legal hold stops a request's deletion until lifted, and erasure on request takes the same
 path at once (both in reviews.legal_hold). Every run is audited by kinds and counts, never by
@@ -24,7 +24,7 @@ whose.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -61,7 +61,9 @@ from reviews.models import (
     OutboxMessage,
     RequesterMessage,
     ReviewRequest,
+    SentLetter,
     SignInAttempt,
+    SurveyAnswer,
     TimelineEntry,
 )
 from reviews.retention_schedule import RetentionSchedule, years_before
@@ -216,6 +218,8 @@ def request_parts(request_id: int) -> list[tuple[str, type, ColumnElement[bool]]
             AccessibleFormatRequest.review_request_id == request_id,
         ),
         ("emails", OutboxMessage, OutboxMessage.review_request_id == request_id),
+        # After the emails that carried them.
+        ("letters", SentLetter, SentLetter.review_request_id == request_id),
         ("drafts", Draft, Draft.review_request_id == request_id),
     ]
 
@@ -298,11 +302,6 @@ def _message_content(schedule: RetentionSchedule, now: datetime) -> ColumnElemen
     )
 
 
-# Retention for records other parts of the service add: name -> step(schedule, now, dry_run),
-# returning how many rows went. Survey answers register theirs here (survey_answer_days).
-EXTRA_STEPS: dict[str, Callable[[RetentionSchedule, datetime, bool], int]] = {}
-
-
 def apply_retention(schedule: RetentionSchedule, *, dry_run: bool = False) -> RetentionReport:
     """Apply the schedule now, in the caller's transaction (commit after). A dry run changes
     nothing but writes its own audit event."""
@@ -318,8 +317,6 @@ def apply_retention(schedule: RetentionSchedule, *, dry_run: bool = False) -> Re
             report.counts[kind] = (
                 _count(model, where) if dry_run else _rowcount(statement.where(where))
             )
-        for name, step in EXTRA_STEPS.items():
-            report.counts[name] = step(schedule, now, dry_run)
     record_audit(
         "applied-retention",
         detail={"dry_run": dry_run, "counts": dict(sorted(report.counts.items()))},
@@ -368,6 +365,13 @@ def _other_records(
             AuditEvent,
             AuditEvent.at < _after(years_before(today, schedule.audit_event_years)),
         ),
+        # Kept by month only: an answer goes once its whole month is past the period.
+        (
+            "survey answers",
+            SurveyAnswer,
+            SurveyAnswer.month
+            < today - timedelta(days=schedule.survey_answer_days) - timedelta(days=31),
+        ),
     ]
 
 
@@ -378,7 +382,6 @@ def _after(day: date) -> datetime:
 
 
 __all__ = [
-    "EXTRA_STEPS",
     "KEPT_WITH_STUB",
     "RetentionReport",
     "RetentionSchedule",

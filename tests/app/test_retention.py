@@ -465,18 +465,21 @@ def test_calls_and_formats_asked_for_without_a_request_go_once_done_and_old(app,
         assert text_columns_holding(MARKER_WORDS) == []
 
 
-def test_records_added_later_plug_in_their_own_step(app, monkeypatch):
-    """The hook survey answers use: a step gets the schedule, the time and whether it is dry."""
-    from reviews import retention
+def test_survey_answers_go_once_their_month_is_past_the_period(app):
+    from reviews.models import SurveyAnswer
+    from reviews.survey import record_answer
 
-    calls = []
-
-    def survey_step(schedule, now, dry_run):
-        calls.append((schedule.survey_answer_days, now, dry_run))
-        return 4
-
-    monkeypatch.setitem(retention.EXTRA_STEPS, "survey answers", survey_step)
     with app.app_context():
-        report = apply_retention(SCHEDULE, dry_run=True)
-        assert report.counts["survey answers"] == 4
-        assert calls == [(SCHEDULE.survey_answer_days, calls[0][1], True)]
+        record_answer("after-request", "satisfied", "An old comment", clock.today())
+        db.session.commit()
+    clock.advance(timedelta(days=SCHEDULE.survey_answer_days))
+    with app.app_context():
+        record_answer("after-request", "satisfied", None, clock.today())
+        db.session.commit()
+        assert apply_retention(SCHEDULE, dry_run=True).counts["survey answers"] == 0
+    clock.advance(timedelta(days=40))
+    with app.app_context():
+        report = apply_retention(SCHEDULE)
+        db.session.commit()
+        assert report.counts["survey answers"] == 1
+        assert [a.comment for a in db.session.scalars(select(SurveyAnswer))] == [None]
