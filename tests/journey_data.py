@@ -112,3 +112,16 @@ def representative_steps(
         who.append(("updates", {"updates_to": "both"}))
     steps[index : index + 1] = who
     return replace_step(steps, "contact-details", {"email": "ria@example.org"})
+
+
+def unknown_facts_steps() -> list[tuple[str, dict]]:
+    """Someone whose letter says there is no review, going on anyway, who does not know the
+    letter's date or the Met's reference: the pages only they see."""
+    steps = replace_step(complainant_steps(), "review-right", {"review_right": "no"})
+    steps = replace_step(steps, "no-review-right", {}, after="review-right")
+    steps = [step for step in steps if step[0] not in ("review-body", "letter-received")]
+    steps = replace_step(steps, "letter-date", {"date_unknown": "y"})
+    steps = replace_step(
+        steps, "letter-approximate", {"letter_month": "mar 2025"}, after="letter-date"
+    )
+    return replace_step(steps, "mps-reference", {"reference_unknown": "y"})

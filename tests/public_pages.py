@@ -1,6 +1,8 @@
 """Every public page a person can reach, as (path, HTML), for checks that apply to them all:
 the pages without arguments in the URL map, each exit page, each question of a complainant's
-journey (and its check and confirmation pages), and the tracker's pages for that request."""
+journey (and its check and confirmation pages), the tracker's pages for that request, the pages
+only someone missing a letter's facts sees, and each representative's pages by way of showing
+consent (their path carries the route, as their wording differs)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,12 @@ from reviews.database import db
 from reviews.journey import EXIT_PAGES
 from reviews.models import ReviewRequest
 from tests.journey import Journey, look_up
-from tests.journey_data import complainant_steps
+from tests.journey_data import (
+    CONSENT_ROUTES,
+    complainant_steps,
+    representative_steps,
+    unknown_facts_steps,
+)
 
 TRACKER_PAGES = ("/track/your-request", "/track/receipt")
 
@@ -45,6 +52,22 @@ def public_pages(app, client) -> Iterator[tuple[str, str]]:
     assert look_up(client, reference, "Example").status_code == 302
     for path in TRACKER_PAGES:
         yield path, _page(client, path)
+    yield from _walk(app.test_client(), unknown_facts_steps(), "")
+    for route in CONSENT_ROUTES:
+        yield from _walk(app.test_client(), representative_steps(route), f"?as={route}")
+
+
+def _walk(client, steps, label: str) -> Iterator[tuple[str, str]]:
+    """Each question of `steps`, shown before it is answered, up to an upload it cannot make
+    (the next page then sends the person back to it)."""
+    journey = Journey(client)
+    for slug, data in steps:
+        response = client.get(f"/request/{slug}")
+        if response.status_code != 200:
+            return
+        yield f"/request/{slug}{label}", response.text
+        journey.answer(slug, data, expect_redirect=False)
+    yield f"/request/check-answers{label}", _page(client, "/request/check-answers")
 
 
 def _page(client, path: str) -> str:

@@ -20,9 +20,9 @@ from tests.browser.journey_steps import (
 from tests.journey_data import (
     CONSENT_ROUTES,
     REPRESENTATIVE_KINDS,
-    complainant_steps,
     replace_step,
     representative_steps,
+    unknown_facts_steps,
 )
 
 
@@ -105,19 +105,6 @@ def complainant_axe_steps(files) -> list[tuple[str, dict]]:
     )
 
 
-def unknown_facts_axe_steps() -> list[tuple[str, dict]]:
-    """Someone whose letter says there is no review, going on anyway, who does not know the
-    letter's date or the Met's reference: the pages only they see."""
-    steps = replace_step(complainant_steps(), "review-right", {"review_right": "no"})
-    steps = replace_step(steps, "no-review-right", {}, after="review-right")
-    steps = [step for step in steps if step[0] not in ("review-body", "letter-received")]
-    steps = replace_step(steps, "letter-date", {"date_unknown": "y"})
-    steps = replace_step(
-        steps, "letter-approximate", {"letter_month": "mar 2025"}, after="letter-date"
-    )
-    return replace_step(steps, "mps-reference", {"reference_unknown": "y"})
-
-
 UNKNOWN_FACTS_ONLY = {"no-review-right", "letter-approximate"}
 
 
@@ -146,7 +133,7 @@ def test_the_axe_walks_cover_every_step():
     files = SimpleNamespace(letter="letter.pdf", pretend="letter.pdf")
     complainant = {slug for slug, _ in complainant_axe_steps(files)}
     representative = {slug for slug, _ in representative_axe_steps(files)} & REPRESENTATIVE_ONLY
-    unknown = {slug for slug, _ in unknown_facts_axe_steps()} & UNKNOWN_FACTS_ONLY
+    unknown = {slug for slug, _ in unknown_facts_steps()} & UNKNOWN_FACTS_ONLY
     # Each kind of representative and each way of showing consent: test_routes_reps.py.
     routes = {
         slug
@@ -159,7 +146,7 @@ def test_the_axe_walks_cover_every_step():
 
 def test_pages_for_unknown_facts_are_axe_clean(page, axe, files, live_app):
     page.goto("/request/start")
-    steps = unknown_facts_axe_steps()
+    steps = unknown_facts_steps()
     checked = axe_walk(page, axe, steps, files, checking=UNKNOWN_FACTS_ONLY)
     assert checked == UNKNOWN_FACTS_ONLY
     assert path_of(page) == "/request/check-answers"
