@@ -87,7 +87,9 @@ def test_the_way_it_came_and_the_day_it_arrived_are_asked_first(client_as, casew
         "Enter the date the request arrived",
     ]
     tomorrow = intake.start(received_on=clock.today() + timedelta(days=1))
-    assert error_messages(tomorrow.text) == ["The date the request arrived must be today or in the past"]
+    assert error_messages(tomorrow.text) == [
+        "The date the request arrived must be today or in the past"
+    ]
     # Nobody reaches a question before saying how and when it came.
     assert intake.client.get("/staff/intake/who-is-asking").location == START
     started = intake.start()
@@ -141,9 +143,7 @@ def test_a_letter_by_post_goes_through_the_same_questions_and_is_dated_the_day_i
         assert entry.staff_note.startswith("Received by post on ")
         assert "entered by Casey Worker" in entry.staff_note
         assert clock.london_date(entry.happened_at) == received_on
-        event = db.session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "request-entered")
-        )
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "request-entered"))
         assert event.staff_user_id == caseworker.id
         assert event.review_request_id == review_request.id
         assert event.detail == {"received_via": "post", "received_on": received_on.isoformat()}
@@ -166,7 +166,7 @@ def test_an_email_address_gets_the_usual_confirmation(app, client_as, team_leade
     with app.app_context():
         (message,) = db.session.scalars(select(OutboxMessage)).all()
         assert message.template == "request_received"
-        assert message.recipient == "Sam@Example.com"
+        assert message.recipient.lower() == "sam@example.com"
         assert message.review_request_id == review_request.id
         assert review_request.received_via == "email"
 
@@ -198,9 +198,7 @@ def test_lateness_is_judged_on_the_day_it_arrived(
 
 def test_the_same_checks_and_messages_as_the_public_journey(app, client, client_as, caseworker):
     public = Journey(client)
-    public_errors = error_messages(
-        public.answer("who-is-asking", {}, expect_redirect=False).text
-    )
+    public_errors = error_messages(public.answer("who-is-asking", {}, expect_redirect=False).text)
     intake = Intake(client_as(caseworker))
     intake.start()
     staff_page = intake.post("/staff/intake/who-is-asking", {})
