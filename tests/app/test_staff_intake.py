@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from reviews import clock
 from reviews.database import db
-from reviews.models import AuditEvent, Draft, OutboxMessage, ReviewRequest
+from reviews.models import AuditEvent, Document, Draft, OutboxMessage, ReviewRequest
 from reviews.rules import acknowledgement_due
 from tests.forms import csrf_token, error_messages
 from tests.journey import Journey
@@ -236,3 +236,38 @@ def test_changing_the_day_it_arrived_from_check_answers_keeps_the_answers(
     review_request = only_request(app)
     assert review_request.received_via == "email"
     assert clock.london_date(review_request.submitted_at) == clock.today() - timedelta(days=1)
+
+
+def test_an_answer_that_ends_the_journey_ends_the_entry_with_a_way_back(client_as, caseworker):
+    intake = Intake(client_as(caseworker))
+    intake.start()
+    steps = complainant_steps()
+    index = [slug for slug, _ in steps].index("about-the-met")
+    intake.walk(steps[:index])
+    ended = intake.answer("about-the-met", {"about_met": "no"})
+    assert ended.location == "/staff/intake/cannot-enter/other-police-force"
+    page = intake.client.get(ended.location)
+    assert "We can only review complaints about the Metropolitan Police" in page.text
+    assert 'href="/staff/intake/about-the-met"' in page.text
+    assert "If you need help" not in page.text
+
+
+def test_a_scanned_file_can_be_removed(app, client_as, caseworker):
+    intake = Intake(client_as(caseworker))
+    intake.start()
+    steps = complainant_steps()
+    intake.walk(steps[: [slug for slug, _ in steps].index("letter-upload")])
+    intake.post(
+        "/staff/intake/letter-upload",
+        {"action": "upload", "files": [(io.BytesIO(pdf_bytes()), "scan.pdf")]},
+    )
+    with app.app_context():
+        (document_id,) = db.session.scalars(select(Document.id)).all()
+    removed = intake.post(f"/staff/intake/letter-upload/remove/{document_id}")
+    assert removed.location == "/staff/intake/letter-upload"
+    with app.app_context():
+        assert db.session.get(Document, document_id) is None
+    nothing = intake.post("/staff/intake/letter-upload", {"action": "continue"})
+    assert error_messages(nothing.text) == [
+        "Upload your outcome letter, or tell us you will send it later"
+    ]
