@@ -16,9 +16,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from portal.answers_summary import summary_sections
 from portal.blueprint import portal
-from portal.forms import FORMS, ContinueForm, SaveForm, UploadForm
 from reviews import clock
 from reviews.database import db
 from reviews.drafts import (
@@ -61,6 +59,9 @@ from web.forms import answered
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files, upload_limits
+from web.journey.answers_summary import summary_sections
+from web.journey.forms import FORMS, ContinueForm, SaveForm, UploadForm
+from web.journey.uploads import TO_FOLLOW, cannot_continue, upload_answers
 from web.query import known_args
 
 
@@ -183,11 +184,6 @@ def journey_step(slug: str):
     return render_template("portal/journey/question.html", **context)
 
 
-# Upload pages where the person may instead say the document will follow, and the answer that
-# records it (the form's one checkbox, `letter_to_follow`, asks it on both).
-TO_FOLLOW = {"letter-upload": "letter_to_follow", "consent-authority": "copy_to_follow"}
-
-
 def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, changing: bool):
     form = UploadForm()
     saved = answers.get(slug, {})
@@ -200,18 +196,13 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
             if not file_errors:
                 return redirect(request.full_path.rstrip("?"))
         else:
-            problem = _cannot_continue(slug, kind, draft, form)
+            has_files = bool(draft and documents_of_kind(draft, kind))
+            problem = cannot_continue(slug, has_files, bool(form.letter_to_follow.data))
             if problem:
                 file_errors = [problem]
             else:
                 draft = _draft_for_writing()
-                save_answers(
-                    draft,
-                    slug,
-                    {TO_FOLLOW[slug]: bool(form.letter_to_follow.data)}
-                    if slug in TO_FOLLOW
-                    else {},
-                )
+                save_answers(draft, slug, upload_answers(slug, bool(form.letter_to_follow.data)))
                 db.session.commit()
                 return redirect(
                     _page_url(next_page(slug, draft.answers, today, changing), changing)
@@ -244,17 +235,6 @@ def _store_uploads(kind: str, form: UploadForm) -> list[str]:
         add_document(draft, kind, upload)
     db.session.commit()
     return checked.errors
-
-
-def _cannot_continue(slug: str, kind: str, draft: Draft | None, form: UploadForm) -> str | None:
-    has_files = bool(draft and documents_of_kind(draft, kind))
-    if slug == "letter-upload" and not has_files and not form.letter_to_follow.data:
-        return "Upload your outcome letter, or tell us you will send it later"
-    if slug == "consent-upload" and not has_files:
-        return "Upload their signed permission"
-    if slug == "consent-authority" and not has_files and not form.letter_to_follow.data:
-        return "Upload a copy, or tell us you will send one later"
-    return None
 
 
 @portal.post("/request/<slug>/remove/<int:document_id>")
@@ -305,7 +285,9 @@ def check_answers():
     return render_template(
         "portal/journey/check-answers.html",
         form=form,
-        sections=summary_sections(draft, today),
+        sections=summary_sections(
+            draft, today, lambda slug: url_for("portal.journey_step", slug=slug, change=1)
+        ),
         words=wording(answers),
     )
 

@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal.blueprint import portal
-from portal.forms import UploadForm
 from portal.journey import UPLOAD_LIMIT, sends_no_files
 from portal.tracker_forms import (
     ComplainantContactForm,
@@ -61,6 +60,7 @@ from web.extensions import limiter
 from web.forms import answered, strip_text
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files, upload_limits
+from web.journey.forms import UploadForm
 
 IDLE_SECONDS = 30 * 60
 KIND_CHOICES = {code: kind.description for code, kind in DOCUMENT_KINDS.items()}

@@ -6,17 +6,17 @@ from typing import Self
 
 from flask_wtf import FlaskForm
 
-from portal.forms import (
-    LONG_ANSWER_LIMIT,
-    AdjustmentsForm,
-    ContactDetailsForm,
-    adjustments_field,
-)
 from reviews.models import ReviewRequest
 from reviews.submission import split_address
 from reviews.tracker_changes import contact_details
 from reviews.tracking import COMPLAINANT, REQUESTER
 from web.forms import RadiosField, TextAreaField, TextField, preferred_contact_field
+from web.journey.forms import (
+    LONG_ANSWER_LIMIT,
+    AdjustmentsForm,
+    ContactDetailsForm,
+    adjustments_field,
+)
 
 
 class LookupForm(FlaskForm):

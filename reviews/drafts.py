@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult, delete, select
 from reviews import clock
 from reviews.database import db
 from reviews.journey import deadline
-from reviews.models import Document, Draft
+from reviews.models import Document, Draft, StaffUser
 from reviews.rules import Deadline
 from reviews.uploads import CheckedUpload
 
@@ -28,6 +28,42 @@ def start_draft() -> Draft:
     )
     db.session.add(draft)
     return draft
+
+
+# How a request that staff enter reached MOPAC (staff.intake).
+RECEIVED_VIA = {"post": "By post", "email": "By email"}
+
+
+def start_entered_draft(staff_user: StaffUser, received_via: str, received_on: date) -> Draft:
+    """A draft for a request that came by post or email, which `staff_user` is entering."""
+    draft = start_draft()
+    draft.entered_by = staff_user
+    set_received(draft, received_via, received_on)
+    return draft
+
+
+def set_received(draft: Draft, received_via: str, received_on: date) -> None:
+    if received_via not in RECEIVED_VIA:
+        raise ValueError(f"not a way a request comes: {received_via!r}")
+    draft.received_via = received_via
+    draft.received_on = received_on
+    keep_draft(draft)
+
+
+def find_entered_draft(draft_id: str | None, staff_user: StaffUser) -> Draft | None:
+    """The unexpired draft with this id, if `staff_user` is the one entering it."""
+    draft = find_draft(draft_id)
+    if draft is None or draft.entered_by_id is None or draft.entered_by_id != staff_user.id:
+        return None
+    return draft
+
+
+def rules_date(draft: Draft | None, today: date) -> date:
+    """The day the journey's rules count from: the day a request entered by staff arrived
+    (a letter delayed in the post is judged on the day it came), else today."""
+    if draft is not None and draft.received_on is not None:
+        return draft.received_on
+    return today
 
 
 def find_draft(draft_id: str | None, now: datetime | None = None) -> Draft | None:

@@ -105,7 +105,7 @@ def updates_go_to_complainant(answers: Answers) -> bool:
 def wording(answers: Answers) -> dict[str, str]:
     """The words for the person answering: the complainant is "you"; for someone helping them,
     the complainant is "they", and "the person you are helping" until their name is given.
-    Form labels hold the keys as `{your}` (portal.forms.base rewords them) and templates read
+    Form labels hold the keys as `{your}` (web.journey.forms.base rewords them) and templates read
     `words.your`."""
     if not is_representative(answers):
         return {

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 
+from reviews import clock
 from reviews.accessibility import request_callback_for
+from reviews.audit import record_audit
+from reviews.clock import LONDON
 from reviews.database import db
+from reviews.drafts import rules_date
 from reviews.journey import (
     ADJUSTMENTS,
     CONSENT_FOR_ROUTE,
@@ -26,7 +30,7 @@ from reviews.journey import (
 from reviews.models import Draft, ReviewRequest
 from reviews.notifications import notify_requester
 from reviews.references import new_reference
-from reviews.rules import acknowledgement_due
+from reviews.rules import acknowledgement_due, format_date
 from reviews.transactions import commit_once
 from reviews.workflow import Status, record_status
 
@@ -148,6 +152,8 @@ def submit_draft(draft: Draft, today: date) -> ReviewRequest:
     sent by a request that raced this one, gives back the request it became."""
     if draft.review_request is not None:
         return draft.review_request
+    # A request entered by staff is judged on the day it arrived, not the day it was typed in.
+    today = rules_date(draft, today)
     if first_unanswered(draft.answers, today) is not None:
         raise DraftIncomplete
     draft_id = draft.id
@@ -166,9 +172,22 @@ def _record_request(draft: Draft, today: date) -> ReviewRequest:
     review_request.acknowledgement_due = acknowledgement_due(today)
     review_request.possible_duplicate = _is_repeat(review_request.mps_reference)
     db.session.add(review_request)
-    record_status(review_request, Status.RECEIVED)
+    entry = record_status(
+        review_request, Status.RECEIVED, **_entered_by_staff(review_request, draft)
+    )
     # Inserting now makes a racing second send fail here, on the unique draft_id.
     db.session.flush()
+    if draft.entered_by is not None:
+        entry.happened_at = review_request.submitted_at
+        record_audit(
+            "request-entered",
+            staff_user=draft.entered_by,
+            review_request=review_request,
+            detail={
+                "received_via": draft.received_via,
+                "received_on": draft.received_on.isoformat() if draft.received_on else None,
+            },
+        )
 
     for document in list(draft.documents):
         document.draft = None
@@ -181,3 +200,29 @@ def _record_request(draft: Draft, today: date) -> ReviewRequest:
     draft.review_request = review_request
     draft.answers = {}
     return review_request
+
+
+def received_at(received_on: date) -> datetime:
+    """When a request that came by post or email counts as sent: midday, London time, on the
+    day it arrived (the same date in London and in UTC, whatever the season)."""
+    return datetime.combine(received_on, time(12), tzinfo=LONDON)
+
+
+def _entered_by_staff(review_request: ReviewRequest, draft: Draft) -> dict[str, Any]:
+    """For a request staff entered (staff.intake): record how it came and who entered it, date
+    it the day it arrived, and give its first timeline entry's notes. Nothing for the public's."""
+    staff_user, received_on = draft.entered_by, draft.received_on
+    if staff_user is None or received_on is None:
+        return {}
+    review_request.received_via = draft.received_via
+    review_request.entered_by_id = staff_user.id
+    review_request.submitted_at = received_at(received_on)
+    how = "by email" if draft.received_via == "email" else "by post"
+    return {
+        "staff_user": staff_user,
+        "public_note": f"We received your request {how}.",
+        "staff_note": (
+            f"Received {how} on {format_date(received_on)}, entered by {staff_user.name}"
+            f" on {format_date(clock.today())}."
+        ),
+    }

@@ -16,6 +16,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     auth,
     casework,
     consent,
+    intake,
     legal_hold,
     queues,
     survey_report,

@@ -50,11 +50,19 @@ class Draft(Model):
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     resume_token_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deadline_reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A request that came by post or email, entered by staff (staff.intake): who is entering
+    # it (only they may carry on with it), how it came ("post" or "email") and the day it
+    # arrived, from which the journey's rules count (lateness, the acknowledgement's due date).
+    # None for a draft the public write themselves.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    received_via: Mapped[str | None] = mapped_column(String(10))
+    received_on: Mapped[date | None] = mapped_column(Date)
 
     documents: Mapped[list[Document]] = relationship(
         back_populates="draft", order_by="Document.id", passive_deletes=True
     )
     review_request: Mapped[ReviewRequest | None] = relationship()
+    entered_by: Mapped[StaffUser | None] = relationship()
 
 
 class ReviewRequest(Model):
@@ -167,11 +175,18 @@ class ReviewRequest(Model):
     legal_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
+    # A request that came by post or email and was entered by staff (staff.intake): how it
+    # came ("post" or "email") and who entered it; None for one sent online. Its
+    # `submitted_at` is then midday, London time, on the day it arrived.
+    received_via: Mapped[str | None] = mapped_column(String(10))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
     owner: Mapped[StaffUser | None] = relationship(foreign_keys=[owner_id])
     decision_approved_by: Mapped[StaffUser | None] = relationship(
         foreign_keys=[decision_approved_by_id]
     )
     legal_hold_by: Mapped[StaffUser | None] = relationship(foreign_keys=[legal_hold_by_id])
+    entered_by: Mapped[StaffUser | None] = relationship(foreign_keys=[entered_by_id])
     notes: Mapped[list[InternalNote]] = relationship(
         back_populates="review_request", order_by="InternalNote.id"
     )

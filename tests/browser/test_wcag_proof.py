@@ -205,6 +205,10 @@ def staff_arguments(live_app) -> dict[str, list]:
         "kind": ["acknowledgement"],
         "callback_id": [ids["callback_id"]],
         "format_id": [ids["format_id"]],
+        # Entering a request by post or email (staff.intake): a question, an upload page and
+        # an exit, each sending someone with nothing entered yet to the first page.
+        "slug": ["who-is-asking", "letter-upload"],
+        "page": ["other-police-force"],
     }
 
 

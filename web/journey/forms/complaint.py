@@ -8,7 +8,6 @@ from datetime import date
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-from portal.forms.base import LONG_ANSWER_LIMIT, StepForm, question_form
 from reviews import clock
 from reviews.rules import (
     COMPLAINTS_SCHEME_START,
@@ -19,6 +18,7 @@ from reviews.rules import (
     normalise_mps_reference,
 )
 from web.forms import CharacterCountField, CheckboxField, MonthYear, TextField
+from web.journey.forms.base import LONG_ANSWER_LIMIT, StepForm, question_form
 
 
 class MpsReferenceForm(StepForm):

@@ -9,11 +9,11 @@ from typing import Any
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-from portal.forms.base import LONG_ANSWER_LIMIT, StepForm, question_form, yes_no_form
 from reviews import clock
 from reviews.journey import answer
 from reviews.rules import COMPLAINTS_SCHEME_START, format_date
 from web.forms import CheckboxField, DateParts, MonthYear, RadiosField, TextAreaField
+from web.journey.forms.base import LONG_ANSWER_LIMIT, StepForm, question_form, yes_no_form
 
 AboutMetForm = yes_no_form(
     "about_met",

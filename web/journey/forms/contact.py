@@ -10,7 +10,6 @@ from flask import current_app
 from wtforms import Field
 from wtforms.validators import StopValidation, ValidationError
 
-from portal.forms.base import StepForm, question_form, yes_no_form
 from reviews.journey import ADJUSTMENTS, Answers, answer
 from reviews.texts import uk_mobile
 from web.config import texts_offered
@@ -24,6 +23,7 @@ from web.forms import (
     preferred_contact_field,
     required_if,
 )
+from web.journey.forms.base import StepForm, question_form, yes_no_form
 
 HowToContactForm = question_form("preferred_contact", preferred_contact_field())
 

@@ -1,10 +1,10 @@
 """One form per journey step, by the journey's sections, and FORMS: which form each step's page
 shows. Each knows how to load its step's saved answers and how to turn what was entered into
-answers to save (dates as ISO strings, blanks as None); see portal.forms.base."""
+answers to save (dates as ISO strings, blanks as None); see web.journey.forms.base."""
 
 from __future__ import annotations
 
-from portal.forms.base import (
+from web.journey.forms.base import (
     LONG_ANSWER_LIMIT,
     ContinueForm,
     SaveForm,
@@ -13,14 +13,14 @@ from portal.forms.base import (
     question_form,
     yes_no_form,
 )
-from portal.forms.complaint import (
+from web.journey.forms.complaint import (
     ComplaintDateForm,
     ComplaintSummaryForm,
     DesiredOutcomeForm,
     MpsReferenceForm,
     WhyUnhappyForm,
 )
-from portal.forms.contact import (
+from web.journey.forms.contact import (
     AdjustmentsForm,
     AdjustmentsNeededForm,
     ContactDetailsForm,
@@ -28,7 +28,7 @@ from portal.forms.contact import (
     HowToContactForm,
     adjustments_field,
 )
-from portal.forms.eligibility import (
+from web.journey.forms.eligibility import (
     AboutCommissionerForm,
     AboutMetForm,
     HasLetterForm,
@@ -40,7 +40,7 @@ from portal.forms.eligibility import (
     ReviewRightForm,
     WhenComplainedForm,
 )
-from portal.forms.who import (
+from web.journey.forms.who import (
     AboutYouForm,
     ComplainantDetailsForm,
     ConsentForm,

@@ -8,7 +8,6 @@ from typing import Any
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-from portal.forms.base import StepForm, question_form
 from reviews.journey import (
     REPRESENTATIVE_KINDS,
     Answers,
@@ -19,6 +18,7 @@ from reviews.journey import (
     updates_go_to_complainant,
 )
 from web.forms import RadiosField, TextAreaField, TextField, email_field, name_field, phone_field
+from web.journey.forms.base import StepForm, question_form
 
 WhoIsAskingForm = question_form(
     "role",

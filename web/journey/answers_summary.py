@@ -11,16 +11,15 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from flask import url_for
 from markupsafe import Markup, escape
 from wtforms import Field, RadioField, SelectMultipleField
 
-from portal.forms import FORMS, StepForm
 from reviews.journey import ADJUSTMENTS, STEPS_BY_SLUG, applicable_steps, is_representative
 from reviews.models import Draft
 from reviews.rules import format_date, format_month
 from reviews.submission import ADDRESS_PARTS
 from web.forms import DateParts, MonthYear, choice_labels
+from web.journey.forms import FORMS, StepForm
 
 # In the order they are shown.
 SECTION_TITLES = {
@@ -65,6 +64,7 @@ def _display(field: Field, value: Any) -> Markup | str:
 
 
 def _row(key: str, value: Markup | str, slug: str) -> Row:
+    """A row with its Change link; the link's address is the page's (see summary_sections)."""
     value_params = {"html": value} if isinstance(value, Markup) else {"text": value}
     return {
         "key": {"text": key},
@@ -72,7 +72,7 @@ def _row(key: str, value: Markup | str, slug: str) -> Row:
         "actions": {
             "items": [
                 {
-                    "href": url_for("portal.journey_step", slug=slug, change=1),
+                    "href": "",
                     "text": "Change",
                     "visuallyHiddenText": key[0].lower() + key[1:],
                 }
@@ -184,12 +184,19 @@ def _title(section: str, answers: Mapping[str, Any]) -> str:
     )
 
 
-def summary_sections(draft: Draft, today: date) -> list[dict[str, Any]]:
+def summary_sections(
+    draft: Draft, today: date, change_url: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """The answers by section. `change_url(slug)`: where a row's Change link goes (the public
+    journey's page for the step, or the staff page entering it)."""
     sections: dict[str, Rows] = {section: [] for section in SECTION_TITLES}
     for step in applicable_steps(draft.answers, today):
         if step.slug not in draft.answers:
             continue
-        sections[step.section].extend(_rows_for_step(step.slug, draft.answers[step.slug], draft))
+        rows = _rows_for_step(step.slug, draft.answers[step.slug], draft)
+        for row in rows:
+            row["actions"]["items"][0]["href"] = change_url(step.slug)
+        sections[step.section].extend(rows)
     return [
         {"title": _title(section, draft.answers), "rows": rows}
         for section, rows in sections.items()
