@@ -27,8 +27,9 @@ def _page(request_id: int, path: str = "") -> str:
     return f"/staff/requests/{request_id}{path}"
 
 
-def _post(client, path: str, data: dict, **kwargs):
-    return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
+def _post(client, path: str, data: dict, *, token_from: str | None = None, **kwargs):
+    token = csrf_token(client, token_from or path)
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
 
 
 def _stored(app, request_id: int) -> ReviewRequest:
@@ -345,7 +346,7 @@ def test_what_the_requester_sends_is_unread_until_marked_read(
     text_of(client_as(auditor).get(_page(saved.id)))
     assert "Mark as read" not in text_of(client_as(auditor).get(_page(saved.id)))
 
-    response = _post(client, _page(saved.id, "/mark-read"), {})
+    response = _post(client, _page(saved.id, "/mark-read"), {}, token_from=_page(saved.id))
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(RequesterMessage.read_at)) is not None

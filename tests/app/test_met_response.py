@@ -9,7 +9,7 @@ from datetime import timedelta
 from reviews import clock
 from reviews.database import db
 from reviews.models import ReviewRequest
-from reviews.promises import MET_RESPONSE_DAYS, PROMISES, MOPAC_STANDARD
+from reviews.promises import MET_RESPONSE_DAYS, MOPAC_STANDARD, PROMISES
 from reviews.workflow import Status, can_perform
 from tests.action_pages import date_answer, take, text_of, url
 from tests.requests_data import TODAY, add_request, request_through
@@ -66,6 +66,7 @@ def test_the_met_is_chased_only_once_its_reply_is_overdue(team):
     assert "chase_met_response" not in page
 
     clock.advance(timedelta(days=MET_RESPONSE_DAYS + 1))
+    client = team.client(team.caseworker)  # signed in again: the old session has timed out
     banner = take(team, client, request_id, "chase_met_response")
     assert banner == "The Met chased for its reply to the recommendations"
     with team.app.app_context():
