@@ -8,8 +8,8 @@
   timeline note.
 - A phone call or an email, in or out: a note for staff on the request's timeline.
 - What a party sent on the tracker (messages, documents) is new to staff until one of them marks
-  it read; the dashboard lists the requests that have some.
-- What the Met owes us that is overdue: case information, and replies to recommendations.
+  it read. The dashboard's lists (that, and what the Met owes that is overdue) are in
+  reviews.case_lists.
 
 Each function works in the caller's transaction and writes its audit event; the caller commits.
 Timeline entries staff alone read carry an event in reviews.tracking.STAFF_ONLY_EVENTS, which
@@ -20,19 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import select
 
 from reviews import clock
 from reviews.audit import record_audit
-from reviews.casework import Section, visible_to
 from reviews.database import db
 from reviews.drafts import document_from
 from reviews.models import Document, RequesterMessage, ReviewRequest, StaffUser, TimelineEntry
 from reviews.rules import deadline_for, format_date, normalise_mps_reference
 from reviews.uploads import CheckedUpload
-from reviews.workflow import Status
 
 # What a document staff add is (Document.kind), as staff pages name it.
 STAFF_DOCUMENT_KINDS: dict[str, str] = {
@@ -332,15 +329,6 @@ def record_contact(
 
 # 5. New from the requester.
 
-_unread_message = and_(
-    RequesterMessage.review_request_id == ReviewRequest.id, RequesterMessage.read_at.is_(None)
-)
-_unread_document = and_(
-    Document.review_request_id == ReviewRequest.id,
-    Document.source == TRACKER,
-    Document.read_at.is_(None),
-)
-
 
 @dataclass(frozen=True)
 class Unread:
@@ -367,8 +355,10 @@ def mark_read(review_request: ReviewRequest, staff_user: StaffUser) -> int:
     """Mark everything new on the request read: how many things that was."""
     unread = unread_on(review_request)
     now = clock.now()
-    for item in [*unread.messages, *unread.documents]:
-        item.read_at = now
+    for message in unread.messages:
+        message.read_at = now
+    for document in unread.documents:
+        document.read_at = now
     count = len(unread.messages) + len(unread.documents)
     if count:
         record_audit(
@@ -378,74 +368,3 @@ def mark_read(review_request: ReviewRequest, staff_user: StaffUser) -> int:
             detail={"messages": len(unread.messages), "documents": len(unread.documents)},
         )
     return count
-
-
-def _first_rows(query: Any, limit: int) -> Section:
-    rows = db.session.execute(
-        query.add_columns(func.count().over().label("total")).limit(limit)
-    ).all()
-    return Section([tuple(row)[:-1] for row in rows], rows[0].total if rows else 0)
-
-
-def requests_with_unread(user: StaffUser, limit: int = 10) -> Section:
-    """Requests this person may see with something new from a party, oldest news first: rows
-    of (request, unread messages, unread documents)."""
-    messages = (
-        select(func.count()).select_from(RequesterMessage).where(_unread_message)
-    ).scalar_subquery()
-    documents = (
-        select(func.count()).select_from(Document).where(_unread_document)
-    ).scalar_subquery()
-    query = (
-        visible_to(user, select(ReviewRequest))
-        .add_columns(messages.label("messages"), documents.label("documents"))
-        .where(or_(exists().where(_unread_message), exists().where(_unread_document)))
-        .order_by(ReviewRequest.submitted_at, ReviewRequest.id)
-    )
-    return _first_rows(query, limit)
-
-
-# 6. What the Met owes that is overdue.
-
-CASE_INFORMATION = "case information"
-REPLY = "reply to our recommendations"
-
-
-def met_overdue(user: StaffUser, today: date, limit: int = 10) -> Section:
-    """Requests where the Met is late, soonest due first: rows of (request, what it owes, when
-    it was due, when it was last chased or None)."""
-    upheld = ReviewRequest.status == Status.UPHELD
-    due = case((upheld, ReviewRequest.mps_response_due_on), else_=ReviewRequest.mps_info_due_on)
-    query = (
-        visible_to(user, select(ReviewRequest))
-        .where(
-            or_(
-                and_(upheld, ReviewRequest.mps_response_due_on < today),
-                and_(
-                    ReviewRequest.status == Status.AWAITING_MPS_INFO,
-                    ReviewRequest.mps_info_due_on < today,
-                ),
-            )
-        )
-        .order_by(due, ReviewRequest.id)
-    )
-    section = _first_rows(query, limit)
-    rows = [
-        (
-            (
-                review_request,
-                REPLY,
-                review_request.mps_response_due_on,
-                review_request.mps_response_chased_on,
-            )
-            if review_request.status == Status.UPHELD
-            else (
-                review_request,
-                CASE_INFORMATION,
-                review_request.mps_info_due_on,
-                review_request.mps_info_chased_on,
-            )
-        )
-        for (review_request,) in section.rows
-    ]
-    return Section(rows, section.total)

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from wtforms.validators import StopValidation
 
 from reviews import clock
+from reviews.case_lists import met_overdue, requests_with_unread
 from reviews.case_updates import (
     CHANNELS,
     SOURCES,
@@ -32,9 +33,7 @@ from reviews.case_updates import (
     letter_facts_missing,
     mark_letter_received,
     mark_read,
-    met_overdue,
     record_contact,
-    requests_with_unread,
     unread_on,
 )
 from reviews.database import db

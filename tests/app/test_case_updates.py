@@ -363,3 +363,12 @@ def test_documents_sent_with_the_request_are_not_new(app, caseworker, client_as,
     journey.walk(complainant_steps())
     journey.send()
     assert "New from requesters (0)" in text_of(client_as(caseworker).get("/staff/"))
+
+
+def test_every_staff_only_event_has_a_title_on_the_staff_timeline():
+    from reviews.case_updates import LETTER_RECEIVED, STAFF_EVENT_TITLES
+    from reviews.tracking import STAFF_EVENTS, STAFF_ONLY_EVENTS
+
+    assert set(STAFF_EVENT_TITLES) == STAFF_ONLY_EVENTS | {LETTER_RECEIVED}
+    # The one the requester reads has a title on the tracker too.
+    assert LETTER_RECEIVED in STAFF_EVENTS
