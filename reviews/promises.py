@@ -19,6 +19,10 @@ MOPAC_STANDARD = "MOPAC's own standard"
 # Rule 15: no statutory deadline; published practice is to aim to complete within 28 working
 # days. Counted from the day we got the request (reviews.tracker_dates).
 DECISION_AIM_WORKING_DAYS = 28
+# Rule 13: the Met must reply to our recommendations in writing, but no deadline was found
+# (the 56 days of para 28B are for the IOPC's learning recommendations). We ask for a reply
+# within the same time, counted from the day we send the decision; staff chase it after that.
+MET_RESPONSE_DAYS = 56
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Promises:
     callback: Promise
     format_reply: Promise
     met_replies_in_writing: Promise
+    met_response: Promise
     unsaved_draft: Promise
     saved_draft: Promise
     draft_reminder: Promise
@@ -113,6 +118,13 @@ PROMISES = Promises(
         "",
         "The Met must reply to our recommendations in writing",
         "review-rules.md 13: the MPS must give a written response (PCMR reg 30)",
+    ),
+    met_response=Promise(
+        MET_RESPONSE_DAYS,
+        "days",
+        f"We ask the Met to reply to our recommendations within {MET_RESPONSE_DAYS} days",
+        f"{MOPAC_STANDARD} (review-rules.md 13 sets no deadline; reviews.promises"
+        ".MET_RESPONSE_DAYS)",
     ),
     unsaved_draft=Promise(
         DRAFT_LIFETIME.days,

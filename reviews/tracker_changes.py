@@ -139,7 +139,9 @@ def add_documents(
     arrived; signed permission that was awaited stays awaited until staff check it
     (reviews.consent)."""
     for upload in uploads:
-        review_request.documents.append(document_from(kind, upload))
+        document = document_from(kind, upload)
+        document.source = "tracker"  # new to staff until one of them reads it
+        review_request.documents.append(document)
     if kind == "outcome-letter":
         review_request.letter_to_follow = False
     _record(review_request, party, "documents", "\n".join(upload.filename for upload in uploads))

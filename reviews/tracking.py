@@ -278,7 +278,12 @@ EVENTS: dict[str, tuple[str, str]] = {
     "withdrawal": ("You withdrew your request", "{name} withdrew the request"),
 }
 # What staff did that is news without a change of status.
-STAFF_EVENTS = {"consent-received": "Signed permission checked"}
+STAFF_EVENTS = {
+    "consent-received": "Signed permission checked",
+    "letter-received": "Outcome letter received",
+}
+# What staff note for themselves on the timeline (reviews.case_updates): never on the tracker.
+STAFF_ONLY_EVENTS = frozenset({"documents-added", "contact-corrected", "phone-call", "email"})
 # A decision's internal check, however many rounds it takes, is one step to the requester.
 _CHECKING_ROUND = frozenset({Status.UNDER_REVIEW, Status.DECISION_QA, Status.DECISION_APPROVED})
 
@@ -308,6 +313,8 @@ def _shown(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """The entries the requester reads: a decision's check shows once, at its first round."""
     shown, checking = [], False
     for entry in entries:
+        if entry.event in STAFF_ONLY_EVENTS:
+            continue
         if entry.actor is None and entry.event is None:
             if entry.status == Status.DECISION_QA:
                 if checking:

@@ -14,6 +14,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     actions,
     audit_log,
     auth,
+    case_updates,
     casework,
     consent,
     intake,

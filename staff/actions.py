@@ -80,6 +80,7 @@ DONE: dict[str, str] = {
     "return_for_changes": "Decision returned for changes",
     "approve_decision": "Decision approved",
     "issue_decision": "Decision sent",
+    "chase_met_response": "The Met chased for its reply to the recommendations",
     "record_mps_response": "MPS response recorded and shared",
     "close": "Request closed",
     "withdraw": "Withdrawal recorded",

@@ -1,7 +1,7 @@
 """Requests that came by post or email, entered by staff
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-20 09:00:00
 
 A draft entered by staff records who is entering it, how the request came (post or email) and
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

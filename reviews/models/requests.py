@@ -165,6 +165,10 @@ class ReviewRequest(Model):
     decision_issued_on: Mapped[date | None] = mapped_column(Date)
     mps_response: Mapped[str | None] = mapped_column(Text)
     mps_response_received_on: Mapped[date | None] = mapped_column(Date)
+    # The Met's reply to our recommendations (an upheld decision): when it is due
+    # (reviews.promises.MET_RESPONSE_DAYS after the decision is sent) and when staff chased it.
+    mps_response_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    mps_response_chased_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
 
     # Retention (reviews.retention). A legal hold (a claim, a complaint to the ICO) stops the
@@ -222,6 +226,13 @@ class Document(Model):
     # Deferred: lists of documents never load the files themselves.
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    # Where it came from (reviews.case_updates.SOURCES): None when it came with the request,
+    # "tracker" when a party sent it there later, or how it reached staff, who added it
+    # (`uploaded_by_id`). A document sent on the tracker is new to staff until one of them
+    # marks it read (`read_at`).
+    source: Mapped[str | None] = mapped_column(String(20))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     draft: Mapped[Draft | None] = relationship(back_populates="documents")
     review_request: Mapped[ReviewRequest | None] = relationship(back_populates="documents")
@@ -260,5 +271,7 @@ class RequesterMessage(Model):
     review_request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    # New to staff until one of them marks it read (reviews.case_updates).
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     review_request: Mapped[ReviewRequest] = relationship(back_populates="messages")

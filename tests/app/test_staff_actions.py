@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from reviews.database import db
+from reviews.models import ReviewRequest
 from reviews.workflow import ACTIONS, Status
 from staff.actions import DONE
 from tests.action_pages import date_answer, errors_shown, send, take, text_of, url
@@ -64,6 +66,10 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
     act(leader, upheld, "approve_decision")
     act(caseworker, upheld, "issue_decision")
     assert status_of(team.app, upheld) == Status.UPHELD
+    with team.app.app_context():  # the Met's reply is late: it may be chased
+        db.session.get(ReviewRequest, upheld).mps_response_due_on = TODAY - timedelta(days=1)
+        db.session.commit()
+    act(caseworker, upheld, "chase_met_response")
     act(
         caseworker,
         upheld,

@@ -88,7 +88,7 @@ def test_roles():
 
 def test_only_recording_actions_keep_the_status():
     keep = {name for name, action in ACTIONS.items() if not action.changes_status}
-    assert keep == {"chase_mps_info", "set_allocation_month"}
+    assert keep == {"chase_mps_info", "set_allocation_month", "chase_met_response"}
 
 
 def test_issuing_the_decision_leads_to_upheld_or_not_upheld():

@@ -3,13 +3,41 @@ withdrawal, and reopening after judicial review (team leaders and admins)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from reviews import clock
 from reviews.letters import LetterKind
+from reviews.models import ReviewRequest, StaffUser
+from reviews.promises import MET_RESPONSE_DAYS
+from reviews.rules import format_date
 from reviews.workflow.engine import Act, ActionList, Change, for_audit
 from reviews.workflow.fields import DATE, Field, TransitionRefused
 from reviews.workflow.roles import Role
 from reviews.workflow.statuses import WITHDRAWABLE, Status
 
 actions = ActionList()
+
+
+def met_response_due(decision_sent_on: date) -> date:
+    """When the Met's reply to our recommendations is due (reviews.promises.met_response)."""
+    return decision_sent_on + timedelta(days=MET_RESPONSE_DAYS)
+
+
+def _met_reply_overdue(review_request: ReviewRequest, staff_user: StaffUser) -> str | None:
+    due = review_request.mps_response_due_on
+    if due is not None and clock.today() <= due:
+        return f"The Met's reply is due by {format_date(due)}. You can chase it after that."
+    return None
+
+
+@actions.declare(
+    "Chase the Met for its reply to the recommendations",
+    from_statuses=[Status.UPHELD],
+    guard=_met_reply_overdue,
+)
+def chase_met_response(act: Act) -> Change:
+    act.review_request.mps_response_chased_on = act.today
+    return Change()
 
 
 @actions.declare(
@@ -101,6 +129,9 @@ def reopen(act: Act) -> Change:
     }
     act.review_request.closed_on = None
     act.review_request.decision_issued_on = None
+    # A new decision sets its own: the Met owes no reply to the one quashed.
+    act.review_request.mps_response_due_on = None
+    act.review_request.mps_response_chased_on = None
     act.review_request.decision_approved_by = None
     return Change(
         "Reopened for a new decision following judicial review",

@@ -6,6 +6,7 @@ from typing import Any
 
 from reviews.letters import LetterKind
 from reviews.models import ReviewRequest, StaffUser
+from reviews.workflow.actions.closing import met_response_due
 from reviews.workflow.engine import Act, ActionList, Change, decision_author_id
 from reviews.workflow.fields import CHOICES, YES_NO, Field, TransitionRefused
 from reviews.workflow.roles import Role
@@ -171,6 +172,7 @@ def issue_decision(act: Act) -> Change:
             "proportionate.",
             status=Status.NOT_UPHELD,
         )
+    act.review_request.mps_response_due_on = met_response_due(act.today)
     return Change(
         "We have sent you our decision: the outcome of your complaint was not reasonable and "
         "proportionate. We have made recommendations to the Metropolitan Police, who must "
