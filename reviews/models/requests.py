@@ -17,7 +17,8 @@ from sqlalchemy import (
     Text,
     false,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
 
 from reviews import clock
 from reviews.database import Model
@@ -167,6 +168,12 @@ class ReviewRequest(Model):
     legal_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
+    # --- Workload (issue 13): the next date something is due at the request's stage, kept by
+    # reviews.deadlines whenever its status or the facts it is counted from change, so the
+    # queue sorts and filters on it in SQL. None when nothing is awaited.
+    next_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # --- end workload
+
     owner: Mapped[StaffUser | None] = relationship(foreign_keys=[owner_id])
     decision_approved_by: Mapped[StaffUser | None] = relationship(
         foreign_keys=[decision_approved_by_id]
@@ -247,3 +254,14 @@ class RequesterMessage(Model):
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     review_request: Mapped[ReviewRequest] = relationship(back_populates="messages")
+
+
+# --- Workload (issue 13): every flush keeps each changed request's `next_due_on` right.
+@event.listens_for(Session, "before_flush")
+def _keep_next_due(session: Session, flush_context: Any, instances: Any) -> None:
+    from reviews.deadlines import keep_next_due  # the rules, loaded once models are
+
+    keep_next_due(session, flush_context, instances)
+
+
+# --- end workload
