@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from reviews.database import db
@@ -41,15 +41,13 @@ DONE = "done"
 OWNER_ME = "me"
 OWNER_NOBODY = "unassigned"
 
-# The next date something is due on a request, for the stages that have one.
-next_due = case(
-    (ReviewRequest.status == Status.RECEIVED, ReviewRequest.acknowledgement_due),
-    (ReviewRequest.status == Status.AWAITING_MPS_INFO, ReviewRequest.mps_info_due_on),
-).label("next_due")
+# The next date something is due on a request, for the stages that have one: stored, and
+# indexed, by reviews.deadlines whenever the request changes.
+next_due = ReviewRequest.next_due_on.label("next_due")
 
 SORTS = {
     "received": ReviewRequest.submitted_at,
-    "due": next_due,
+    "due": ReviewRequest.next_due_on,
     "reference": ReviewRequest.reference,
 }
 
@@ -200,7 +198,7 @@ def filtered(user: StaffUser, filters: Filters, today: date) -> Select[ReviewReq
     if filters.late:
         query = query.where(ReviewRequest.is_late.is_(True))
     if filters.overdue:
-        query = query.where(next_due < today)
+        query = query.where(ReviewRequest.next_due_on < today)
     if filters.duplicate:
         query = query.where(ReviewRequest.possible_duplicate.is_(True))
     if filters.adjustments:
