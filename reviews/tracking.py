@@ -324,9 +324,9 @@ def _shown(entries: list[TimelineEntry]) -> list[TimelineEntry]:
                 if checking:
                     continue
                 checking = True
-            elif checking and entry.status in _CHECKING_ROUND and not entry.public_note:
-                continue
-            elif _for_staff_only(entry, shown):
+            elif (
+                checking and entry.status in _CHECKING_ROUND and not entry.public_note
+            ) or _for_staff_only(entry, shown):
                 continue
             else:
                 checking = False

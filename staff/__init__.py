@@ -18,9 +18,11 @@ from staff import (  # noqa: F401 - imported for the routes they add
     consent,
     legal_hold,
     queues,
+    request_queue,
     survey_report,
     two_factor,
     users,
+    workload,
 )
 from staff.access import login_manager
 from staff.blueprint import staff

@@ -15,9 +15,9 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    event,
     false,
 )
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
 
 from reviews import clock
