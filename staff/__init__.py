@@ -14,6 +14,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     actions,
     audit_log,
     auth,
+    bulk,
     casework,
     consent,
     legal_hold,
