@@ -317,7 +317,8 @@ def _for_staff_only(entry: TimelineEntry, shown: list[TimelineEntry]) -> bool:
 
 def _shown(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """The entries the requester reads: a decision's check shows once, at its first round."""
-    shown, checking = [], False
+    shown: list[TimelineEntry] = []
+    checking = False
     for entry in entries:
         if entry.actor is None and entry.event is None:
             if entry.status == Status.DECISION_QA:

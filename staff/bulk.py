@@ -29,7 +29,7 @@ from reviews.workflow import STATUS_LABELS, TEAM_LEADER, TransitionRefused, perf
 from staff.access import role_required
 from staff.auth import add_error
 from staff.blueprint import staff
-from web.forms import RadiosField
+from web.forms import RadiosField, choice_labels
 from web.query import whole_number
 
 # What a team leader can do to many requests at once: the workflow action each one is.
@@ -56,7 +56,7 @@ class BulkForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.action.data == "allocate" and self.owner.data not in dict(self.owner.choices):
+        if self.action.data == "allocate" and self.owner.data not in choice_labels(self.owner):
             add_error(self.owner, "Select who should have them")
             return False
         return valid

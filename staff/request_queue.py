@@ -148,11 +148,9 @@ def requests_queue():
     filters = _filters(search)
     today = clock.today()
     result = queue(current_user, filters, today)
-    if request.method == "GET":
-        _audit_listing(filters, result)
     # Caseworkers see only their own cases and unallocated ones: no one else to filter on.
     owners = [] if current_user.role == CASEWORKER else queue_owners()
-    return render_template(
+    page = render_template(
         "staff/requests.html",
         form=form,
         result=result,
@@ -172,3 +170,7 @@ def requests_queue():
         can_bulk=current_user.role == TEAM_LEADER,
         today=today,
     )
+    if request.method == "GET":
+        # After the page is made: the audit's commit would expire the rows it shows.
+        _audit_listing(filters, result)
+    return page

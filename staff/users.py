@@ -237,9 +237,7 @@ def change_role(user_id: int):
     return render_template("staff/users/role.html", form=form, user=user)
 
 
-def _reassign_all(
-    form: HandOverForm, cases: list[ReviewRequest]
-) -> tuple[StaffUser, list[ReviewRequest]] | None:
+def _reassign_all(form: HandOverForm, cases: list[ReviewRequest]) -> StaffUser | None:
     """Give every case to the person chosen, each through the workflow, in this one
     transaction: all of them, or (refused) none and the reason against the answer at fault."""
     acting: StaffUser = current_user._get_current_object()
@@ -258,7 +256,7 @@ def _reassign_all(
         field = form.reason if refused.field == "reason" else form.owner
         add_form_error(field, refused.message)
         return None
-    return cases[0].owner, cases
+    return cases[0].owner
 
 
 @staff.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -278,11 +276,9 @@ def deactivate_user(user_id: int):
         done = f"{user.name} can no longer sign in."
         detail: dict[str, object] = {}
         if isinstance(form, HandOverForm):
-            handed = _reassign_all(form, cases)
-            if handed is None:
+            new_owner = _reassign_all(form, cases)
+            if new_owner is None:
                 return _hand_over_page(user, cases, form)
-            new_owner, _ = handed
-            assert new_owner is not None
             count = f"{len(cases)} open {'case' if len(cases) == 1 else 'cases'}"
             done = f"{count} reassigned to {new_owner.name}. {done}"
             detail = {"reassigned": len(cases), "to": new_owner.id}
