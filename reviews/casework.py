@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from reviews.database import db
@@ -21,8 +21,7 @@ from reviews.models import (
     StaffUser,
 )
 from reviews.notifications import failed_messages
-from reviews.references import parse_reference
-from reviews.rules import normalise_mps_reference
+from reviews.search import matching
 from reviews.workflow import CASEWORK, CASEWORKER, FINISHED, Status
 
 PAGE_SIZE = 25
@@ -41,15 +40,13 @@ DONE = "done"
 OWNER_ME = "me"
 OWNER_NOBODY = "unassigned"
 
-# The next date something is due on a request, for the stages that have one.
-next_due = case(
-    (ReviewRequest.status == Status.RECEIVED, ReviewRequest.acknowledgement_due),
-    (ReviewRequest.status == Status.AWAITING_MPS_INFO, ReviewRequest.mps_info_due_on),
-).label("next_due")
+# The next date something is due on a request, for the stages that have one: stored, and
+# indexed, by reviews.deadlines whenever the request changes.
+next_due = ReviewRequest.next_due_on.label("next_due")
 
 SORTS = {
     "received": ReviewRequest.submitted_at,
-    "due": next_due,
+    "due": ReviewRequest.next_due_on,
     "reference": ReviewRequest.reference,
 }
 
@@ -160,27 +157,6 @@ class QueuePage:
     pages: int
 
 
-def _search(query: Select[ReviewRequest], text: str) -> Select[ReviewRequest]:
-    """A tracking reference, an MPS reference, or part of a name or an email address."""
-    text = text.strip()
-    reference = parse_reference(text)
-    if reference:
-        return query.where(ReviewRequest.reference == reference)
-    conditions = [
-        func.lower(column).contains(text.lower(), autoescape=True)
-        for column in (
-            ReviewRequest.requester_name,
-            ReviewRequest.complainant_name,
-            ReviewRequest.requester_email,
-            ReviewRequest.complainant_email,
-        )
-    ]
-    mps = normalise_mps_reference(text)
-    if mps:
-        conditions.append(ReviewRequest.mps_reference == mps)
-    return query.where(or_(*conditions))
-
-
 def _owner(user: StaffUser, owner: str) -> Any:
     if owner == OWNER_ME:
         return ReviewRequest.owner_id == user.id
@@ -200,7 +176,7 @@ def filtered(user: StaffUser, filters: Filters, today: date) -> Select[ReviewReq
     if filters.late:
         query = query.where(ReviewRequest.is_late.is_(True))
     if filters.overdue:
-        query = query.where(next_due < today)
+        query = query.where(ReviewRequest.next_due_on < today)
     if filters.duplicate:
         query = query.where(ReviewRequest.possible_duplicate.is_(True))
     if filters.adjustments:
@@ -208,7 +184,7 @@ def filtered(user: StaffUser, filters: Filters, today: date) -> Select[ReviewReq
     if filters.consent_awaited:
         query = query.where(ReviewRequest.consent == "awaited")
     if filters.search:
-        query = _search(query, filters.search)
+        query = query.where(matching(filters.search))
     return query
 
 
@@ -265,6 +241,8 @@ class WorkToDo:
     late_to_decide: Section
     consent_awaited: Section
     mine: Section
+    # Open requests past their stage's due date (reviews.deadlines), the longest overdue first.
+    overdue: Section
     bounced: list[Bounce]
     # Calls and accessible formats are team-wide work for caseworkers and team leaders only.
     callbacks: Section
@@ -330,6 +308,7 @@ def work_to_do(user: StaffUser, today: date) -> WorkToDo:
             ReviewRequest.consent == "awaited", _open, order=ReviewRequest.submitted_at
         ),
         mine=requests(ReviewRequest.owner_id == user.id, _open, order=ReviewRequest.submitted_at),
+        overdue=requests(ReviewRequest.next_due_on < today, _open, order=ReviewRequest.next_due_on),
         bounced=_bounced(user),
         callbacks=_section(open_callbacks()) if casework else Section(),
         formats=_section(open_format_requests()) if casework else Section(),

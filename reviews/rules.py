@@ -119,10 +119,29 @@ def deadline_message(deadline: Deadline) -> str:
     return f"{dated} {started} and end on {last_day}. {time_left}"
 
 
+# England and Wales bank holidays as gov.uk/bank-holidays publishes them, substitute days
+# included. The `holidays` package computes the same list for any year; these are written out
+# so that the years the service plans for stay right whatever version of it is installed
+# (tests/unit/test_deadlines.py checks them). Add a year when gov.uk publishes it.
+PUBLISHED_BANK_HOLIDAYS: frozenset[date] = frozenset(
+    date.fromisoformat(day)
+    for day in (
+        "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04",
+        "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28",
+        "2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03",
+        "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28",
+        "2028-01-03", "2028-04-14", "2028-04-17", "2028-05-01",
+        "2028-05-29", "2028-08-28", "2028-12-25", "2028-12-26",
+    )
+)  # fmt: skip
+
+
 @functools.cache
 def _bank_holidays(year: int) -> frozenset[date]:
-    # England and Wales share one list; it includes substitute days and one-off holidays.
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    # England and Wales share one list ("GB", subdivision England); it includes substitute days
+    # and one-off holidays. The published list is added in case the package lags behind.
+    computed = frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    return computed | {day for day in PUBLISHED_BANK_HOLIDAYS if day.year == year}
 
 
 def is_working_day(d: date) -> bool:

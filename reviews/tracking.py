@@ -309,9 +309,21 @@ def _title(review_request: ReviewRequest, entry: TimelineEntry, viewer: str) -> 
     return stage_for(review_request, entry.status).title
 
 
+def _for_staff_only(entry: TimelineEntry, shown: list[TimelineEntry]) -> bool:
+    """An entry that keeps the stage and has a note only for staff (a case reassigned): no
+    news for the requester."""
+    return (
+        not entry.public_note
+        and bool(entry.staff_note)
+        and bool(shown)
+        and shown[-1].status == entry.status
+    )
+
+
 def _shown(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """The entries the requester reads: a decision's check shows once, at its first round."""
-    shown, checking = [], False
+    shown: list[TimelineEntry] = []
+    checking = False
     for entry in entries:
         if entry.event in STAFF_ONLY_EVENTS:
             continue
@@ -320,7 +332,9 @@ def _shown(entries: list[TimelineEntry]) -> list[TimelineEntry]:
                 if checking:
                     continue
                 checking = True
-            elif checking and entry.status in _CHECKING_ROUND and not entry.public_note:
+            elif (
+                checking and entry.status in _CHECKING_ROUND and not entry.public_note
+            ) or _for_staff_only(entry, shown):
                 continue
             else:
                 checking = False

@@ -14,15 +14,18 @@ from staff import (  # noqa: F401 - imported for the routes they add
     actions,
     audit_log,
     auth,
+    bulk,
     case_updates,
     casework,
     consent,
     intake,
     legal_hold,
     queues,
+    request_queue,
     survey_report,
     two_factor,
     users,
+    workload,
 )
 from staff.access import login_manager
 from staff.blueprint import staff

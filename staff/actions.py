@@ -85,6 +85,7 @@ DONE: dict[str, str] = {
     "close": "Request closed",
     "withdraw": "Withdrawal recorded",
     "reopen": "Request reopened for a new decision",
+    "reassign": "Request reassigned",
 }
 
 _MONTH_PARTS = ("month", "year")

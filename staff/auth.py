@@ -81,6 +81,7 @@ WRONG_RECOVERY_CODE = "The recovery code is not right, or it has been used"
 NAVIGATION = (
     ("Dashboard", "staff.dashboard"),
     ("Requests", "staff.requests_queue"),
+    ("Team", "staff.team_workload_page"),
     ("Callbacks", "staff.callbacks"),
     ("Formats", "staff.formats"),
     ("Audit", "staff.audit_log"),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import secrets
-from typing import Any
 
 from flask import (
     abort,
@@ -26,19 +24,14 @@ from reviews import clock
 from reviews.accessibility import FORMATS
 from reviews.audit import record_audit
 from reviews.casework import (
-    OWNER_ME,
-    OWNER_NOBODY,
-    SORTS,
-    Filters,
     callbacks_for,
     can_view,
-    case_handlers,
     format_requests_for,
-    queue,
     viewers,
     work_to_do,
 )
 from reviews.database import db
+from reviews.deadlines import waiting_for
 from reviews.journey import ADJUSTMENTS
 from reviews.letters import (
     LETTER_TITLES,
@@ -55,17 +48,16 @@ from reviews.sent_letters import letter_file, letter_of, letters_of
 from reviews.workflow import (
     CAN_READ_REQUESTS,
     CASEWORK,
-    CASEWORKER,
     RECOMMENDATIONS,
     STATUS_LABELS,
     VALIDITY_REASONS,
     available_actions,
 )
+from reviews.workload import stages_of
 from staff.access import role_required
 from staff.blueprint import staff
-from web.forms import TextAreaField, TextField
+from web.forms import TextAreaField
 from web.letters import letter_html, letter_pdf, print_pack
-from web.query import known_args, whole_number
 
 
 class NoteForm(FlaskForm):
@@ -85,129 +77,10 @@ def dashboard():
         "staff/dashboard.html",
         work=work_to_do(current_user, today),
         casework=current_user.role in CASEWORK,
+        # Workload: this person's own open cases by stage.
+        my_stages=stages_of(current_user) if current_user.role in CASEWORK else [],
+        waiting_for=waiting_for,
         status_labels=STATUS_LABELS,
-        format_reference=format_reference,
-        format_date=format_date,
-        today=today,
-    )
-
-
-# Search terms are names, email addresses and references: personal data, which must stay out of
-# URLs (browser history, proxy and server logs). So the search form posts the term, the session
-# (this person's own signed, HTTP-only cookie) keeps it under a random key, and the queue's URL
-# carries only that key: paging, sorting and filtering keep the search, and the URL says nothing.
-SEARCHES = "staff_queue_searches"
-KEPT_SEARCHES = 5
-# The queue's "Only show" checkboxes: the query string value and what it filters on.
-ONLY_SHOW = {
-    "late": "Late requests",
-    "overdue": "Overdue",
-    "duplicate": "Possible duplicates",
-    "adjustments": "Adjustments needed",
-    "consent": "Signed consent awaited",
-}
-
-
-class SearchForm(FlaskForm):
-    search = TextField(
-        "Search requests",
-        description="A tracking reference, an MPS reference, or part of a name or email address",
-        max_length=(200, "Search for 200 characters or fewer"),
-        render_kw={"spellcheck": "false", "autocomplete": "off"},
-    )
-
-
-# The query arguments the queue reads (kept by its links).
-QUEUE_ARGS = ("search", "status", "owner", "only", "sort", "order", "page")
-
-
-def _number(text: str) -> int | None:
-    return whole_number(text, minimum=1)
-
-
-def _filters(search: str | None) -> Filters:
-    args = request.args
-    status = args.get("status", "")
-    owner = args.get("owner", "")
-    only = set(args.getlist("only"))
-    sort = args.get("sort", "")
-    return Filters(
-        status=status if status == "open" or status in STATUS_LABELS else None,
-        owner=owner if owner in (OWNER_ME, OWNER_NOBODY) or _number(owner) else None,
-        late="late" in only,
-        overdue="overdue" in only,
-        duplicate="duplicate" in only,
-        adjustments="adjustments" in only,
-        consent_awaited="consent" in only,
-        search=search,
-        sort=sort if sort in SORTS else "received",
-        descending=args.get("order") == "descending",
-        page=_number(args.get("page", "")) or 1,
-    )
-
-
-def _queue_url(**changes: str | int | None) -> str:
-    """The queue's address with these query values changed (None drops one)."""
-    # Typed as url_for types its query values.
-    # Only the queue's own arguments: url_for's keywords (`_scheme`, ...) never get through.
-    values: dict[str, Any] = {**known_args(request.args, QUEUE_ARGS), **changes}
-    return url_for("staff.requests_queue", **values)
-
-
-def _remember_search(text: str) -> str:
-    key = secrets.token_urlsafe(6)
-    kept = [pair for pair in session.get(SEARCHES, []) if pair[1] != text]
-    session[SEARCHES] = [*kept[-(KEPT_SEARCHES - 1) :], [key, text]]
-    return key
-
-
-def _pagination(page: int, pages: int) -> dict[str, object] | None:
-    """The GOV.UK pagination component: first, last, and the pages either side of this one."""
-    if pages < 2:
-        return None
-    items: list[dict[str, object]] = []
-    previous = 0
-    for number in sorted({1, page - 1, page, page + 1, pages} & set(range(1, pages + 1))):
-        if number > previous + 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": _queue_url(page=number), "current": number == page})
-        previous = number
-    return {
-        "items": items,
-        "previous": {"href": _queue_url(page=page - 1)} if page > 1 else None,
-        "next": {"href": _queue_url(page=page + 1)} if page < pages else None,
-        "landmarkLabel": "Pages of requests",
-    }
-
-
-@staff.route("/requests", methods=["GET", "POST"])
-@role_required(*CAN_READ_REQUESTS)
-def requests_queue():
-    form = SearchForm()
-    if form.validate_on_submit():
-        text = (form.search.data or "").strip()
-        return redirect(_queue_url(search=_remember_search(text) if text else None, page=None))
-    key = request.args.get("search")
-    search = dict(session.get(SEARCHES, [])).get(key) if key else None
-    if request.method == "GET":
-        form.search.data = search
-    filters = _filters(search)
-    today = clock.today()
-    result = queue(current_user, filters, today)
-    # Caseworkers see only their own cases and unallocated ones: no one else to filter on.
-    owners = [] if current_user.role == CASEWORKER else case_handlers()
-    return render_template(
-        "staff/requests.html",
-        form=form,
-        result=result,
-        filters=filters,
-        search_key=key if search else None,
-        search_expired=bool(key) and search is None,
-        owners=owners,
-        status_labels=STATUS_LABELS,
-        only_show=ONLY_SHOW,
-        pagination=_pagination(result.page, result.pages),
-        queue_url=_queue_url,
         format_reference=format_reference,
         format_date=format_date,
         today=today,

@@ -7,6 +7,8 @@ authentication at their first sign-in. The link works once and for 72 hours. Res
 password makes a new link the same way.
 
 Admins cannot deactivate themselves or change their own role, so there is always an admin left.
+Someone who has open cases hands them on as they are deactivated: each case is reassigned
+through the workflow (with the reason on its staff timeline), then the account is deactivated.
 Every change is written to the audit log.
 """
 
@@ -19,9 +21,13 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
+from reviews import clock
 from reviews.audit import record_audit
+from reviews.casework import case_handlers
 from reviews.database import db
-from reviews.models import SignInAttempt, StaffUser
+from reviews.models import ReviewRequest, SignInAttempt, StaffUser
+from reviews.references import format_reference
+from reviews.rules import format_date
 from reviews.staff_accounts import (
     LOCK_AFTER_FAILURES,
     RECOVERY,
@@ -35,10 +41,12 @@ from reviews.staff_accounts import (
     unlock,
 )
 from reviews.two_factor import reset_two_factor
-from reviews.workflow import ADMIN, ROLES
+from reviews.workflow import ADMIN, ROLES, STATUS_LABELS, TransitionRefused, perform
+from reviews.workload import open_cases_of
 from staff.access import role_required
+from staff.auth import add_error as add_form_error
 from staff.blueprint import staff
-from web.forms import RadiosField, TextField, check_email, name_field
+from web.forms import RadiosField, TextAreaField, TextField, check_email, name_field
 
 NEW_LINK = "staff_new_password_link"
 USER_DONE = "staff_user_done"
@@ -70,6 +78,29 @@ class RoleForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class HandOverForm(FlaskForm):
+    """Who gets the open cases of someone being deactivated, and why."""
+
+    owner = RadiosField(
+        "Who should have their cases?", required="Select who should have their cases"
+    )
+    reason = TextAreaField(
+        "Why are the cases being reassigned?",
+        description="Staff see this on each request's timeline. Requesters do not.",
+        required="Enter why the cases are being reassigned",
+        max_length=(2000, "The reason must be 2,000 characters or fewer"),
+    )
+
+    def __init__(self, leaving: StaffUser) -> None:
+        super().__init__()
+        # Active caseworkers and team leaders, but not the person leaving.
+        self.owner.choices = {
+            str(user.id): f"{user.name} ({ROLES.get(user.role, user.role)})"
+            for user in case_handlers()
+            if user.id != leaving.id
+        }
 
 
 def _audit(action: str, user: StaffUser, **detail: object) -> None:
@@ -168,6 +199,10 @@ def user_page(user_id: int):
         form=ActionForm(),
         done=session.pop(USER_DONE, None),
         lock_after=LOCK_AFTER_FAILURES,
+        cases=open_cases_of(user),
+        status_labels=STATUS_LABELS,
+        format_reference=format_reference,
+        format_date=format_date,
     )
 
 
@@ -202,17 +237,68 @@ def change_role(user_id: int):
     return render_template("staff/users/role.html", form=form, user=user)
 
 
-@staff.post("/users/<int:user_id>/deactivate")
+def _reassign_all(form: HandOverForm, cases: list[ReviewRequest]) -> StaffUser | None:
+    """Give every case to the person chosen, each through the workflow, in this one
+    transaction: all of them, or (refused) none and the reason against the answer at fault."""
+    acting: StaffUser = current_user._get_current_object()
+    try:
+        for review_request in cases:
+            perform(
+                review_request,
+                "reassign",
+                acting,
+                clock.today(),
+                owner=form.owner.data,
+                reason=form.reason.data,
+            )
+    except TransitionRefused as refused:
+        db.session.rollback()
+        field = form.reason if refused.field == "reason" else form.owner
+        add_form_error(field, refused.message)
+        return None
+    return cases[0].owner
+
+
+@staff.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @role_required(ADMIN)
 def deactivate_user(user_id: int):
+    """Deactivate an account. Someone who has open cases hands them on first: the admin
+    chooses who gets them and why, every case is reassigned through the workflow, then the
+    account is deactivated, all in one transaction, so no case is left with nobody."""
     user = db.get_or_404(StaffUser, user_id)
     if refused := _refuse_for_yourself(user, "deactivate"):
         return refused
-    if user.active:
+    if not user.active:
+        return redirect(url_for("staff.user_page", user_id=user.id))
+    cases = open_cases_of(user)
+    form = HandOverForm(user) if cases else ActionForm()
+    if form.validate_on_submit():
+        done = f"{user.name} can no longer sign in."
+        detail: dict[str, object] = {}
+        if isinstance(form, HandOverForm):
+            new_owner = _reassign_all(form, cases)
+            if new_owner is None:
+                return _hand_over_page(user, cases, form)
+            count = f"{len(cases)} open {'case' if len(cases) == 1 else 'cases'}"
+            done = f"{count} reassigned to {new_owner.name}. {done}"
+            detail = {"reassigned": len(cases), "to": new_owner.id}
         user.active = False
         user.session_version += 1
-        _save("deactivated-user", user)
-    return _done(user, f"{user.name} can no longer sign in.")
+        _save("deactivated-user", user, **detail)
+        return _done(user, done)
+    return _hand_over_page(user, cases, form)
+
+
+def _hand_over_page(user: StaffUser, cases: list[ReviewRequest], form: FlaskForm) -> str:
+    return render_template(
+        "staff/users/deactivate.html",
+        user=user,
+        cases=cases,
+        form=form,
+        status_labels=STATUS_LABELS,
+        format_reference=format_reference,
+        format_date=format_date,
+    )
 
 
 @staff.post("/users/<int:user_id>/reactivate")

@@ -115,8 +115,9 @@ def take(team: Team, client: FlaskClient, request_id: int, action_name: str, **a
     assert (after in action.to_statuses) if action.changes_status else (after == before)
     new_audits, new_entries, _ = counts(team.app, request_id)
     assert new_audits == audits + 1
-    # A timeline entry for each new status, and for the allocation month: news that keeps it.
-    news = action.changes_status or action_name == "set_allocation_month"
+    # A timeline entry for each new status, for the allocation month (news that keeps it), and
+    # for a reassignment (staff read why on the request's timeline).
+    news = action.changes_status or action_name in ("set_allocation_month", "reassign")
     assert new_entries - entries == (1 if news else 0)
     with team.app.app_context():
         event = db.session.scalars(

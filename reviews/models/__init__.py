@@ -9,6 +9,7 @@ from reviews.models.columns import UtcDateTime
 from reviews.models.letters import SentLetter
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
+from reviews.models.searches import StaffSearch
 from reviews.models.staff import (
     AuditEvent,
     AuditRetentionPermit,
@@ -32,6 +33,7 @@ __all__ = [
     "ReviewRequest",
     "SentLetter",
     "SignInAttempt",
+    "StaffSearch",
     "StaffUser",
     "SurveyAnswer",
     "TimelineEntry",

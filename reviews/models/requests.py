@@ -15,9 +15,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    event,
     false,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationship
 
 from reviews import clock
 from reviews.database import Model
@@ -184,6 +185,11 @@ class ReviewRequest(Model):
     # `submitted_at` is then midday, London time, on the day it arrived.
     received_via: Mapped[str | None] = mapped_column(String(10))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # --- Workload (issue 13): the next date something is due at the request's stage, kept by
+    # reviews.deadlines whenever its status or the facts it is counted from change, so the
+    # queue sorts and filters on it in SQL. None when nothing is awaited.
+    next_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # --- end workload
 
     owner: Mapped[StaffUser | None] = relationship(foreign_keys=[owner_id])
     decision_approved_by: Mapped[StaffUser | None] = relationship(
@@ -275,3 +281,14 @@ class RequesterMessage(Model):
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     review_request: Mapped[ReviewRequest] = relationship(back_populates="messages")
+
+
+# --- Workload (issue 13): every flush keeps each changed request's `next_due_on` right.
+@event.listens_for(Session, "before_flush")
+def _keep_next_due(session: Session, flush_context: Any, instances: Any) -> None:
+    from reviews.deadlines import keep_next_due  # the rules, loaded once models are
+
+    keep_next_due(session, flush_context, instances)
+
+
+# --- end workload

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from reviews.database import db
 from reviews.models import ReviewRequest
 from staff.audit_log import FILTERS as AUDIT_FILTERS
-from staff.casework import QUEUE_ARGS
+from staff.request_queue import QUEUE_ARGS
 from tests.app.test_staff_access import signed_in_clients
 from tests.hostile_forms import (
     post_filled,

@@ -44,6 +44,8 @@ def test_every_action_can_be_taken_through_its_page_by_a_role_allowed_it(team):
     )
     banner = act(leader, upheld, "allocate", owner=str(team.caseworker.id))
     act(caseworker, upheld, "start_review")
+    act(leader, upheld, "reassign", owner=str(team.other_caseworker.id), reason="Balancing work")
+    act(leader, upheld, "reassign", owner=str(team.caseworker.id), reason="Back from leave")
     unreasonable = {
         "outcome_reasonable": "no",
         "decision_reasons": "The MPS did not look at the video.",

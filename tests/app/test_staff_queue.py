@@ -234,7 +234,8 @@ def test_sort_by_received_due_or_reference_either_way(app, team_leader, client_a
     leader_client = client_as(team_leader)
     first = add_request(app, acknowledgement_due=TODAY + timedelta(5))
     second = add_request(app, acknowledgement_due=TODAY + timedelta(1))
-    nothing_due = add_request(app, status=Status.ACKNOWLEDGED)
+    # A decision not upheld waits on nobody: staff close it.
+    nothing_due = add_request(app, status=Status.NOT_UPHELD)
     with app.app_context():
         for days, saved in enumerate((first, second, nothing_due)):
             review_request = db.session.get(ReviewRequest, saved.id)

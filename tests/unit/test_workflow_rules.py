@@ -79,16 +79,17 @@ def test_every_action_is_well_formed():
 def test_roles():
     team_leader_only = {name for name, a in ACTIONS.items() if a.roles == {TEAM_LEADER}}
     assert team_leader_only == {"allocate", "return_for_changes", "approve_decision"}
-    assert {name for name, a in ACTIONS.items() if ADMIN in a.roles} == {"reopen"}
-    assert ACTIONS["reopen"].roles == {ADMIN, TEAM_LEADER}
+    # Admins reopen after judicial review, and hand on the cases of someone who leaves.
+    assert {name for name, a in ACTIONS.items() if ADMIN in a.roles} == {"reopen", "reassign"}
+    assert ACTIONS["reopen"].roles == ACTIONS["reassign"].roles == {ADMIN, TEAM_LEADER}
     assert not [name for name, a in ACTIONS.items() if AUDITOR in a.roles]
-    others = set(ACTIONS) - team_leader_only - {"reopen"}
+    others = set(ACTIONS) - team_leader_only - {"reopen", "reassign"}
     assert all(ACTIONS[name].roles == {CASEWORKER, TEAM_LEADER} for name in others)
 
 
 def test_only_recording_actions_keep_the_status():
     keep = {name for name, action in ACTIONS.items() if not action.changes_status}
-    assert keep == {"chase_mps_info", "set_allocation_month", "chase_met_response"}
+    assert keep == {"chase_mps_info", "set_allocation_month", "chase_met_response", "reassign"}
 
 
 def test_issuing_the_decision_leads_to_upheld_or_not_upheld():

@@ -3,10 +3,10 @@ request's actions in it."""
 
 from __future__ import annotations
 
-from reviews.workflow.actions import closing, preparation, review, triage
+from reviews.workflow.actions import closing, preparation, review, staffing, triage
 from reviews.workflow.engine import Action
 
-STAGES = (triage, preparation, review, closing)
+STAGES = (triage, preparation, review, closing, staffing)
 
 
 def _in_workflow_order() -> dict[str, Action]:
