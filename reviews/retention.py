@@ -50,6 +50,7 @@ from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
 from reviews.models import (
+    ApprovedLetter,
     AccessibleFormatRequest,
     AuditEvent,
     AuditRetentionPermit,
@@ -220,6 +221,7 @@ def request_parts(request_id: int) -> list[tuple[str, type, ColumnElement[bool]]
         ("emails", OutboxMessage, OutboxMessage.review_request_id == request_id),
         # After the emails that carried them.
         ("letters", SentLetter, SentLetter.review_request_id == request_id),
+        ("approved letters", ApprovedLetter, ApprovedLetter.review_request_id == request_id),
         ("drafts", Draft, Draft.review_request_id == request_id),
     ]
 
