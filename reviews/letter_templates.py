@@ -298,9 +298,7 @@ def active_wording(kind: str) -> Wording:
 def wording_version(kind: str, version: int) -> Wording | None:
     """The wording of `kind` in `version`, or None if there is no such version."""
     row = db.session.scalars(
-        select(LetterTemplate).where(
-            LetterTemplate.kind == kind, LetterTemplate.version == version
-        )
+        select(LetterTemplate).where(LetterTemplate.kind == kind, LetterTemplate.version == version)
     ).first()
     if row is not None:
         return Wording(kind, row.version, row.text)

@@ -23,11 +23,11 @@ _THINK_WE_ARE_WRONG = """\
 Contact us as soon as you can. Tell us why, and give your reference."""
 
 SHIPPED_WORDING: dict[str, str] = {
-    "acknowledgement": f"""\
-Thank you for asking us to review the outcome of {{the_complaint}} about the Metropolitan \
+    "acknowledgement": """\
+Thank you for asking us to review the outcome of {the_complaint} about the Metropolitan \
 Police Service (the Met).
 
-We received your request on {{received_on}}.
+We received your request on {received_on}.
 
 ## What happens next
 
@@ -39,7 +39,7 @@ tell you if we do this and what we shared.
 - When we have what we need, we will tell you if we can review the complaint. We will also \
 tell you roughly when a caseworker will start work on it.
 [if estimated_allocation_month]
-- At the moment we expect a caseworker to start work on it in {{estimated_allocation_month}}.
+- At the moment we expect a caseworker to start work on it in {estimated_allocation_month}.
 [end]
 
 A review checks whether the outcome the Met reached was reasonable and proportionate. It is \
@@ -48,7 +48,7 @@ not a new investigation.
 [if late]
 ## Your request was late
 
-Your request reached us after the time limit of {{review_window}}. We will decide whether we \
+Your request reached us after the time limit of {review_window}. We will decide whether we \
 can still accept it. We will think about the reason you gave us.
 [end]
 
@@ -57,7 +57,7 @@ can still accept it. We will think about the reason you gave us.
 
 Please send us:
 
-- {{awaited}}
+- {awaited}
 
 You can send what we need online, by email or by post. Please put your reference on anything \
 you send.
@@ -67,17 +67,17 @@ you send.
 
 You can see how your request is going, send us documents or change your details online.
 
-Go to {{track_url}} and enter your reference, {{reference}}, and your surname.
+Go to {track_url} and enter your reference, {reference}, and your surname.
 
 ## Contact us
 
-Email: {{contact_email}}
+Email: {contact_email}
 Post: MOPAC Police Complaint Reviews Team, 169 Union Street, London SE1 0LL
 
 We usually work in writing. If you need to speak to us because of a disability or other need, \
 call 020 7983 4000 and ask for a call from the Police Complaint Reviews Team.
 
-Please give your reference, {{reference}}, whenever you contact us.""",
+Please give your reference, {reference}, whenever you contact us.""",
     "information-needed": f"""\
 Thank you for asking us to review the outcome of {{the_complaint}} about the Metropolitan \
 Police Service (the Met).

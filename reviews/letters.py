@@ -208,7 +208,10 @@ def build_letter(
     Raises LetterError for a decision letter when no decision is recorded, or when a recorded
     recommendation cannot be put into words, or when there is no such version."""
     letter = _facts(
-        review_request, kind, large_print=large_print, contact_email=contact_email,
+        review_request,
+        kind,
+        large_print=large_print,
+        contact_email=contact_email,
         track_url=track_url,
     )
     if text is None:

@@ -50,8 +50,8 @@ from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
 from reviews.models import (
-    ApprovedLetter,
     AccessibleFormatRequest,
+    ApprovedLetter,
     AuditEvent,
     AuditRetentionPermit,
     CallbackAttempt,

@@ -17,6 +17,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     casework,
     consent,
     legal_hold,
+    letter_templates,
     queues,
     survey_report,
     two_factor,
