@@ -129,7 +129,6 @@ _CONDITION = re.compile(r"^\[(if|if not|end)(?: ([a-z_]+))?\]$")
 
 def check(kind: str, text: str) -> None:
     """Raise WordingError, saying which line and why, unless `text` is wording `kind` can use."""
-    known = PLACEHOLDERS[kind]
     if not text.strip():
         raise WordingError("Enter the letter's wording")
     if len(text) > MAX_LENGTH:
@@ -139,27 +138,29 @@ def check(kind: str, text: str) -> None:
         stripped = line.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
             _check_condition(kind, number, stripped, open_conditions)
-            continue
-        for match in _TOKEN.finditer(line):
-            token = match.group(0)
-            if token in ("{{", "}}"):
-                continue
-            if token == "{":
-                raise WordingError(
-                    f"Line {number}: a {{ has no matching }}. Write {{{{ for a brace itself"
-                )
-            if token == "}":
-                raise WordingError(
-                    f"Line {number}: a }} has no matching {{. Write }}}} for a brace itself"
-                )
-            name = match.group(1)
-            if name not in known:
-                raise WordingError(
-                    f"Line {number}: {{{name}}} is not a placeholder this letter can use. "
-                    f"Use one of those listed"
-                )
+        else:
+            _check_braces(kind, number, line)
     if open_conditions:
         raise WordingError(f"Line {open_conditions[-1]}: this [if] has no [end]")
+
+
+_LONE_BRACE = {
+    "{": "a {{ has no matching }}. Write {{{{ for a brace itself",
+    "}": "a }} has no matching {{. Write }}}} for a brace itself",
+}
+
+
+def _check_braces(kind: str, number: int, line: str) -> None:
+    for match in _TOKEN.finditer(line):
+        lone = _LONE_BRACE.get(match.group(0))
+        if lone is not None:
+            raise WordingError(f"Line {number}: " + lone.format())
+        name = match.group(1)
+        if name is not None and name not in PLACEHOLDERS[kind]:
+            raise WordingError(
+                f"Line {number}: {{{name}}} is not a placeholder this letter can use. "
+                "Use one of those listed"
+            )
 
 
 def _check_condition(kind: str, number: int, line: str, open_conditions: list[int]) -> None:
@@ -249,35 +250,32 @@ def blocks(body: str) -> tuple[Block, ...]:
     shows."""
     parts: list[Block] = []
     for chunk in re.split(r"\n\s*\n", normalised(body)):
-        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
-        paragraph: list[str] = []
-        items: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                parts.append(Block("paragraph", tuple(paragraph)))
-                paragraph.clear()
-            if items:
-                parts.append(Block("list", tuple(items)))
-                items.clear()
-
-        for line in lines:
-            if line.startswith("## "):
-                flush()
-                parts.append(Block("heading", (line[3:].strip(),)))
-            elif line.startswith("! "):
-                flush()
-                parts.append(Block("important", (line[2:].strip(),)))
-            elif line.startswith("- "):
-                if paragraph:
-                    flush()
-                items.append(line[2:].strip())
-            else:
-                if items:
-                    flush()
-                paragraph.append(line)
-        flush()
+        parts.extend(_chunk_blocks([line.strip() for line in chunk.splitlines() if line.strip()]))
     return tuple(parts)
+
+
+def _chunk_blocks(lines: list[str]) -> list[Block]:
+    """One paragraph's lines as blocks: headings and bold lines stand alone, list lines group."""
+    parts: list[Block] = []
+    run: list[str] = []  # lines of one paragraph or one list, in `run_kind`
+    run_kind = "paragraph"
+    for line in lines:
+        kind, content = _line_kind(line)
+        if run and (kind != run_kind or kind in ("heading", "important")):
+            parts.append(Block(run_kind, tuple(run)))
+            run = []
+        run_kind = kind
+        run.append(content)
+    if run:
+        parts.append(Block(run_kind, tuple(run)))
+    return parts
+
+
+def _line_kind(line: str) -> tuple[str, str]:
+    for marker, kind in (("## ", "heading"), ("! ", "important"), ("- ", "list")):
+        if line.startswith(marker):
+            return kind, line[len(marker) :].strip()
+    return "paragraph", line
 
 
 # Versions in the database -----------------------------------------------------------------------

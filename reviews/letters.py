@@ -235,7 +235,9 @@ def _filled(letter: Letter, version: int | None, unsaved: str | None) -> LetterT
     try:
         return LetterText(fill(kind, wording.text, letter_values(letter)), wording.version)
     except WordingError as error:
-        raise LetterError(f"its wording (version {wording.version}) cannot be used: {error}")
+        raise LetterError(
+            f"its wording (version {wording.version}) cannot be used: {error}"
+        ) from error
 
 
 def letter_values(letter: Letter) -> dict[str, Value]:

@@ -1,7 +1,7 @@
-"""Letter wording, for team leaders and admins: each letter kind's wording (reviews.letter_templates)
-with its placeholders beside it, a preview before saving (for a sample request, or a real one by
-its reference), saving as a new version, the versions kept, and restoring one (as a new version).
-Every save is audited; previews change nothing."""
+"""Letter wording, for team leaders and admins: each letter kind's wording
+(reviews.letter_templates) with its placeholders beside it, a preview before saving (for a
+sample request, or a real one by its reference), saving as a new version, the versions kept,
+and restoring one (as a new version). Every save is audited; previews change nothing."""
 
 from __future__ import annotations
 

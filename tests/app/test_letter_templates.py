@@ -212,7 +212,7 @@ def test_an_old_version_can_be_viewed_and_restored_as_a_new_version(team):
     assert leader.get("/staff/letters/no-such-letter").status_code == 404
 
 
-# The caseworker checks the letter before it goes ---------------------------------------------------
+# The caseworker checks the letter before it goes -----------------------------------------------
 
 
 def test_the_caseworker_checks_and_changes_the_letter_before_it_goes(team):
@@ -267,7 +267,7 @@ def test_an_emptied_letter_is_not_sent(team):
     assert letters_of(team.app, request_id) == []
 
 
-# A team leader approves the decision letter -------------------------------------------------------
+# A team leader approves the decision letter ----------------------------------------------------
 
 
 def test_the_decision_letter_as_approved_is_the_one_sent(team):
