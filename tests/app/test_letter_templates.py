@@ -263,7 +263,7 @@ def test_an_emptied_letter_is_not_sent(team):
     response = caseworker.post(
         url(request_id, "acknowledge"), data={**hidden_fields(page.text), "letter_text": "  "}
     )
-    assert error_messages(response.text) == ["Enter the letter's words"]
+    assert [unescape(m) for m in error_messages(response.text)] == ["Enter the letter's words"]
     assert letters_of(team.app, request_id) == []
 
 
