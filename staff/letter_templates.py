@@ -122,7 +122,7 @@ def letter_wording(kind: str) -> Response | str:
     form = WordingForm(data={"wording": active.text})
     preview = None
     if form.validate_on_submit():
-        text = form.wording.data
+        text = form.wording.data or ""
         try:
             check(letter_kind, text)
         except WordingError as error:

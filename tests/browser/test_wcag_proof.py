@@ -204,6 +204,7 @@ def staff_arguments(live_app) -> dict[str, list]:
         "request_id": [request_id],
         "user_id": [colleague.id],
         "kind": ["acknowledgement"],
+        "version": [1],  # the wording each letter shipped with
         "callback_id": [ids["callback_id"]],
         "format_id": [ids["format_id"]],
     }
