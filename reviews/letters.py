@@ -10,7 +10,7 @@ supplies what the domain does not know: the contact email address and the tracke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -20,7 +20,10 @@ from sqlalchemy import select
 from reviews import clock
 from reviews.clock import LONDON
 from reviews.database import db
+from reviews.letter_templates import Block, Value, WordingError, active_wording, blocks, fill
+from reviews.letter_templates import wording_version as _wording_version
 from reviews.models import AccessibleFormatRequest, ReviewRequest
+from reviews.promises import PROMISES
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month
 
@@ -46,6 +49,17 @@ LETTER_TITLES: dict[LetterKind, str] = {
     LetterKind.NO_RIGHT_OF_REVIEW: "We cannot review your complaint",
     LetterKind.FORWARDED_TO_IOPC: "We have sent your request to the IOPC",
     LetterKind.DECISION: "Our decision",
+    LetterKind.MPS_RESPONSE: "The Met's reply to our recommendations",
+}
+
+# The heading of each letter (its layout, not its editable wording).
+LETTER_HEADINGS: dict[LetterKind, str] = {
+    LetterKind.ACKNOWLEDGEMENT: "We have received your request for a review",
+    LetterKind.INFORMATION_NEEDED: "We need more information from you",
+    LetterKind.LATE_REQUEST_REFUSED: "We cannot accept your late request",
+    LetterKind.NO_RIGHT_OF_REVIEW: "We cannot review your complaint",
+    LetterKind.FORWARDED_TO_IOPC: "We have sent your request to the IOPC",
+    LetterKind.DECISION: "Our decision on your request for a review",
     LetterKind.MPS_RESPONSE: "The Met's reply to our recommendations",
 }
 
@@ -126,6 +140,23 @@ class Letter:
     shared_with_iopc: tuple[tuple[str, ...], ...] = ()
     mps_response: tuple[tuple[str, ...], ...] = ()
     mps_response_received_on: str = ""
+    # The words of the letter (reviews.letter_templates): the kind's wording filled from the
+    # facts above, or the text staff checked and perhaps changed; the version of the wording it
+    # came from, and whether staff changed it.
+    body: tuple[Block, ...] = ()
+    text: str = ""
+    template_version: int | None = None
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A letter's words as they will go: `text` (the body), from version `template_version` of
+    the kind's wording, `edited` if staff changed it from what that wording gave."""
+
+    text: str
+    template_version: int | None
+    edited: bool = False
 
 
 def wants_large_print(review_request: ReviewRequest) -> bool:
@@ -166,10 +197,92 @@ def build_letter(
     large_print: bool,
     contact_email: str,
     track_url: str,
+    text: LetterText | None = None,
+    version: int | None = None,
+    wording: str | None = None,
 ) -> Letter:
     """What the letter of `kind` says to the requester. `contact_email` is where they can write
-    to the team, `track_url` the tracker's address. Raises LetterError for a decision letter
-    when no decision is recorded, or when a recorded recommendation cannot be put into words."""
+    to the team, `track_url` the tracker's address. Its words are `text` when staff checked
+    them, else the kind's wording (`wording` not yet saved, for a preview; else `version` of it;
+    else the active one) filled from the facts.
+    Raises LetterError for a decision letter when no decision is recorded, or when a recorded
+    recommendation cannot be put into words, or when there is no such version."""
+    letter = _facts(
+        review_request,
+        kind,
+        large_print=large_print,
+        contact_email=contact_email,
+        track_url=track_url,
+    )
+    if text is None:
+        text = _filled(letter, version, wording)
+    return replace(
+        letter,
+        body=blocks(text.text),
+        text=text.text,
+        template_version=text.template_version,
+        edited=text.edited,
+    )
+
+
+def _filled(letter: Letter, version: int | None, unsaved: str | None) -> LetterText:
+    kind = letter.kind.value
+    if unsaved is not None:
+        return LetterText(fill(kind, unsaved, letter_values(letter)), None)
+    wording = active_wording(kind) if version is None else _wording_version(kind, version)
+    if wording is None:
+        raise LetterError(f"there is no version {version} of this letter's wording")
+    try:
+        return LetterText(fill(kind, wording.text, letter_values(letter)), wording.version)
+    except WordingError as error:
+        raise LetterError(
+            f"its wording (version {wording.version}) cannot be used: {error}"
+        ) from error
+
+
+def letter_values(letter: Letter) -> dict[str, Value]:
+    """What fills each placeholder (reviews.letter_templates.PLACEHOLDERS) in a letter."""
+
+    def typed(paragraphs: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+        return tuple("\n".join(lines) for lines in paragraphs)
+
+    return {
+        "reference": letter.reference,
+        "recipient_name": letter.recipient_name,
+        "complainant_name": letter.complainant_name,
+        "the_complaint": letter.the_complaint,
+        "mps_reference": letter.mps_reference,
+        "contact_email": letter.contact_email,
+        "track_url": letter.track_url,
+        "for_representative": letter.for_representative,
+        "date": letter.date,
+        "review_window": PROMISES.review_window.text,
+        "received_on": letter.received_on,
+        "late": letter.late,
+        "awaited": letter.awaited,
+        "estimated_allocation_month": letter.estimated_allocation_month or "",
+        "information_requested": typed(letter.information_requested),
+        "refusal_reason": typed(letter.refusal_reason),
+        "validity_explanation": letter.validity_explanation,
+        "shared_with_iopc": typed(letter.shared_with_iopc),
+        "upheld": letter.upheld,
+        "decision_reasons": typed(letter.reasons),
+        "recommendations": letter.recommendations,
+        "refer_to_iopc": letter.refer_to_iopc,
+        "met_replies_in_writing": PROMISES.met_replies_in_writing.wording,
+        "mps_response": typed(letter.mps_response),
+        "mps_response_received_on": letter.mps_response_received_on,
+    }
+
+
+def _facts(
+    review_request: ReviewRequest,
+    kind: LetterKind | str,
+    *,
+    large_print: bool,
+    contact_email: str,
+    track_url: str,
+) -> Letter:
     kind = LetterKind(kind)
     representative = review_request.requester_role == "representative"
     person = review_request.complainant_name if representative else "you"

@@ -51,6 +51,7 @@ from reviews.audit import record_audit
 from reviews.database import db
 from reviews.models import (
     AccessibleFormatRequest,
+    ApprovedLetter,
     AuditEvent,
     AuditRetentionPermit,
     CallbackAttempt,
@@ -220,6 +221,7 @@ def request_parts(request_id: int) -> list[tuple[str, type, ColumnElement[bool]]
         ("emails", OutboxMessage, OutboxMessage.review_request_id == request_id),
         # After the emails that carried them.
         ("letters", SentLetter, SentLetter.review_request_id == request_id),
+        ("approved letters", ApprovedLetter, ApprovedLetter.review_request_id == request_id),
         ("drafts", Draft, Draft.review_request_id == request_id),
     ]
 

@@ -20,8 +20,15 @@ from sqlalchemy import select
 
 from reviews import clock
 from reviews.database import db
-from reviews.letters import LetterError, LetterKind, letter_filename, wants_large_print
-from reviews.models import OutboxMessage, ReviewRequest, SentLetter, StaffUser
+from reviews.letter_templates import normalised
+from reviews.letters import (
+    LetterError,
+    LetterKind,
+    LetterText,
+    letter_filename,
+    wants_large_print,
+)
+from reviews.models import ApprovedLetter, OutboxMessage, ReviewRequest, SentLetter, StaffUser
 from reviews.models.letters import BY_EMAIL, BY_EMAIL_AND_POST, BY_POST
 from reviews.notifications import queue_email, update_recipients_of
 from reviews.references import format_reference
@@ -30,8 +37,21 @@ from reviews.references import format_reference
 class LetterOffice(Protocol):
     """What the domain needs from outside to send letters."""
 
-    def pdf(self, review_request: ReviewRequest, kind: LetterKind, large_print: bool) -> bytes:
-        """The letter of `kind` to the requester as a PDF, from the facts recorded now."""
+    def pdf(
+        self,
+        review_request: ReviewRequest,
+        kind: LetterKind,
+        large_print: bool,
+        text: LetterText | None = None,
+    ) -> bytes:
+        """The letter of `kind` to the requester as a PDF, from the facts recorded now, with
+        `text` as its words (else the kind's active wording filled in)."""
+
+    def draft(
+        self, review_request: ReviewRequest, kind: LetterKind, version: int | None = None
+    ) -> LetterText:
+        """The words of the letter of `kind` from the facts recorded now: version `version` of
+        the kind's wording filled in (else the active version)."""
 
     def mps_professional_standards_email(self) -> str:
         """Where the Met's copy of a decision letter goes."""
@@ -63,14 +83,32 @@ def delivery_for(review_request: ReviewRequest) -> str:
     return BY_EMAIL if emailed else BY_POST
 
 
+def checked_text(
+    review_request: ReviewRequest, kind: LetterKind | str, typed: str, version: int | None
+) -> LetterText:
+    """The words staff checked (and perhaps changed) for the letter of `kind`, against version
+    `version` of its wording filled from the facts recorded now: edited if they differ."""
+    draft = letter_office().draft(review_request, LetterKind(kind), version)
+    text = normalised(typed)
+    if not text.strip():
+        raise LetterError("the letter has no words")
+    return LetterText(text, draft.template_version, edited=text != normalised(draft.text))
+
+
 def send_letter(
-    review_request: ReviewRequest, kind: LetterKind | str, staff_user: StaffUser | None
+    review_request: ReviewRequest,
+    kind: LetterKind | str,
+    staff_user: StaffUser | None,
+    text: LetterText | None = None,
 ) -> SentLetter:
     """Write the letter of `kind` now and store it, in the caller's transaction (flushed, so it
-    has its id). Raises LetterError when the letter cannot be written."""
+    has its id): with `text` as its words, as staff checked them, else the kind's active wording
+    filled from the facts. Raises LetterError when the letter cannot be written."""
     kind = LetterKind(kind)
     office = letter_office()
-    content = office.pdf(review_request, kind, False)
+    if text is None:
+        text = office.draft(review_request, kind)
+    content = office.pdf(review_request, kind, False, text)
     letter = SentLetter(
         review_request_id=review_request.id,
         kind=kind.value,
@@ -81,9 +119,11 @@ def send_letter(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
+        template_version=text.template_version,
+        edited=text.edited,
     )
     if wants_large_print(review_request):
-        large = office.pdf(review_request, kind, True)
+        large = office.pdf(review_request, kind, True, text)
         letter.large_print_filename = letter_filename(review_request, kind, True)
         letter.large_print_size = len(large)
         letter.large_print_sha256 = hashlib.sha256(large).hexdigest()
@@ -91,6 +131,41 @@ def send_letter(
     db.session.add(letter)
     db.session.flush()
     return letter
+
+
+def approve_letter(
+    review_request: ReviewRequest, kind: LetterKind | str, staff_user: StaffUser, text: LetterText
+) -> ApprovedLetter:
+    """Keep `text` as the letter of `kind` a team leader approved, in the caller's transaction:
+    the action that sends that letter sends this text (`approved_letter`)."""
+    approved = ApprovedLetter(
+        review_request_id=review_request.id,
+        kind=LetterKind(kind).value,
+        text=text.text,
+        template_version=text.template_version,
+        edited=text.edited,
+        approved_at=clock.now(),
+        approved_by_id=staff_user.id,
+    )
+    db.session.add(approved)
+    db.session.flush()
+    return approved
+
+
+def approved_letter(review_request: ReviewRequest, kind: LetterKind | str) -> LetterText | None:
+    """The words of the letter of `kind` as last approved, or None if none was (a decision
+    approved before letters were approved with it)."""
+    approved = db.session.scalars(
+        select(ApprovedLetter)
+        .where(
+            ApprovedLetter.review_request_id == review_request.id,
+            ApprovedLetter.kind == LetterKind(kind).value,
+        )
+        .order_by(ApprovedLetter.id.desc())
+    ).first()
+    if approved is None:
+        return None
+    return LetterText(approved.text, approved.template_version, approved.edited)
 
 
 MPS_COPY_TEMPLATE = "decision_for_mps"

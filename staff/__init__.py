@@ -20,6 +20,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     consent,
     intake,
     legal_hold,
+    letter_templates,
     queues,
     request_queue,
     survey_report,

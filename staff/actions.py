@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -26,6 +26,8 @@ from wtforms.validators import StopValidation
 from reviews import clock, workflow
 from reviews.casework import case_handlers
 from reviews.database import db
+from reviews.letter_templates import MAX_LENGTH, blocks
+from reviews.letters import LETTER_HEADINGS, LetterText
 from reviews.models import AuditEvent, ReviewRequest, StaffUser
 from reviews.models.letters import BY_EMAIL
 from reviews.notifications import update_recipients
@@ -39,6 +41,7 @@ from reviews.workflow import (
     Action,
     Status,
     TransitionRefused,
+    letter_to_check,
     perform,
     refusal,
 )
@@ -102,6 +105,26 @@ _ON_A_DECISION = frozenset({"return_for_changes", "approve_decision", "issue_dec
 class ActionForm(FlaskForm):
     # The latest casework event on the request when the form was shown (see the module's doc).
     seen = HiddenField()
+
+
+class LetterCheckForm(FlaskForm):
+    """The "Check the letter" step of an action that sends or approves a letter: its words, to
+    change if need be. Sent with the action's own form, whose token covers both."""
+
+    class Meta:
+        csrf = False
+
+    letter_text = TextAreaField(
+        "The letter",
+        required="Enter the letter's words",
+        max_length=(MAX_LENGTH, f"The letter must be {MAX_LENGTH:,} characters or fewer"),
+    )
+    letter_version = HiddenField()
+
+
+# What the check step sends beside the action's own answers, which it carries on unchanged.
+_LETTER_STEP = "letter_step"
+_NOT_CARRIED = frozenset({"csrf_token", "seen", "letter_text", "letter_version", _LETTER_STEP})
 
 
 class WorkflowCheck:
@@ -241,14 +264,30 @@ def _refused(
     return None
 
 
+def _details(form: ActionForm, action: Action) -> dict[str, Any]:
+    return {spec.name: form[spec.name].data for spec in action.form}
+
+
 def _perform(
-    form: ActionForm, action: Action, review_request: ReviewRequest, staff_user: StaffUser
+    form: ActionForm,
+    action: Action,
+    review_request: ReviewRequest,
+    staff_user: StaffUser,
+    letter: LetterCheckForm | None = None,
 ) -> Response | None:
-    """Take the action with the form's answers and commit, then back to the request page; or,
-    if a rule across the answers refuses it, None with the form showing why."""
-    details = {spec.name: form[spec.name].data for spec in action.form}
+    """Take the action with the form's answers (and the letter's words as checked) and commit,
+    then back to the request page; or, if a rule across the answers refuses it, None with the
+    form showing why."""
+    details = _details(form, action)
+    words: dict[str, Any] = {}
+    if letter is not None and action.letter_editable:
+        version = letter.letter_version.data or ""
+        words = {
+            "letter_text": letter.letter_text.data,
+            "letter_version": int(version) if version.isdigit() and len(version) < 10 else None,
+        }
     try:
-        perform(review_request, action.name, staff_user, clock.today(), **details)
+        perform(review_request, action.name, staff_user, clock.today(), **words, **details)
     except TransitionRefused as refused:
         # A rule across answers (a recommendation for a reasonable outcome, say). Nothing
         # was written; the message goes against the answer at fault, else the first one.
@@ -287,6 +326,63 @@ def _show_form(action: Action, form: ActionForm, review_request: ReviewRequest) 
     )
 
 
+def _check_letter(
+    action: Action, form: ActionForm, review_request: ReviewRequest, staff_user: StaffUser
+) -> Response | str:
+    """The "Check the letter" step: the letter the action would send (or approve) with the
+    answers given, written from the wording in use; nothing is saved."""
+    try:
+        text = letter_to_check(
+            action, review_request, staff_user, clock.today(), _details(form, action)
+        )
+    except TransitionRefused as refused:
+        if not action.form:
+            return back_to_request(review_request, refused.message, success=False)
+        add_error(form[refused.field or action.form[0].name], refused.message)
+        return _show_form(action, form, review_request)
+    letter = LetterCheckForm(
+        data={"letter_text": text.text, "letter_version": text.template_version or ""}
+    )
+    return _show_letter(action, form, letter, review_request, text)
+
+
+def _show_letter(
+    action: Action,
+    form: ActionForm,
+    letter: LetterCheckForm,
+    review_request: ReviewRequest,
+    text: LetterText | None = None,
+) -> str:
+    kind = action.checks_letter
+    assert kind is not None
+    words = text.text if text is not None else letter.letter_text.data or ""
+    carried = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in _NOT_CARRIED and name != "change"
+    ]
+    return render_template(
+        "staff/action_letter.html",
+        action=action,
+        action_form=form,
+        form=letter,
+        carried=carried,
+        letter_step=_LETTER_STEP,
+        heading=LETTER_HEADINGS[kind],
+        approved_body={"body": blocks(words), "track_url": ""},
+        review_request=review_request,
+        reference=format_reference(review_request.reference),
+        request_url=url_for("staff.request_page", request_id=review_request.id),
+        status=_status_label(review_request),
+        moves_to=[STATUS_LABELS[status] for status in Status if status in action.to_statuses],
+        emails=bool(update_recipients(review_request)),
+        posted=delivery_for(review_request) != BY_EMAIL,
+        show_decision=action.name in _ON_A_DECISION,
+        recommendations=RECOMMENDATIONS,
+        format_date=format_date,
+    )
+
+
 @staff.route("/requests/<int:request_id>/actions/<action_name>", methods=["GET", "POST"])
 @role_required(*ACTING_ROLES)
 def action_page(request_id: int, action_name: str) -> Response | str:
@@ -301,6 +397,28 @@ def action_page(request_id: int, action_name: str) -> Response | str:
         # Not on a sent form: a field left empty there (no box ticked) must stay empty.
         form = action_form(action, _initial_data(action, review_request))
         form.seen.data = str(_latest_event_id(review_request))
-    elif form.validate() and (done := _perform(form, action, review_request, staff_user)):
+        if action.checks_letter and not action.form:
+            return _check_letter(action, form, review_request, staff_user)
+    elif form.validate():
+        if action.checks_letter:
+            return _letter_step(action, form, review_request, staff_user)
+        if done := _perform(form, action, review_request, staff_user):
+            return done
+    return _show_form(action, form, review_request)
+
+
+def _letter_step(
+    action: Action, form: ActionForm, review_request: ReviewRequest, staff_user: StaffUser
+) -> Response | str:
+    """An action that sends or approves a letter, its answers given: first the letter to check;
+    then, sent from there, the action with the letter's words (or back to the answers)."""
+    if _LETTER_STEP not in request.form:
+        return _check_letter(action, form, review_request, staff_user)
+    if "change" in request.form and action.form:
+        return _show_form(action, form, review_request)
+    letter = LetterCheckForm()
+    if action.letter_editable and not letter.validate():
+        return _show_letter(action, form, letter, review_request)
+    if done := _perform(form, action, review_request, staff_user, letter):
         return done
     return _show_form(action, form, review_request)

@@ -86,6 +86,7 @@ NAVIGATION = (
     ("Formats", "staff.formats"),
     ("Audit", "staff.audit_log"),
     ("Survey", "staff.survey_results"),
+    ("Letters", "staff.letter_kinds"),
     ("Users", "staff.users"),
 )
 

@@ -20,6 +20,7 @@ from tests.forms import hidden_fields
 from tests.requests_data import main_path, status_of
 from tests.staff_helpers import StaffAccount
 
+_LETTER_TEXT = re.compile(r'<textarea[^>]*name="letter_text"[^>]*>(.*?)</textarea>', re.S)
 _ERROR_SUMMARY = re.compile(r'govuk-error-summary__list">(.*?)</ul>', re.S)
 
 
@@ -54,17 +55,30 @@ def text_of(response) -> str:
 
 
 def open_form(client: FlaskClient, request_id: int, action_name: str) -> dict[str, str]:
-    """Open the action's page; the hidden fields its form sends back."""
+    """Open the action's page; the hidden fields its form sends back (and the letter's words,
+    where the page shows a letter to check)."""
     response = client.get(url(request_id, action_name))
     assert response.status_code == 200, response.status_code
     assert f'<h1 class="govuk-heading-l">{ACTIONS[action_name].label}</h1>' in text_of(response)
-    return hidden_fields(response.get_data(as_text=True))
+    return sent_back(response.get_data(as_text=True))
+
+
+def sent_back(html: str) -> dict[str, str]:
+    """What a form on the page sends unless changed: its hidden fields and the letter's words."""
+    letter = _LETTER_TEXT.search(html)
+    words = {"letter_text": unescape(letter.group(1)).removeprefix("\n")} if letter else {}
+    return {**hidden_fields(html), **words}
 
 
 def send(client: FlaskClient, request_id: int, action_name: str, **answers):
-    """Open the action's page and send its form with these answers, as a browser would."""
+    """Open the action's page and send its form with these answers, as a browser would. An
+    action that sends a letter shows it to check first: it is sent from there as written."""
     hidden = open_form(client, request_id, action_name)
-    return client.post(url(request_id, action_name), data={**hidden, **answers})
+    response = client.post(url(request_id, action_name), data={**hidden, **answers})
+    if response.status_code == 200 and 'name="letter_step"' in response.text:
+        check = sent_back(response.get_data(as_text=True))
+        response = client.post(url(request_id, action_name), data=check)
+    return response
 
 
 def date_answer(name: str, value, parts=("day", "month", "year")) -> dict[str, str]:

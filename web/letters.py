@@ -2,8 +2,9 @@
 domain's letter office (`WebLetterOffice`, installed by create_app): the PDFs that
 reviews.sent_letters stores when an action sends a letter, and the print pack for post.
 
-A letter is one HTML template (templates/letters/<kind>.html on the base _letter.html), shown
-in the browser for printing or made into a PDF with WeasyPrint. The browser version links
+A letter is one HTML template (templates/letters/letter.html: the layout, with the letter's
+words, reviews.letter_templates, in it), shown in the browser for printing or made into a PDF
+with WeasyPrint. The browser version links
 static/letters.css, because the Content-Security-Policy refuses inline styles; the PDF version
 inlines that same file, because WeasyPrint here may fetch nothing at all (see `_NoFetching`).
 
@@ -21,7 +22,16 @@ from flask import Flask, current_app, render_template, url_for
 from PIL import ImageFile
 from pypdf import PdfReader, PdfWriter
 
-from reviews.letters import LETTER_TITLES, LetterError, LetterKind, address_lines, build_letter
+from reviews.letters import (
+    LETTER_HEADINGS,
+    LETTER_TITLES,
+    Letter,
+    LetterError,
+    LetterKind,
+    LetterText,
+    address_lines,
+    build_letter,
+)
 from reviews.models import ReviewRequest, SentLetter
 from reviews.references import format_reference
 from reviews.sent_letters import install_letter_office, letter_file
@@ -47,23 +57,50 @@ def letter_html(
     large_print: bool,
     for_pdf: bool,
     track_url: str | None = None,
+    text: LetterText | None = None,
 ) -> str:
-    """The letter as a complete HTML document.
+    """The letter as a complete HTML document, with `text` as its words if given (else the
+    kind's active wording filled from the facts).
 
     With `for_pdf` false it links /static/letters.css (for the browser, under the CSP); with it
     true the stylesheet is inlined, for `letter_pdf`. Raises LetterError for a decision letter
     when no decision is recorded."""
-    kind = LetterKind(kind)
-    stylesheet = _stylesheet() if for_pdf else ""
-    letter = build_letter(
+    letter = letter_for(review_request, kind, large_print, track_url=track_url, text=text)
+    return render_letter(letter, for_pdf=for_pdf)
+
+
+def letter_for(
+    review_request: ReviewRequest,
+    kind: LetterKind | str,
+    large_print: bool = False,
+    *,
+    track_url: str | None = None,
+    text: LetterText | None = None,
+    version: int | None = None,
+    wording: str | None = None,
+) -> Letter:
+    """reviews.letters.build_letter with what the web knows: our email address and the
+    tracker's address (the public one for a letter that goes, else this site's)."""
+    return build_letter(
         review_request,
         kind,
         large_print=large_print,
         contact_email=current_app.config["CONTACT_EMAIL"],
         track_url=track_url or url_for("portal.track", _external=True),
+        text=text,
+        version=version,
+        wording=wording,
     )
+
+
+def render_letter(letter: Letter, *, for_pdf: bool) -> str:
+    stylesheet = _stylesheet() if for_pdf else ""
     return render_template(
-        f"letters/{kind.value}.html", letter=letter, for_pdf=for_pdf, stylesheet=stylesheet
+        "letters/letter.html",
+        letter=letter,
+        heading=LETTER_HEADINGS[letter.kind],
+        for_pdf=for_pdf,
+        stylesheet=stylesheet,
     )
 
 
@@ -72,9 +109,12 @@ def letter_pdf(
     kind: LetterKind | str,
     large_print: bool,
     track_url: str | None = None,
+    text: LetterText | None = None,
 ) -> bytes:
     """The letter as an A4 PDF, tagged for screen readers (PDF/UA-1), with system fonts only."""
-    html = letter_html(review_request, kind, large_print, for_pdf=True, track_url=track_url)
+    html = letter_html(
+        review_request, kind, large_print, for_pdf=True, track_url=track_url, text=text
+    )
     return _pdf(html)
 
 
@@ -92,8 +132,20 @@ class WebLetterOffice:
     they are sent, with the tracker's public address, and the Met's address from the app's
     settings. It reads the current app when asked, so one office serves every app."""
 
-    def pdf(self, review_request: ReviewRequest, kind: LetterKind, large_print: bool) -> bytes:
-        return letter_pdf(review_request, kind, large_print, track_url=tracker_url())
+    def pdf(
+        self,
+        review_request: ReviewRequest,
+        kind: LetterKind,
+        large_print: bool,
+        text: LetterText | None = None,
+    ) -> bytes:
+        return letter_pdf(review_request, kind, large_print, track_url=tracker_url(), text=text)
+
+    def draft(
+        self, review_request: ReviewRequest, kind: LetterKind, version: int | None = None
+    ) -> LetterText:
+        letter = letter_for(review_request, kind, track_url=tracker_url(), version=version)
+        return LetterText(letter.text, letter.template_version)
 
     def mps_professional_standards_email(self) -> str:
         return str(current_app.config["MPS_PROFESSIONAL_STANDARDS_EMAIL"])

@@ -6,7 +6,7 @@ dates. Every schema change comes with an Alembic migration in migrations/version
 
 from reviews.models.accessibility import AccessibleFormatRequest, CallbackAttempt, CallbackRequest
 from reviews.models.columns import UtcDateTime
-from reviews.models.letters import SentLetter
+from reviews.models.letters import ApprovedLetter, LetterTemplate, SentLetter
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.models.searches import StaffSearch
@@ -21,6 +21,7 @@ from reviews.models.survey import SurveyAnswer
 
 __all__ = [
     "AccessibleFormatRequest",
+    "ApprovedLetter",
     "AuditEvent",
     "AuditRetentionPermit",
     "CallbackAttempt",
@@ -28,6 +29,7 @@ __all__ = [
     "Document",
     "Draft",
     "InternalNote",
+    "LetterTemplate",
     "OutboxMessage",
     "RequesterMessage",
     "ReviewRequest",

@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from reviews import clock
@@ -15,6 +24,7 @@ from reviews.models.columns import UtcDateTime
 
 if TYPE_CHECKING:
     from reviews.models.requests import ReviewRequest
+    from reviews.models.staff import StaffUser
 
 # How a letter went to the requester (reviews.sent_letters.delivery_for).
 BY_EMAIL = "email"
@@ -44,6 +54,11 @@ class SentLetter(Model):
     large_print_size: Mapped[int | None] = mapped_column(Integer)
     large_print_sha256: Mapped[str | None] = mapped_column(String(64))
     large_print_content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # The version of the kind's wording it was written from (reviews.letter_templates; None for
+    # letters sent before wording had versions), and whether staff changed the text before it
+    # went (a caseworker on the action's page, or the team leader who approved it).
+    template_version: Mapped[int | None] = mapped_column(Integer)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     review_request: Mapped[ReviewRequest] = relationship()
 
@@ -54,3 +69,39 @@ class SentLetter(Model):
     @property
     def by_post(self) -> bool:
         return self.delivery in (BY_POST, BY_EMAIL_AND_POST)
+
+
+class LetterTemplate(Model):
+    """One version of a letter kind's wording (reviews.letter_templates): saving makes a new
+    version, and exactly one version of each kind is active, the one letters use. Version 1 is
+    the wording the service shipped with (migration 0020)."""
+
+    __tablename__ = "letter_templates"
+    __table_args__ = (UniqueConstraint("kind", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # reviews.letters.LetterKind
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    # None for the shipped wording.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    created_by: Mapped[StaffUser | None] = relationship()
+
+
+class ApprovedLetter(Model):
+    """A letter's text as a team leader approved it (the decision letter): the action that
+    sends the letter sends this text."""
+
+    __tablename__ = "approved_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_request_id: Mapped[int] = mapped_column(ForeignKey("review_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    template_version: Mapped[int | None] = mapped_column(Integer)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))

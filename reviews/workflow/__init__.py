@@ -65,6 +65,7 @@ from reviews.workflow.engine import (
     Change,
     carry_out,
     decision_author_id,
+    letter_to_check,
     record_status,
     refusal,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "available_actions",
     "can_perform",
     "decision_author_id",
+    "letter_to_check",
     "perform",
     "record_status",
     "refusal",
@@ -148,12 +150,24 @@ def perform(
     action_name: str,
     staff_user: StaffUser,
     today: date,
+    *,
+    letter_text: str | None = None,
+    letter_version: int | None = None,
     **details: Any,
 ) -> TimelineEntry | None:
     """Carry out an action in the caller's transaction: change the request, add its timeline
-    entry (returned; None when the action only records something), its audit event and any
-    email. Raises TransitionRefused, having changed nothing, when it is not allowed."""
+    entry (returned; None when the action only records something), its audit event, its letter
+    (with `letter_text` as its words when staff checked them) and any email. Raises
+    TransitionRefused, having changed nothing, when it is not allowed."""
     action = ACTIONS.get(action_name)
     if action is None:
         raise TransitionRefused(f"There is no action called {action_name!r}.")
-    return carry_out(action, review_request, staff_user, today, details)
+    return carry_out(
+        action,
+        review_request,
+        staff_user,
+        today,
+        details,
+        letter_text=letter_text,
+        letter_version=letter_version,
+    )

@@ -13,10 +13,17 @@ from typing import Any
 from reviews import clock
 from reviews.audit import record_audit
 from reviews.database import db
-from reviews.letters import LetterError, LetterKind
+from reviews.letters import LetterError, LetterKind, LetterText
 from reviews.models import OutboxMessage, ReviewRequest, SentLetter, StaffUser, TimelineEntry
 from reviews.notifications import notify_requester
-from reviews.sent_letters import copy_to_mps, send_letter
+from reviews.sent_letters import (
+    approve_letter,
+    approved_letter,
+    checked_text,
+    copy_to_mps,
+    letter_office,
+    send_letter,
+)
 from reviews.workflow.fields import Field, TransitionRefused
 from reviews.workflow.roles import CASEWORK, CASEWORKER, ROLE_PLURALS, Role
 from reviews.workflow.statuses import STATUS_LABELS, Status
@@ -87,6 +94,20 @@ class Action:
     letter: LetterKind | None = field(default=None, kw_only=True)
     # The Met's Professional Standards gets its own copy of that letter, by email.
     copy_to_mps: bool = field(default=False, kw_only=True)
+    # The letter a team leader approves with this action (they read it, and may change it); the
+    # action that sends that letter then sends the words approved (`sends_approved_letter`).
+    approves_letter: LetterKind | None = field(default=None, kw_only=True)
+    sends_approved_letter: bool = field(default=False, kw_only=True)
+
+    @property
+    def checks_letter(self) -> LetterKind | None:
+        """The letter staff read before this action is done: the one it sends or approves."""
+        return self.letter or self.approves_letter
+
+    @property
+    def letter_editable(self) -> bool:
+        """Whether staff may change that letter's words here (not once it is approved)."""
+        return self.checks_letter is not None and not self.sends_approved_letter
 
     def initial_values(self, review_request: ReviewRequest) -> Details:
         """What the action's form starts with on this request (empty when it starts blank)."""
@@ -141,6 +162,8 @@ class ActionList:
         initial: Initial | None = None,
         letter: LetterKind | None = None,
         copy_to_mps: bool = False,
+        approves_letter: LetterKind | None = None,
+        sends_approved_letter: bool = False,
     ) -> Callable[[Effect], Action]:
         """Declare an action whose effect is the decorated function. The function's name is the
         action's (its audit events carry it, staff pages' addresses too); the name it is bound
@@ -161,8 +184,10 @@ class ActionList:
                 initial=initial,
                 letter=letter,
                 copy_to_mps=copy_to_mps,
+                approves_letter=approves_letter,
+                sends_approved_letter=sends_approved_letter,
             )
-            if copy_to_mps and letter is None:
+            if (copy_to_mps or sends_approved_letter) and letter is None:
                 raise RuntimeError(f"{action.name} copies to the Met a letter it does not send")
             self._actions.append(action)
             return action
@@ -238,19 +263,19 @@ def carry_out(
     staff_user: StaffUser,
     today: date,
     details: dict[str, Any],
+    *,
+    letter_text: str | None = None,
+    letter_version: int | None = None,
 ) -> TimelineEntry | None:
     """Carry out `action` in the caller's transaction: change the request, add its timeline
-    entry (returned; None when the action only records something), its audit event and any
-    email. Raises TransitionRefused, having changed nothing, when it is not allowed."""
-    refused = refusal(action, review_request, staff_user)
-    if refused:
-        raise TransitionRefused(refused)
-    unknown = set(details) - set(action.field_names)
-    if unknown:
-        raise TransitionRefused(
-            f"{action.label} does not take these details: {', '.join(sorted(unknown))}."
-        )
-    cleaned = {spec.name: spec.clean(details.get(spec.name)) for spec in action.form}
+    entry (returned; None when the action only records something), its audit event, the letter
+    it sends or approves and any email. `letter_text` is that letter's words as staff checked
+    them (from version `letter_version` of its wording); without it the letter is the wording
+    filled from the facts, or the words approved. Raises TransitionRefused, having changed
+    nothing, when it is not allowed."""
+    cleaned = _allowed(action, review_request, staff_user, details)
+    if letter_text is not None and not action.letter_editable:
+        raise TransitionRefused(f"{action.label} does not take a letter's words.")
 
     from_status = review_request.status
     change = action.effect(Act(review_request, staff_user, today, cleaned))
@@ -266,13 +291,28 @@ def carry_out(
             staff_note=change.staff_note,
         )
     letter = None
-    if action.letter is not None:
-        try:
-            letter = send_letter(review_request, action.letter, staff_user)
-        except LetterError as error:
-            # Staff read why; the caller rolls back what the effect changed.
-            raise TransitionRefused(f"The letter cannot be written: {error}") from error
-        change.audit = {**change.audit, "letter_id": letter.id, "letter_sha256": letter.sha256}
+    try:
+        text = _checked(action, review_request, letter_text, letter_version)
+        if action.approves_letter is not None and text is not None:
+            approved = approve_letter(review_request, action.approves_letter, staff_user, text)
+            change.audit = {
+                **change.audit,
+                "approved_letter_id": approved.id,
+                "letter_template_version": text.template_version,
+                "letter_edited": text.edited,
+            }
+        if action.letter is not None:
+            letter = send_letter(review_request, action.letter, staff_user, text)
+            change.audit = {
+                **change.audit,
+                "letter_id": letter.id,
+                "letter_sha256": letter.sha256,
+                "letter_template_version": letter.template_version,
+                "letter_edited": letter.edited,
+            }
+    except LetterError as error:
+        # Staff read why; the caller rolls back what the effect changed.
+        raise TransitionRefused(f"The letter cannot be written: {error}") from error
     record_audit(
         action.name,
         staff_user=staff_user,
@@ -300,6 +340,66 @@ def carry_out(
         copied = f"A copy of the letter was emailed to the Met's Professional Standards: {address}."
         entry.staff_note = f"{entry.staff_note}\n{copied}" if entry.staff_note else copied
     return entry
+
+
+def _allowed(
+    action: Action, review_request: ReviewRequest, staff_user: StaffUser, details: Details
+) -> Details:
+    """The cleaned details, if `staff_user` may do `action` now with them; else
+    TransitionRefused."""
+    refused = refusal(action, review_request, staff_user)
+    if refused:
+        raise TransitionRefused(refused)
+    unknown = set(details) - set(action.field_names)
+    if unknown:
+        raise TransitionRefused(
+            f"{action.label} does not take these details: {', '.join(sorted(unknown))}."
+        )
+    return {spec.name: spec.clean(details.get(spec.name)) for spec in action.form}
+
+
+def _checked(
+    action: Action,
+    review_request: ReviewRequest,
+    letter_text: str | None,
+    letter_version: int | None,
+) -> LetterText | None:
+    """The words of the letter the action sends or approves, once its effect has recorded the
+    facts: as staff checked them, as approved, or (None) the wording filled in when sent."""
+    kind = action.checks_letter
+    if kind is None:
+        return None
+    if letter_text is not None:
+        return checked_text(review_request, kind, letter_text, letter_version)
+    if action.sends_approved_letter:
+        return approved_letter(review_request, kind)
+    if action.approves_letter is not None:
+        return letter_office().draft(review_request, kind)
+    return None
+
+
+def letter_to_check(
+    action: Action,
+    review_request: ReviewRequest,
+    staff_user: StaffUser,
+    today: date,
+    details: dict[str, Any],
+) -> LetterText:
+    """The words of the letter `action` would send or approve with these details, for staff to
+    check first: its effect is applied, the letter written, and everything rolled back, so call
+    it with nothing else waiting in the session. Raises TransitionRefused as `carry_out` does."""
+    kind = action.checks_letter
+    if kind is None:
+        raise ValueError(f"{action.name} sends no letter")
+    try:
+        cleaned = _allowed(action, review_request, staff_user, details)
+        action.effect(Act(review_request, staff_user, today, cleaned))
+        text = _checked(action, review_request, None, None)
+        return text if text is not None else letter_office().draft(review_request, kind)
+    except LetterError as error:
+        raise TransitionRefused(f"The letter cannot be written: {error}") from error
+    finally:
+        db.session.rollback()
 
 
 def for_audit(value: object) -> object:

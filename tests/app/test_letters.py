@@ -137,7 +137,7 @@ def test_acknowledgement_to_a_representative_names_the_complainant(app, review_r
     assert "the complaint made by Sam Example" in text
     assert "Sam Example's signed permission for you to ask for this review" in text
     assert "outcome letter, with all its pages" not in text
-    assert "after the 28-day time limit" in text
+    assert "after the time limit of 28 days" in text
     assert "May 2026" in text
 
 
@@ -167,7 +167,11 @@ def test_decision_shows_the_person_s_text_as_text_and_never_learning_points(app,
         "no right of appeal",
         "the Administrative Court",
         "judicial review",
-        "promptly, and in any event within 3 months of the date of our decision, 2 March 2026",
+        # The decision's date is the letter's own (a team leader approves the words before the
+        # day it goes).
+        "Date: 2 March 2026",
+        "promptly, and in any event within 3 months of the date of our decision, which is the "
+        "date of this letter",
         "independent legal advice",
         "may cost you money",
     ):

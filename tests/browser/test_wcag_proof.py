@@ -203,6 +203,7 @@ def staff_arguments(live_app) -> dict[str, list]:
         "request_id": [request_id],
         "user_id": [colleague.id],
         "kind": ["acknowledgement"],
+        "version": [1],  # the wording each letter shipped with
         "callback_id": [ids["callback_id"]],
         "format_id": [ids["format_id"]],
         # Entering a request by post or email (staff.intake): a question, an upload page and

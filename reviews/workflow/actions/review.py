@@ -148,6 +148,8 @@ def _four_eyes(review_request: ReviewRequest, staff_user: StaffUser) -> str | No
     to_statuses=[Status.DECISION_APPROVED],
     roles=[Role.TEAM_LEADER],
     guard=_four_eyes,
+    # The team leader reads the decision letter and approves its words: they are what is sent.
+    approves_letter=LetterKind.DECISION,
 )
 def approve_decision(act: Act) -> Change:
     act.review_request.decision_approved_by = act.staff_user
@@ -161,6 +163,7 @@ def approve_decision(act: Act) -> Change:
     email="decision_sent",
     letter=LetterKind.DECISION,
     copy_to_mps=True,
+    sends_approved_letter=True,
 )
 def issue_decision(act: Act) -> Change:
     if act.review_request.outcome_reasonable is None:
