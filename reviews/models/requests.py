@@ -30,14 +30,17 @@ if TYPE_CHECKING:
 class Draft(Model):
     """A review request being written: the answers so far, keyed by journey step.
 
-    The browser holds only this row's opaque id, so nothing personal sits in the cookie and
-    uploads survive between pages. Once sent, the draft points at the request it became, which
-    is what makes sending idempotent.
+    The browser's session holds only a random key whose hash is `session_key_hash`, so nothing
+    personal sits in the cookie, uploads survive between pages, and a copy of the database opens
+    no one's draft (reviews.drafts.new_session_key). Once sent, the draft points at the request
+    it became, which is what makes sending idempotent.
     """
 
     __tablename__ = "drafts"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # sha256 of the key the browser's session holds; a new key on resuming from a link.
+    session_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, onupdate=clock.now)
@@ -45,7 +48,8 @@ class Draft(Model):
     review_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("review_requests.id", ondelete="SET NULL")
     )
-    # Save and come back later: where the link was sent, and a hash of its single-use token.
+    # Save and come back later: where the link was sent, and a hash of its single-use token,
+    # minted by the worker as it sends the email (reviews.drafts.issue_resume_token).
     resume_email: Mapped[str | None] = mapped_column(String(320))
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     resume_token_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
