@@ -6,7 +6,7 @@ dates. Every schema change comes with an Alembic migration in migrations/version
 
 from reviews.models.accessibility import AccessibleFormatRequest, CallbackAttempt, CallbackRequest
 from reviews.models.columns import UtcDateTime
-from reviews.models.letters import SentLetter
+from reviews.models.letters import FileResealPermit, SentLetter
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.models.staff import (
@@ -26,6 +26,7 @@ __all__ = [
     "CallbackRequest",
     "Document",
     "Draft",
+    "FileResealPermit",
     "InternalNote",
     "OutboxMessage",
     "RequesterMessage",

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     false,
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from reviews import clock
 from reviews.database import Model
 from reviews.models.columns import UtcDateTime
+from reviews.storage import SealedBytes
 
 if TYPE_CHECKING:
     from reviews.models.staff import InternalNote, StaffUser
@@ -192,7 +192,8 @@ class ReviewRequest(Model):
 
 
 class Document(Model):
-    """An uploaded file. Kept in the database so that every app server sees it."""
+    """An uploaded file. Kept in the database so that every app server sees it, encrypted with
+    a key from the environment (reviews.storage.SealedBytes)."""
 
     __tablename__ = "documents"
 
@@ -208,8 +209,8 @@ class Document(Model):
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    # Deferred: lists of documents never load the files themselves.
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    # Deferred: lists of documents never load the files themselves. Sealed at rest.
+    content: Mapped[bytes] = deferred(mapped_column(SealedBytes))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
 
     draft: Mapped[Draft | None] = relationship(back_populates="documents")
