@@ -15,7 +15,9 @@ from reviews.database import db
 from reviews.models import AuditEvent, Document, RequesterMessage
 from reviews.references import format_reference
 from reviews.workflow import Status
+from tests.app.test_sent_letters import pdf_text
 from tests.forms import post_form
+from tests.journey import look_up
 from tests.requests_data import make_request
 
 PAGE = "/staff/subject-access"
@@ -112,3 +114,25 @@ def test_nothing_found_says_so(app, admin, client_as):
 
 def test_only_admins_may_export(app, caseworker, client_as):
     assert client_as(caseworker).get(PAGE).status_code == 403
+
+
+# The requester's own copy of what they sent, from the tracker, at any time.
+
+
+def test_the_requester_downloads_what_they_sent_as_a_pdf(app):
+    reference = a_request(app, "alpha")
+    client = app.test_client()
+    assert look_up(client, format_reference(reference), "Example").status_code == 302
+    receipt = client.get("/track/receipt")
+    assert 'href="/track/receipt.pdf"' in receipt.text
+    response = client.get("/track/receipt.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = pdf_text(response.data)
+    assert "alpha-summary" in text and "alpha-why" in text
+    assert format_reference(reference) in text
+    assert "alpha-file.pdf" in text
+
+
+def test_the_receipt_pdf_needs_a_looked_up_request(app):
+    assert app.test_client().get("/track/receipt.pdf").status_code == 302
