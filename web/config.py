@@ -305,6 +305,19 @@ def load_config(environment: str | None = None) -> dict[str, object]:
             "CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"
         ),
         "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
+        # People's data protection rights, as the privacy notice tells them how to use them:
+        # where to write, and where to complain (templates/portal/privacy.html).
+        "DATA_PROTECTION_EMAIL": os.environ.get(
+            "DATA_PROTECTION_EMAIL",
+            os.environ.get("CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"),
+        ),
+        "DATA_PROTECTION_ADDRESS": os.environ.get(
+            "DATA_PROTECTION_ADDRESS",
+            "Data Protection Officer, MOPAC, 169 Union Street, London SE1 0LL",
+        ),
+        "ICO_COMPLAINT_URL": os.environ.get(
+            "ICO_COMPLAINT_URL", "https://ico.org.uk/make-a-complaint/"
+        ),
         # The Met's Professional Standards: every decision letter is emailed there too. The
         # default is a placeholder on a domain that takes no mail (RFC 2606): set it for real.
         "MPS_PROFESSIONAL_STANDARDS_EMAIL": os.environ.get(

@@ -9,6 +9,7 @@ import io
 import json
 import zipfile
 
+import pytest
 from sqlalchemy import select
 
 from reviews.database import db
@@ -16,6 +17,7 @@ from reviews.models import AuditEvent, Document, RequesterMessage
 from reviews.references import format_reference
 from reviews.workflow import Status
 from tests.app.test_sent_letters import pdf_text
+from tests.conftest import make_test_app
 from tests.forms import post_form
 from tests.journey import look_up
 from tests.requests_data import make_request
@@ -136,3 +138,30 @@ def test_the_requester_downloads_what_they_sent_as_a_pdf(app):
 
 def test_the_receipt_pdf_needs_a_looked_up_request(app):
     assert app.test_client().get("/track/receipt.pdf").status_code == 302
+
+
+def test_the_privacy_notice_says_how_to_use_each_right_from_the_settings(make_privacy_app):
+    app = make_privacy_app(
+        DATA_PROTECTION_EMAIL="dpo@example.org",
+        DATA_PROTECTION_ADDRESS="Data Protection Officer, 1 Test Street, London",
+        ICO_COMPLAINT_URL="https://ico.example/complain",
+    )
+    page = app.test_client().get("/privacy").text
+    for words in (
+        "dpo@example.org",
+        "1 Test Street",
+        "https://ico.example/complain",
+        "Download a copy of what you sent",
+        "correct",
+        "delete",
+        "Information Commissioner",
+    ):
+        assert words in page
+
+
+@pytest.fixture
+def make_privacy_app(migrated_database, tmp_path):
+    def make(**settings):
+        return make_test_app(migrated_database, tmp_path / "instance", **settings)
+
+    return make
