@@ -24,6 +24,7 @@ from reviews.drafts import (
     documents_of_kind,
     find_draft,
     keep_draft,
+    new_session_key,
     remove_document,
     resume_draft,
     save_answers,
@@ -73,7 +74,7 @@ def _draft_for_writing() -> Draft:
     draft = _current_draft()
     if draft is None:
         draft = start_draft()
-        session["draft_id"] = draft.id
+        session["draft_id"] = new_session_key(draft)
     # Rewrite the cookie on every answer, so that its lifetime counts from the last activity.
     session.modified = True
     return draft
@@ -353,12 +354,8 @@ def save_for_later():
     if request.method == "GET":
         form.email.data = draft.resume_email or answer(draft.answers, "contact-details", "email")
     if form.validate_on_submit():
-        queue_resume_link(
-            draft,
-            answered(form.email),
-            lambda token: url_for("portal.resume", token=token, _external=True),
-        )
-        # The email with the link was queued in this transaction; the worker sends it.
+        queue_resume_link(draft, answered(form.email))
+        # The email was queued in this transaction; the worker adds the link as it sends it.
         db.session.commit()
         expires_at = draft.resume_token_expires_at
         assert expires_at is not None  # queue_resume_link has just set it
@@ -383,8 +380,9 @@ def resume(token: str):
         draft = resume_draft(token)
         if draft is None:
             return render_template("portal/journey/link_expired.html"), 410
+        key = new_session_key(draft)
         db.session.commit()
         session.clear()
-        session["draft_id"] = draft.id
+        session["draft_id"] = key
         return redirect(_page_url(furthest_allowed(draft.answers, clock.today())))
     return render_template("portal/journey/resume.html", form=form)

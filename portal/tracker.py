@@ -9,7 +9,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -24,7 +33,7 @@ from portal.tracker_forms import (
     PartyForm,
     WithdrawForm,
 )
-from portal.tracker_receipt import receipt_rows, who_gets_updates
+from portal.tracker_receipt import receipt_pdf, receipt_rows, who_gets_updates
 from reviews import clock
 from reviews.database import db
 from reviews.documents import DOCUMENT_KINDS
@@ -319,6 +328,18 @@ def withdraw_request(review_request: ReviewRequest, party: str):
         "portal/tracker/withdraw.html",
         reference=format_reference(review_request.reference),
     )
+
+
+@portal.get("/track/receipt.pdf")
+@tracked
+def receipt_download(review_request: ReviewRequest, party: str):
+    """The party's own copy of what was sent, as a PDF, at any time."""
+    response = make_response(receipt_pdf(review_request, party, KIND_CHOICES))
+    response.mimetype = "application/pdf"
+    name = f"review-request-{format_reference(review_request.reference)}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @portal.get("/track/receipt")

@@ -1,7 +1,21 @@
 """What the tracker says about the request to the party looking at it: what was sent (the
-receipt) and who gets updates. Each party sees their own contact details, never the other's."""
+receipt) and who gets updates. Each party sees their own contact details, never the other's.
+
+The receipt is also a PDF the party can download at any time (`receipt_pdf`): their own copy
+of what they sent, made from the same rows as the page."""
 
 from __future__ import annotations
+
+from flask import render_template
+
+# isort: off
+# web.letters puts back Pillow's truncated-image setting that importing WeasyPrint changes: it
+# must load first (portal/consent_forms.py does the same).
+import web.letters  # noqa: F401
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+# isort: on
 
 from reviews.journey import ADJUSTMENTS
 from reviews.models import ReviewRequest
@@ -10,6 +24,7 @@ from reviews.notifications import (
     UPDATES_TO_REQUESTER,
     update_recipients_of,
 )
+from reviews.references import format_reference
 from reviews.rules import NOT_KNOWN, format_date, letter_date_wording
 from reviews.tracker_changes import contact_details
 from reviews.tracking import COMPLAINANT, REQUESTER, has_two_parties, other_party, party_name
@@ -125,3 +140,28 @@ def who_gets_updates(review_request: ReviewRequest, party: str) -> list[str]:
     if not gets[party]:
         sentences.append("We do not send updates to you.")
     return sentences
+
+
+class _NoFetching(URLFetcher):
+    """Refuses every URL: the receipt is made from its template alone."""
+
+    def __init__(self) -> None:
+        super().__init__(fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        raise ValueError(f"the receipt may not load external resources: {url[:80]}")
+
+
+def receipt_pdf(review_request: ReviewRequest, party: str, kinds: dict[str, str]) -> bytes:
+    """What was sent, as an A4 PDF tagged for screen readers (PDF/UA-1): the rows of the
+    receipt page, and the documents sent, by name (`kinds`: each document kind's label)."""
+    html = render_template(
+        "portal/tracker/receipt_pdf.html",
+        review_request=review_request,
+        reference=format_reference(review_request.reference),
+        rows=receipt_rows(review_request, party),
+        kinds=kinds,
+        format_date=format_date,
+    )
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_NoFetching())
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -22,6 +22,8 @@ DRAFT_LIFETIME = timedelta(hours=48)
 
 
 def start_draft() -> Draft:
+    """A new draft. Its id is not a secret (it names the draft in outbox messages): the browser
+    opens it with the key from `new_session_key`."""
     now = clock.now()
     draft = Draft(
         id=secrets.token_urlsafe(32), answers={}, created_at=now, expires_at=now + DRAFT_LIFETIME
@@ -50,9 +52,9 @@ def set_received(draft: Draft, received_via: str, received_on: date) -> None:
     keep_draft(draft)
 
 
-def find_entered_draft(draft_id: str | None, staff_user: StaffUser) -> Draft | None:
-    """The unexpired draft with this id, if `staff_user` is the one entering it."""
-    draft = find_draft(draft_id)
+def find_entered_draft(session_key: str | None, staff_user: StaffUser) -> Draft | None:
+    """The unexpired draft this session key opens, if `staff_user` is the one entering it."""
+    draft = find_draft(session_key)
     if draft is None or draft.entered_by_id is None or draft.entered_by_id != staff_user.id:
         return None
     return draft
@@ -66,11 +68,21 @@ def rules_date(draft: Draft | None, today: date) -> date:
     return today
 
 
-def find_draft(draft_id: str | None, now: datetime | None = None) -> Draft | None:
-    """The draft with this id, unless it has expired."""
-    if not draft_id:
+def new_session_key(draft: Draft) -> str:
+    """A new key for the browser's session to open the draft with, replacing any earlier one.
+    Only its hash is stored, so a copy of the database opens no one's draft."""
+    key = secrets.token_urlsafe(32)
+    draft.session_key_hash = _token_hash(key)
+    return key
+
+
+def find_draft(session_key: str | None, now: datetime | None = None) -> Draft | None:
+    """The draft this session key opens, unless it has expired."""
+    if not session_key:
         return None
-    draft = db.session.get(Draft, draft_id)
+    draft = db.session.scalar(
+        select(Draft).where(Draft.session_key_hash == _token_hash(session_key))
+    )
     if draft is None or draft.expires_at <= (now or clock.now()):
         return None
     return draft
@@ -143,20 +155,38 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def save_for_later(draft: Draft, email: str) -> str:
-    """Keep the draft for 30 days and return a new single-use token for its link. Only the
-    token's hash is stored, so a copy of the database cannot be used to resume anyone's draft."""
-    token = secrets.token_urlsafe(32)
+def save_for_later(draft: Draft, email: str) -> None:
+    """Keep the draft for 30 days for a link sent to `email`. The link's token is not made
+    here: the worker mints it as it sends the email (`issue_resume_token`), so that no usable
+    link ever waits in the outbox."""
     now = clock.now()
     draft.resume_email = email
-    draft.resume_token_hash = _token_hash(token)
     draft.resume_token_expires_at = now + SAVED_DRAFT_LIFETIME
     draft.expires_at = max(draft.expires_at, now + SAVED_DRAFT_LIFETIME)
+
+
+def issue_resume_token(draft_id: str, now: datetime | None = None) -> str | None:
+    """A new single-use token for a saved draft's link, replacing any earlier one; None when
+    the draft is gone, sent or no longer saved (the email is then not worth sending). Only the
+    token's hash is stored, so a copy of the database cannot be used to resume anyone's draft."""
+    now = now or clock.now()
+    draft = db.session.get(Draft, draft_id)
+    if (
+        draft is None
+        or draft.review_request_id is not None
+        or draft.resume_token_expires_at is None
+        or draft.resume_token_expires_at <= now
+        or draft.expires_at <= now
+    ):
+        return None
+    token = secrets.token_urlsafe(32)
+    draft.resume_token_hash = _token_hash(token)
     return token
 
 
 def resume_draft(token: str, now: datetime | None = None) -> Draft | None:
-    """The draft this link is for, once: the token is used up by resuming."""
+    """The draft this link is for, once: the token is used up by resuming. The browser that
+    resumes it needs a new session key (`new_session_key`), which shuts out any other."""
     now = now or clock.now()
     draft = db.session.scalar(select(Draft).where(Draft.resume_token_hash == _token_hash(token)))
     if (

@@ -23,6 +23,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     letter_templates,
     queues,
     request_queue,
+    subject_access,
     survey_report,
     two_factor,
     users,

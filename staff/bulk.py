@@ -15,6 +15,8 @@ it and send the lot again, for no gain: nothing ties the cases together.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -84,7 +86,7 @@ def _carry_out(action: str, ids: list[int], owner: str | None) -> dict[str, obje
     """The action on each request, one transaction each: what was done and what was refused."""
     acting: StaffUser = current_user._get_current_object()
     today = clock.today()
-    details = {"owner": owner} if action == "allocate" else {}
+    details: dict[str, Any] = {"owner": owner} if action == "allocate" else {}
     done: list[int] = []
     refused: list[list[object]] = []
     for request_id in ids:

@@ -27,6 +27,7 @@ from reviews.drafts import (
     add_document,
     documents_of_kind,
     find_entered_draft,
+    new_session_key,
     remove_document,
     rules_date,
     save_answers,
@@ -155,7 +156,7 @@ def intake_start() -> Response | str:
                 _staff_user(), form.received_via.data, form.received_on.data
             )
         db.session.commit()
-        session[DRAFT_KEY] = draft.id
+        session[DRAFT_KEY] = new_session_key(draft)
         session.pop(ENTERED_KEY, None)
         today = rules_date(draft, clock.today())
         if changing:

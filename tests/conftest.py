@@ -6,6 +6,7 @@ both). Migrations build the schema once per run; each test then starts from empt
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from datetime import UTC, datetime
@@ -22,6 +23,12 @@ from reviews.database import db
 from tests.pagecheck import check_page
 from web import create_app
 from web.extensions import limiter
+
+# Production refuses to start without upload encryption keys (web.config); every app the tests
+# make, production ones included, seals files with this one unless a test sets its own.
+os.environ.setdefault(
+    "UPLOAD_ENCRYPTION_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+)
 
 # Every test runs on the same day, whatever day it is run: the clock is set to this instant (a
 # weekday, 10:00 in London) before any test module is imported, so module-level dates agree, and

@@ -15,8 +15,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from reviews.database import db
 from reviews.promises import promises_for
 from reviews.rules import COMPLAINTS_SCHEME_START, format_date
+from reviews.storage import use_keys
 from web.audit_origin import init_audit_origin
-from web.config import load_config, retention_schedule
+from web.config import load_config, retention_schedule, upload_encryption_keys
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
 from web.forms import init_form_kit
@@ -44,6 +45,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
     )
     app.config.from_mapping(settings)
+    # Uploads and letters are sealed with these keys (reviews.storage), whoever writes them.
+    app.config["UPLOAD_ENCRYPTION_KEYS"] = upload_encryption_keys(
+        app.config["UPLOAD_ENCRYPTION_KEYS"]
+    )
+    use_keys(app.config["UPLOAD_ENCRYPTION_KEYS"])
     # Every query and form value without control characters (web.forms.cleaning).
     app.request_class = CleanedRequest
     # Before any route is added: ids in addresses never overflow a database integer.

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
+from reviews.storage import reseal_all, unsealed_counts
 from web.config import RETENTION_SETTINGS
 from web.outbox import SendCounts, send_due_messages
 from web.worker import (
@@ -65,6 +66,18 @@ def _hide_password(uri: str) -> str:
         return uri
     user = credentials.split(":", 1)[0]
     return f"{scheme}{separator}{user}:***@{host}"
+
+
+@reviews_cli.command("rotate-upload-key")
+@click.option("--check", is_flag=True, help="Only count the files not sealed with the first key.")
+def rotate_upload_key(check: bool) -> None:
+    """Seal every stored upload and letter with the first UPLOAD_ENCRYPTION_KEYS key: after
+    putting a new key first, and once after migration 0021 (files stored before it)."""
+    if not check:
+        click.echo(f"Resealed {reseal_all(db.session)} file(s) with the first key.")
+    for table_name, count in unsealed_counts(db.session).items():
+        click.echo(f"Not sealed with the first key: {table_name}: {count}")
+    db.session.rollback()
 
 
 @reviews_cli.command("purge-drafts")

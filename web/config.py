@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from reviews.retention_schedule import RetentionSchedule
+from reviews.storage import DEVELOPMENT_KEY, parse_keys
 
 
 class ConfigError(RuntimeError):
@@ -228,6 +229,18 @@ def load_config(environment: str | None = None) -> dict[str, object]:
             raise ConfigError("SECRET_KEY must be set in production")
         secret_key = _development_secret(instance_path)
 
+    # Uploads and stored letters are encrypted at rest with these (reviews.storage; README
+    # "Uploads encrypted at rest"): the first encrypts, all decrypt. Never kept in the database.
+    upload_keys_text = os.environ.get("UPLOAD_ENCRYPTION_KEYS", "").strip()
+    if not upload_keys_text:
+        if production:
+            raise ConfigError(
+                "UPLOAD_ENCRYPTION_KEYS must be set in production: one or more keys of 32 random "
+                "bytes in URL-safe base64, separated by commas (README: Uploads encrypted at rest)"
+            )
+        upload_keys_text = DEVELOPMENT_KEY
+    upload_keys = upload_encryption_keys(upload_keys_text)
+
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'reviews.db'}"
     # Hosted PostgreSQL often hands out postgres:// URLs; SQLAlchemy wants the driver named.
     for prefix in ("postgres://", "postgresql://"):
@@ -243,6 +256,7 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_ENCRYPTION_KEYS": upload_keys,
         # Pre-ping: a connection the database dropped (a restart, a failover) is replaced
         # before use, so the service recovers by itself when the database is back.
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
@@ -291,6 +305,19 @@ def load_config(environment: str | None = None) -> dict[str, object]:
             "CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"
         ),
         "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
+        # People's data protection rights, as the privacy notice tells them how to use them:
+        # where to write, and where to complain (templates/portal/privacy.html).
+        "DATA_PROTECTION_EMAIL": os.environ.get(
+            "DATA_PROTECTION_EMAIL",
+            os.environ.get("CONTACT_EMAIL", "PoliceComplaintReviews@mopac.london.gov.uk"),
+        ),
+        "DATA_PROTECTION_ADDRESS": os.environ.get(
+            "DATA_PROTECTION_ADDRESS",
+            "Data Protection Officer, MOPAC, 169 Union Street, London SE1 0LL",
+        ),
+        "ICO_COMPLAINT_URL": os.environ.get(
+            "ICO_COMPLAINT_URL", "https://ico.org.uk/make-a-complaint/"
+        ),
         # The Met's Professional Standards: every decision letter is emailed there too. The
         # default is a placeholder on a domain that takes no mail (RFC 2606): set it for real.
         "MPS_PROFESSIONAL_STANDARDS_EMAIL": os.environ.get(
@@ -332,6 +359,16 @@ def load_config(environment: str | None = None) -> dict[str, object]:
     check_sms_settings(config)
     retention_schedule(config)
     return config
+
+
+def upload_encryption_keys(value: object) -> list[bytes]:
+    """UPLOAD_ENCRYPTION_KEYS as keys: from the comma-separated setting, or as given."""
+    if isinstance(value, list | tuple):
+        return [bytes(key) for key in value]
+    try:
+        return parse_keys(str(value))
+    except ValueError as error:
+        raise ConfigError(f"UPLOAD_ENCRYPTION_KEYS: {error}") from error
 
 
 # Each retention setting, and the RetentionSchedule field it sets.

@@ -11,8 +11,11 @@ whatever is due: messages never tried, and retries whose wait is over. `flask re
 send-notifications` sends one round by hand.
 
 A message about a request (`notify_requester`) does not store its tracker link: it is added
-here, when the message is rendered, from PUBLIC_BASE_URL (`tracker_url`). A message that has
-its own `link` (a save-and-return link) keeps it.
+here, when the message is rendered, from PUBLIC_BASE_URL (`tracker_url`). A save-and-return
+email (reviews.reminders.RESUME_LINK_TEMPLATES) stores no link either: its single-use token is
+minted here as it is sent (`resume_link`; only the token's hash is kept, on the draft), and its
+personalisation is emptied once it is delivered, so no usable link is ever stored. (A message
+queued before that change still carries its `link`, which is used.)
 
 How many times a message goes out:
 
@@ -70,8 +73,10 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from reviews import clock
 from reviews.database import db
+from reviews.drafts import issue_resume_token
 from reviews.models import OutboxMessage
 from reviews.notifications import email_promises
+from reviews.reminders import RESUME_LINK_TEMPLATES
 from reviews.texts import SMS
 from web.config import check_email_settings, check_sms_settings
 
@@ -89,6 +94,11 @@ SEND_TIMEOUT_SECONDS = 20
 
 class PermanentFailure(Exception):
     """The backend refused the message in a way that no retry will change."""
+
+
+class NotNeeded(Exception):
+    """The message has nothing left to say: a save-and-return email for a draft that has since
+    been sent or has expired."""
 
 
 @dataclass(frozen=True)
@@ -346,9 +356,20 @@ def render_email(message: OutboxMessage) -> tuple[str, str]:
         **email_promises(),
         **message.personalisation,
     }
+    if message.template in RESUME_LINK_TEMPLATES and "draft" in message.personalisation:
+        personalisation["link"] = resume_link(message.personalisation["draft"])
     text = render_template(f"emails/{message.template}.txt", **personalisation)
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip() + "\n"
+
+
+def resume_link(draft_id: str) -> str:
+    """A fresh single-use link to a saved draft, minted as its email is sent; its hash replaces
+    the draft's earlier one in the sending transaction."""
+    token = issue_resume_token(draft_id)
+    if token is None:
+        raise NotNeeded("the draft was sent or has expired")
+    return public_url("portal.resume", token=token)
 
 
 def render_text(message: OutboxMessage) -> str:
@@ -475,6 +496,14 @@ def _send(
     """Try once and record the outcome on the message (not yet committed). True if sent."""
     try:
         _deliver(message, backend, texts)
+    except NotNeeded as error:
+        # Not a failure for staff to follow up: nothing needed saying.
+        message.status = "failed"
+        message.last_error = str(error)[:200]
+        message.next_attempt_at = None
+        message.dealt_with_at = clock.now()
+        message.personalisation = {}
+        return False
     except PermanentFailure as error:
         message.status = "failed"
         message.last_error = str(error)[:200]
@@ -496,6 +525,9 @@ def _send(
     message.status = "sent"
     message.sent_at = clock.now()
     message.next_attempt_at = None
+    if message.template in RESUME_LINK_TEMPLATES:
+        # Delivered: the link lives only in the person's mailbox now.
+        message.personalisation = {}
     counts.sent += 1
     return True
 

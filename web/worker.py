@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from types import FrameType
 from typing import TypeVar
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from reviews import clock
@@ -53,13 +53,8 @@ RETENTION_EVERY = timedelta(days=1)
 
 
 def queue_reminders() -> int:
-    """Queue the deadline reminders that are due, with links to the public address."""
-    base_url = current_app.config["PUBLIC_BASE_URL"]
-    # Links are built as a web request to the public address would build them.
-    with current_app.test_request_context(base_url=base_url):
-        return queue_deadline_reminders(
-            clock.today(), lambda token: url_for("portal.resume", token=token, _external=True)
-        )
+    """Queue the deadline reminders that are due (their links are made as they are sent)."""
+    return queue_deadline_reminders(clock.today())
 
 
 @dataclass

@@ -6,7 +6,12 @@ dates. Every schema change comes with an Alembic migration in migrations/version
 
 from reviews.models.accessibility import AccessibleFormatRequest, CallbackAttempt, CallbackRequest
 from reviews.models.columns import UtcDateTime
-from reviews.models.letters import ApprovedLetter, LetterTemplate, SentLetter
+from reviews.models.letters import (
+    ApprovedLetter,
+    FileResealPermit,
+    LetterTemplate,
+    SentLetter,
+)
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.models.searches import StaffSearch
@@ -28,6 +33,7 @@ __all__ = [
     "CallbackRequest",
     "Document",
     "Draft",
+    "FileResealPermit",
     "InternalNote",
     "LetterTemplate",
     "OutboxMessage",

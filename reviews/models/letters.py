@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from reviews import clock
 from reviews.database import Model
 from reviews.models.columns import UtcDateTime
+from reviews.storage import SealedBytes
 
 if TYPE_CHECKING:
     from reviews.models.requests import ReviewRequest
@@ -34,7 +34,9 @@ BY_EMAIL_AND_POST = "both"
 
 class SentLetter(Model):
     """A letter written when a staff action sent it. The database refuses to change a row
-    (a trigger, migration 0010): what was sent stays as it was sent."""
+    (a trigger, migration 0010): what was sent stays as it was sent. Its files are sealed at
+    rest (reviews.storage.SealedBytes); only resealing them with a new key may change them
+    (migration 0021)."""
 
     __tablename__ = "sent_letters"
 
@@ -48,12 +50,12 @@ class SentLetter(Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     # Deferred: lists of letters never load the files themselves.
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    content: Mapped[bytes] = deferred(mapped_column(SealedBytes, nullable=False))
     # Only when the requester asked for large print (reviews.letters.wants_large_print).
     large_print_filename: Mapped[str | None] = mapped_column(String(120))
     large_print_size: Mapped[int | None] = mapped_column(Integer)
     large_print_sha256: Mapped[str | None] = mapped_column(String(64))
-    large_print_content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    large_print_content: Mapped[bytes | None] = deferred(mapped_column(SealedBytes))
     # The version of the kind's wording it was written from (reviews.letter_templates; None for
     # letters sent before wording had versions), and whether staff changed the text before it
     # went (a caseworker on the action's page, or the team leader who approved it).
@@ -105,3 +107,13 @@ class ApprovedLetter(Model):
     edited: Mapped[bool] = mapped_column(Boolean, default=False)
     approved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+
+class FileResealPermit(Model):
+    """While a row is here (only inside `flask reviews rotate-upload-key`'s own transaction,
+    reviews.storage.reseal_all), the database lets a stored letter's files be resealed with a
+    new key; nothing else about the letter may change (migration 0021)."""
+
+    __tablename__ = "file_reseal_permits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)

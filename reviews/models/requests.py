@@ -12,7 +12,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     event,
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, Session, deferred, mapped_column, relationshi
 from reviews import clock
 from reviews.database import Model
 from reviews.models.columns import UtcDateTime
+from reviews.storage import SealedBytes
 
 if TYPE_CHECKING:
     from reviews.models.staff import InternalNote, StaffUser
@@ -31,14 +31,17 @@ if TYPE_CHECKING:
 class Draft(Model):
     """A review request being written: the answers so far, keyed by journey step.
 
-    The browser holds only this row's opaque id, so nothing personal sits in the cookie and
-    uploads survive between pages. Once sent, the draft points at the request it became, which
-    is what makes sending idempotent.
+    The browser's session holds only a random key whose hash is `session_key_hash`, so nothing
+    personal sits in the cookie, uploads survive between pages, and a copy of the database opens
+    no one's draft (reviews.drafts.new_session_key). Once sent, the draft points at the request
+    it became, which is what makes sending idempotent.
     """
 
     __tablename__ = "drafts"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # sha256 of the key the browser's session holds; a new key on resuming from a link.
+    session_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now, onupdate=clock.now)
@@ -46,7 +49,8 @@ class Draft(Model):
     review_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("review_requests.id", ondelete="SET NULL")
     )
-    # Save and come back later: where the link was sent, and a hash of its single-use token.
+    # Save and come back later: where the link was sent, and a hash of its single-use token,
+    # minted by the worker as it sends the email (reviews.drafts.issue_resume_token).
     resume_email: Mapped[str | None] = mapped_column(String(320))
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     resume_token_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -213,7 +217,8 @@ class ReviewRequest(Model):
 
 
 class Document(Model):
-    """An uploaded file. Kept in the database so that every app server sees it."""
+    """An uploaded file. Kept in the database so that every app server sees it, encrypted with
+    a key from the environment (reviews.storage.SealedBytes)."""
 
     __tablename__ = "documents"
 
@@ -229,8 +234,8 @@ class Document(Model):
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    # Deferred: lists of documents never load the files themselves.
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    # Deferred: lists of documents never load the files themselves. Sealed at rest.
+    content: Mapped[bytes] = deferred(mapped_column(SealedBytes))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.now)
     # Where it came from (reviews.case_updates.SOURCES): None when it came with the request,
     # "tracker" when a party sent it there later, or how it reached staff, who added it

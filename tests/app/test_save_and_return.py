@@ -4,45 +4,50 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from reviews import clock
 from reviews.database import db
 from reviews.drafts import purge_expired_drafts
-from reviews.models import Draft, OutboxMessage
+from reviews.models import Draft
 from reviews.reminders import queue_deadline_reminders
+from tests.app.test_no_secrets_stored import (
+    RecordingBackend,
+    links_in,
+    path_of,
+    record_sent_email,
+    send_outbox,
+)
 from tests.forms import post_form
 from tests.journey_data import complainant_steps
-
-
-def link_to(token: str) -> str:
-    return f"/request/resume/{token}"
 
 
 def save(journey, email="sam@example.com"):
     return journey.post("/request/save", {"email": email})
 
 
-def link_from_outbox(app, template="draft_saved") -> str:
-    with app.app_context():
-        message = db.session.scalar(
-            select(OutboxMessage)
-            .where(OutboxMessage.template == template)
-            .order_by(OutboxMessage.id.desc())
-        )
-        return message.personalisation["link"].removeprefix("http://localhost")
+@pytest.fixture
+def sent(monkeypatch) -> RecordingBackend:
+    return record_sent_email(monkeypatch)
+
+
+def link_from_outbox(app, sent: RecordingBackend) -> str:
+    """Send what is queued (the worker makes the link as it sends) and read the newest link."""
+    send_outbox(app)
+    return path_of(links_in(sent.bodies)[-1][0])
 
 
 def resume(client, path):
     return post_form(client, path)
 
 
-def test_save_then_resume_in_another_browser_once(app, journey):
+def test_save_then_resume_in_another_browser_once(app, journey, sent):
     journey.walk_to("your-name")
     response = save(journey)
     assert response.location.endswith("/request/saved")
     assert "It works once, until" in journey.client.get("/request/saved").text
-    link = link_from_outbox(app)
+    link = link_from_outbox(app, sent)
 
     other_browser = app.test_client()
     page = other_browser.get(link)
@@ -57,10 +62,10 @@ def test_save_then_resume_in_another_browser_once(app, journey):
     assert "This link has expired or has been used" in used_again.text
 
 
-def test_opening_the_link_does_not_use_it_up(app, journey):
+def test_opening_the_link_does_not_use_it_up(app, journey, sent):
     journey.walk(complainant_steps()[:3])
     save(journey)
-    link = link_from_outbox(app)
+    link = link_from_outbox(app, sent)
     for _ in range(3):
         app.test_client().get(link)
     assert resume(app.test_client(), link).status_code == 302
@@ -78,10 +83,10 @@ def test_saved_drafts_are_kept_for_30_days(app, journey):
         db.session.commit()
 
 
-def test_an_expired_link_is_refused(app, journey):
+def test_an_expired_link_is_refused(app, journey, sent):
     journey.walk(complainant_steps()[:3])
     save(journey)
-    link = link_from_outbox(app)
+    link = link_from_outbox(app, sent)
     with app.app_context():
         draft = db.session.scalar(select(Draft))
         draft.resume_token_expires_at = clock.now() - timedelta(minutes=1)
@@ -95,25 +100,22 @@ def test_save_needs_an_email_address(journey):
     assert "Enter the email address to send your link to" in response.text
 
 
-def test_one_reminder_when_three_days_are_left(app, journey):
+def test_one_reminder_when_three_days_are_left(app, journey, sent):
     letter_date = clock.today() - timedelta(days=25)
     journey.walk_to("your-name", complainant_steps(letter_date))
     save(journey)
-    with app.test_request_context():
-        assert (
-            queue_deadline_reminders(clock.today(), lambda token: f"/request/resume/{token}") == 1
-        )
-        assert (
-            queue_deadline_reminders(clock.today(), lambda token: f"/request/resume/{token}") == 0
-        )
-    reminder_link = link_from_outbox(app, "draft_reminder")
+    first_link = link_from_outbox(app, sent)
+    with app.app_context():
+        assert queue_deadline_reminders(clock.today()) == 1
+        assert queue_deadline_reminders(clock.today()) == 0
+    reminder_link = link_from_outbox(app, sent)
     # The reminder's link replaces the first one.
-    assert resume(app.test_client(), link_from_outbox(app)).status_code == 410
+    assert resume(app.test_client(), first_link).status_code == 410
     assert resume(app.test_client(), reminder_link).status_code == 302
 
 
 def test_no_reminder_while_there_is_time(app, journey):
     journey.walk_to("your-name", complainant_steps(clock.today() - timedelta(days=5)))
     save(journey)
-    with app.test_request_context():
-        assert queue_deadline_reminders(clock.today(), link_to) == 0
+    with app.app_context():
+        assert queue_deadline_reminders(clock.today()) == 0

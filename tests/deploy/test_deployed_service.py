@@ -9,6 +9,7 @@ DEPLOY_CHECK_REDIS_URL); skipped otherwise. `make deploy-check` runs it as CI do
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -84,6 +85,7 @@ def deployed(tmp_path_factory, sink) -> Iterator[str]:
         "HOME": str(base),
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        "UPLOAD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DATABASE_URL": DATABASE_URL,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "EMAIL_BACKEND": "smtp",
