@@ -9,6 +9,7 @@ from reviews.models.columns import UtcDateTime
 from reviews.models.letters import SentLetter
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
+from reviews.models.sessions import ServerSession
 from reviews.models.staff import (
     AuditEvent,
     AuditRetentionPermit,
@@ -31,6 +32,7 @@ __all__ = [
     "RequesterMessage",
     "ReviewRequest",
     "SentLetter",
+    "ServerSession",
     "SignInAttempt",
     "StaffUser",
     "SurveyAnswer",
