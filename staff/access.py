@@ -10,7 +10,7 @@ from flask_login import LoginManager, current_user
 
 from reviews.casework import can_view
 from reviews.database import db
-from reviews.models import AccessibleFormatRequest, CallbackRequest, StaffUser
+from reviews.models import AccessibleFormatRequest, CallbackRequest, ReviewRequest, StaffUser
 from reviews.sessions import STAFF, expired, staff_account_changed
 from staff.blueprint import staff
 from web.sessions import current
@@ -57,9 +57,19 @@ def role_required(*roles: str) -> Callable:
 # A call or format request linked to a review request is part of that case: whoever may not see
 # the case may not open, act on or close them either. Keyed by the URL argument that names one,
 # so every staff address taking such an argument is covered, whichever module declares it.
-CASE_LINKED_ARGUMENTS: dict[str, type[CallbackRequest] | type[AccessibleFormatRequest]] = {
-    "callback_id": CallbackRequest,
-    "format_id": AccessibleFormatRequest,
+def _case_of_callback(callback_id: int) -> ReviewRequest | None:
+    callback = db.session.get(CallbackRequest, callback_id)
+    return callback.review_request if callback is not None else None
+
+
+def _case_of_format_request(format_id: int) -> ReviewRequest | None:
+    format_request = db.session.get(AccessibleFormatRequest, format_id)
+    return format_request.review_request if format_request is not None else None
+
+
+CASE_LINKED_ARGUMENTS: dict[str, Callable[[int], ReviewRequest | None]] = {
+    "callback_id": _case_of_callback,
+    "format_id": _case_of_format_request,
 }
 
 
@@ -70,12 +80,7 @@ def refuse_items_of_refused_cases() -> None:
     if not current_user.is_authenticated:
         return
     arguments = request.view_args or {}
-    for name, model in CASE_LINKED_ARGUMENTS.items():
-        if name not in arguments:
-            continue
-        item: CallbackRequest | AccessibleFormatRequest | None = db.session.get(
-            model, arguments[name]
-        )
-        case = item.review_request if item is not None else None
+    for name, case_of in CASE_LINKED_ARGUMENTS.items():
+        case = case_of(arguments[name]) if name in arguments else None
         if case is not None and not can_view(current_user, case):
             abort(403)

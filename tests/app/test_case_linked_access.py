@@ -20,7 +20,9 @@ def _linked_items(app, owner_id: int) -> tuple[int, int, int]:
     with app.app_context():
         case = make_request(owner_id=owner_id)
         callback = CallbackRequest(
-            review_request=case, source="review-request", name="Sam Example",
+            review_request=case,
+            source="review-request",
+            name="Sam Example",
             phone="07700 900123",
             due_on=clock.today(),
         )
