@@ -59,9 +59,25 @@ def upgrade():
         batch_op.create_index(
             batch_op.f('ix_server_sessions_staff_user_id'), ['staff_user_id'], unique=False
         )
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('active_content', sa.Text(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                'scan_status', sa.String(length=20), server_default='not-scanned', nullable=False
+            )
+        )
+        batch_op.add_column(sa.Column('scan_detail', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('scanned_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_documents_scan_status'), ['scan_status'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_documents_scan_status'))
+        batch_op.drop_column('scanned_at')
+        batch_op.drop_column('scan_detail')
+        batch_op.drop_column('scan_status')
+        batch_op.drop_column('active_content')
     with op.batch_alter_table('server_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_server_sessions_staff_user_id'))
         batch_op.drop_index(batch_op.f('ix_server_sessions_review_request_id'))
