@@ -299,7 +299,7 @@ def download_document(request_id: int, document_id: int):
     if document is None or document.review_request_id != review_request.id:
         abort(404)
     if document.scan_status == INFECTED:
-        abort(409, description="This file is quarantined: a virus was found in it.")
+        abort(403)  # quarantined: a virus was found in it
     record_audit(
         "downloaded-document",
         staff_user=current_user,

@@ -79,7 +79,7 @@ def test_the_worker_scans_and_quarantines(app, client, team_leader):
     assert "Quarantined: a virus was found (Eicar-Test-Signature)" in page
     assert f"/documents/{infected_id}" not in page
     refused = client.get(f"/staff/requests/{request_id}/documents/{infected_id}")
-    assert refused.status_code == 409
+    assert refused.status_code == 403
     assert EICAR not in refused.data
     assert client.get(f"/staff/requests/{request_id}/documents/{clean_id}").status_code == 200
 
