@@ -36,7 +36,8 @@ from staff.blueprint import staff
 from web.extensions import limiter
 from web.forms import PasswordField
 
-PASSWORD_TOKEN = "staff_password_token"  # noqa: S105 (a session key)
+# A session key, not a password (ruff S105, bandit B105).
+PASSWORD_TOKEN = "staff_password_token"  # noqa: S105  # nosec B105
 ACCOUNT_DONE = "staff_account_done"
 
 
