@@ -7,6 +7,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP := $(VENV)/.test-installed
+# Security lint of the application (not the tests); settings in pyproject.toml [tool.bandit].
+# No dependency audit (pip-audit) here: it needs a vulnerability database (PyPI's JSON API or
+# OSV), and from this build machine PyPI's JSON API answers 404, so such a step could never pass.
+# Check the pinned versions against https://osv.dev from a machine that can reach it.
+BANDIT = $(BIN)/bandit --quiet --configfile pyproject.toml --recursive web reviews portal staff accessibility wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -40,6 +45,7 @@ test: $(TEST_STAMP) chromium ## Lint and type-check, then run the whole test sui
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/mypy
+	$(BANDIT)
 	$(BIN)/pytest
 
 # Chromium's packages also bring the HarfBuzz subsetter that WeasyPrint warns without.
@@ -47,6 +53,7 @@ test-fast: $(TEST_STAMP) chromium ## The edit loop: lint and types, then every t
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/mypy
+	$(BANDIT)
 	@# Two workers, each with its own SQLite database; on PostgreSQL they would share one schema.
 	$(BIN)/pytest $(if $(DATABASE_URL),,-n 2) tests/unit tests/app
 
@@ -63,10 +70,11 @@ accessibility: $(TEST_STAMP) chromium ## Run the browser checks; write reports/a
 	ACCESSIBILITY_REPORT=reports/accessibility $(BIN)/pytest tests/browser
 	@echo "Report: reports/accessibility/index.html (the statement shows accessibility/latest_results.json)"
 
-lint: $(TEST_STAMP) ## Check the code with ruff and its types with mypy
+lint: $(TEST_STAMP) ## Check the code with ruff, its types with mypy, its security with bandit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BANDIT)
 
 format: $(TEST_STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .

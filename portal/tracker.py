@@ -19,6 +19,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -40,6 +41,7 @@ from reviews.documents import DOCUMENT_KINDS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
 from reviews.rules import format_date
+from reviews.sessions import ENDED, LIFETIMES, SIGNED_OUT, TRACKER, expired, seen
 from reviews.tracker_changes import (
     ACTIONS,
     CONTACT_DETAILS,
@@ -70,42 +72,57 @@ from web.forms import answered, strip_text
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files, upload_limits
 from web.journey.forms import UploadForm
+from web.sessions import begin, current, finish, has_cookie
 
-IDLE_SECONDS = 30 * 60
+IDLE_SECONDS = int(LIFETIMES[TRACKER].idle.total_seconds())
 KIND_CHOICES = {code: kind.description for code, kind in DOCUMENT_KINDS.items()}
+
+# Look-up limits, counted only for look-ups that fail. Per reference from one address: a few
+# wrong surnames, without letting anyone elsewhere lock the requester out of their own
+# reference. Per address, across references (malformed ones included): no one address tries
+# many. Malformed references count per address too, not in one bucket everyone shares.
+LOOKUP_LIMIT_PER_REFERENCE_AND_ADDRESS = "5 per 15 minutes"
+LOOKUP_LIMIT_PER_ADDRESS = "10 per 15 minutes"
 
 
 def _lookup_failed(_response) -> bool:
     return bool(g.get("lookup_failed"))
 
 
-def _reference_key() -> str:
-    return "reference:" + (parse_reference(request.form.get("reference", "")) or "not-a-reference")
+def _reference_and_address_key() -> str:
+    reference = parse_reference(request.form.get("reference", "")) or "malformed"
+    return f"track:{reference}:{get_remote_address()}"
 
 
 def _tracking_session(view: Callable, *, chosen: bool) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
-        tracking = session.get("tracking")
-        now = clock.timestamp()
-        if not tracking:
+        record = current(TRACKER)
+        if record is None:
+            if has_cookie(TRACKER):
+                finish(TRACKER, ENDED)
+                session["tracking_ended"] = ENDED
             return redirect(url_for("portal.track"))
-        if now - tracking["seen"] > IDLE_SECONDS:
-            session.pop("tracking")
-            session["tracking_ended"] = True
+        reason = ENDED if record.ended_at is not None else expired(record)
+        if reason is not None:
+            finish(TRACKER, reason)
+            db.session.commit()
+            session["tracking_ended"] = reason
             return redirect(url_for("portal.track"))
-        party = tracking.get("party")
-        if chosen and party not in (REQUESTER, COMPLAINANT):
+        if chosen and record.party not in (REQUESTER, COMPLAINANT):
             return redirect(url_for("portal.track_who_are_you"))
-        session["tracking"] = {**tracking, "seen": now}
-        return view(db.get_or_404(ReviewRequest, tracking["id"]), party, *args, **kwargs)
+        seen(record)
+        db.session.commit()
+        review_request = db.get_or_404(ReviewRequest, record.review_request_id)
+        return view(review_request, record.party, *args, **kwargs)
 
     return wrapper
 
 
 def tracked(view: Callable) -> Callable:
-    """Only for someone who looked this request up in the last 30 minutes of activity; the
-    view is given the request and which party looked it up."""
+    """Only for someone who looked this request up, in a session kept on the server that is
+    not idle for 30 minutes nor 2 hours old (reviews.sessions.LIFETIMES); the view is given the
+    request and which party looked it up. The cookie carries only the session's random id."""
     return _tracking_session(view, chosen=True)
 
 
@@ -130,9 +147,12 @@ def refused_unless_allowed(action: str) -> Callable[[Callable], Callable]:
 
 
 @portal.route("/track", methods=["GET", "POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=_lookup_failed)
+@limiter.limit(LOOKUP_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=_lookup_failed)
 @limiter.limit(
-    "5 per 15 minutes", methods=["POST"], key_func=_reference_key, deduct_when=_lookup_failed
+    LOOKUP_LIMIT_PER_REFERENCE_AND_ADDRESS,
+    methods=["POST"],
+    key_func=_reference_and_address_key,
+    deduct_when=_lookup_failed,
 )
 def track():
     form = LookupForm()
@@ -142,12 +162,14 @@ def track():
         if review_request is not None:
             # A fresh session for this request alone: nothing from before carries over. When
             # both parties have the surname given, the next page asks which one is looking.
+            finish(TRACKER, ENDED)
             session.clear()
-            session["tracking"] = {
-                "id": review_request.id,
-                "seen": clock.timestamp(),
-                "party": parties[0] if len(parties) == 1 else None,
-            }
+            begin(
+                TRACKER,
+                review_request=review_request,
+                party=parties[0] if len(parties) == 1 else None,
+            )
+            db.session.commit()
             return redirect(url_for("portal.your_request"))
         g.lookup_failed = True
         not_found = True
@@ -161,7 +183,8 @@ def track():
 
 @portal.post("/track/sign-out")
 def track_sign_out() -> Response:
-    session.pop("tracking", None)
+    finish(TRACKER, SIGNED_OUT)
+    db.session.commit()
     return redirect(url_for("portal.track"))
 
 
@@ -173,7 +196,10 @@ def track_who_are_you():
 def _who_are_you(review_request: ReviewRequest, party: str | None):
     form = PartyForm.for_request(review_request)
     if form.validate_on_submit():
-        session["tracking"] = {**session["tracking"], "party": form.party.data}
+        record = current(TRACKER)
+        if record is not None:
+            record.party = form.party.data
+            db.session.commit()
         return redirect(url_for("portal.your_request"))
     return render_template("portal/tracker/who_are_you.html", form=form)
 

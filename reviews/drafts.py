@@ -108,6 +108,7 @@ def document_from(kind: str, upload: CheckedUpload) -> Document:
         size=upload.size,
         sha256=upload.sha256,
         content=upload.content,
+        active_content=upload.active_content,
     )
 
 

@@ -68,7 +68,8 @@ SET_PASSWORD_LINK_MAX_AGE = timedelta(hours=72)
 
 # SignInAttempt.stage values. An admin's unlock is written as a succeeded "unlock" row, so that
 # the failures before it no longer count.
-PASSWORD = "password"  # noqa: S105 (a stage name)
+# (PASSWORD is a stage name, not a password: ruff S105, bandit B105.)
+PASSWORD = "password"  # noqa: S105  # nosec B105
 TOTP = "totp"
 RECOVERY = "recovery"
 UNLOCK = "unlock"

@@ -19,6 +19,7 @@ from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
+from pypdf.generic import IndirectObject, NameObject
 
 register_heif_opener()  # lets Pillow read HEIC, the format iPhones take photos in
 
@@ -58,6 +59,10 @@ class CheckedUpload:
     content: bytes
     size: int
     sha256: str
+    # For staff, in words: what a PDF carries that could act when opened (JavaScript, a launch
+    # action, files inside it, an action that runs by itself), or other kinds of file hidden in
+    # it. None for a file with none. Images never carry any: they are re-encoded.
+    active_content: str | None = None
 
 
 class UploadRejected(ValueError):
@@ -79,9 +84,11 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
     if len(data) > max_bytes:
         raise UploadRejected(f"The selected file must be smaller than {max_bytes // _MEGABYTE}MB")
     detected_type = filetype.guess_mime(data)
+    active_content = None
     if detected_type == PDF:
-        _check_pdf(data)
+        reader = _check_pdf(data)
         content_type, content = PDF, data
+        active_content = pdf_active_content(data, reader)
     elif detected_type in _PILLOW_FORMATS:
         content = _image_content(data, detected_type)
         content_type = JPEG if detected_type == HEIC else detected_type
@@ -93,6 +100,7 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
         content=content,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
+        active_content=active_content,
     )
 
 
@@ -122,7 +130,7 @@ def _is_allowed_in_filename(character: str) -> bool:
     return category.startswith(("L", "M")) or category == "Nd" or character in " .-_()"
 
 
-def _check_pdf(data: bytes) -> None:
+def _check_pdf(data: bytes) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
     except DependencyError as error:
@@ -140,6 +148,91 @@ def _check_pdf(data: bytes) -> None:
         raise UploadRejected(DAMAGED_MESSAGE) from error
     if page_count == 0:
         raise UploadRejected(DAMAGED_MESSAGE)
+    return reader
+
+
+# Active content ------------------------------------------------------------------------------
+# A PDF from the Met is accepted whatever it carries (refusing it would stop a review), but staff
+# are told before they open one that could do something: the staff download is always a file to
+# save, never shown in the browser. Names are looked for twice: in the file's bytes (with `#xx`
+# escapes undone, an old way to hide `/JavaScript`), and in every object reachable from the
+# trailer, which finds those packed in compressed object streams. Page content is never inflated.
+
+_ACTIVE_NAMES = {
+    "/JS": "JavaScript",
+    "/JavaScript": "JavaScript",
+    "/Launch": "an action that opens another program",
+    "/EmbeddedFile": "files inside it",
+    "/EmbeddedFiles": "files inside it",
+    "/RichMedia": "files inside it",
+    "/AA": "an action that runs by itself when it is opened or read",
+    "/XFA": "an interactive form that can run scripts",
+}
+_PDF_NAME = re.compile(rb"/[A-Za-z0-9#]{2,40}")
+_NAME_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+_PDF_END = b"%%EOF"
+# HTML that a browser would run if it were shown the file as a web page.
+_HTML_START = re.compile(rb"<\s*(html|script|body|iframe|svg)\b", re.IGNORECASE)
+_MOST_OBJECTS_WALKED = 50_000
+
+
+def pdf_active_content(data: bytes, reader: PdfReader) -> str | None:
+    """What staff are warned of in this PDF, in words, or None."""
+    found: list[str] = []
+    names = {_unescaped(match.decode("latin-1")) for match in _PDF_NAME.findall(data)}
+    names |= _names_in_objects(reader)
+    for name, words in _ACTIVE_NAMES.items():
+        if name in names and words not in found:
+            found.append(words)
+    found.extend(_other_files_inside(data))
+    return "; ".join(found) if found else None
+
+
+def _unescaped(name: str) -> str:
+    return _NAME_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), name)
+
+
+def _names_in_objects(reader: PdfReader) -> set[str]:
+    """Every dictionary key, and every name value, in the objects reachable from the trailer."""
+    names: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    pending: list[object] = [reader.trailer]
+    walked = 0
+    while pending and walked < _MOST_OBJECTS_WALKED:
+        item = pending.pop()
+        walked += 1
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = _resolved(item)
+        if isinstance(item, dict):
+            names.update(str(key) for key in item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, NameObject):
+            names.add(str(item))
+    return names
+
+
+def _resolved(reference: IndirectObject) -> object:
+    try:
+        return reference.get_object()
+    except Exception:  # a broken reference leads nowhere; the rest is still walked
+        return None
+
+
+def _other_files_inside(data: bytes) -> list[str]:
+    """Signs that the PDF is also another kind of file (a polyglot)."""
+    found = []
+    end = data.rfind(_PDF_END)
+    after = data[end + len(_PDF_END) :] if end != -1 else b""
+    if after.strip(b" \t\r\n\x00"):
+        found.append("something else after the end of the PDF (another file hidden in it)")
+    if _HTML_START.search(data[:1024]):
+        found.append("a web page at its start, which a browser could run")
+    return found
 
 
 def _image_content(data: bytes, detected_type: str) -> bytes:

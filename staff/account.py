@@ -25,12 +25,19 @@ from reviews.staff_accounts import (
 from reviews.two_factor import RECOVERY_CODE_COUNT
 from reviews.workflow import ROLES
 from staff.access import role_required
-from staff.auth import NOTICE, SIGN_IN_LIMIT_PER_ADDRESS, add_error, end_session
+from staff.auth import (
+    NOTICE,
+    SIGN_IN_LIMIT_PER_ADDRESS,
+    add_error,
+    end_session,
+    keep_this_session,
+)
 from staff.blueprint import staff
 from web.extensions import limiter
 from web.forms import PasswordField
 
-PASSWORD_TOKEN = "staff_password_token"  # noqa: S105 (a session key)
+# A session key, not a password (ruff S105, bandit B105).
+PASSWORD_TOKEN = "staff_password_token"  # noqa: S105  # nosec B105
 ACCOUNT_DONE = "staff_account_done"
 
 
@@ -160,10 +167,9 @@ def change_password() -> Response | str:
 
     def change(user: StaffUser) -> Response:
         set_password(user, form.password.data or "")
+        keep_this_session(user)  # every other session ends; this one carries on
         record_audit("changed-password", staff_user=user)
         db.session.commit()
-        # Every other session ends; this one carries on.
-        session["staff_session_version"] = user.session_version
         session[ACCOUNT_DONE] = (
             "Your password has been changed. You are signed out everywhere else."
         )

@@ -31,6 +31,14 @@ from reviews.clock import LONDON
 from reviews.database import db
 from reviews.models import StaffUser
 from reviews.rules import format_date
+from reviews.sessions import (
+    ENDED,
+    LIFETIMES,
+    STAFF,
+    expired,
+    seen,
+    staff_account_changed,
+)
 from reviews.staff_accounts import (
     Outcome,
     can_sign_in,
@@ -44,9 +52,9 @@ from staff.blueprint import staff
 from web.extensions import limiter
 from web.forms import PasswordField, TextField
 from web.forms.timeouts import kept_alive
+from web.sessions import begin, current, finish, has_cookie
 
-IDLE_SECONDS = 30 * 60
-ABSOLUTE_SECONDS = 12 * 60 * 60
+IDLE_SECONDS = int(LIFETIMES[STAFF].idle.total_seconds())
 # Time allowed between the password and the second factor.
 PENDING_SECONDS = 10 * 60
 # Sign-in limits, counted two ways, not everyone behind one address together (an office shares
@@ -158,6 +166,10 @@ def add_error(field: Field, message: str) -> None:
 
 
 def end_session(notice: str) -> None:
+    """End this browser's staff session, on the server first (so no copy of its cookie works
+    again), and leave a `notice` for the sign-in page."""
+    finish(STAFF, notice)
+    db.session.commit()
     logout_user()
     session.clear()
     session[NOTICE] = notice
@@ -202,41 +214,54 @@ def on_second_step(view: Callable) -> Callable:
 
 
 def complete_sign_in(user: StaffUser) -> str:
-    """Sign in with a new session; returns where the person was going."""
+    """Sign in with a new session, kept on the server; returns where the person was going."""
     next_url = session.get(PENDING, {}).get("next") or home_url()
     session.clear()
     login_user(user)
-    session["staff_session_version"] = user.session_version
-    session["staff_signed_in_at"] = session["staff_last_seen"] = clock.timestamp()
+    begin(STAFF, staff_user=user)
+    db.session.commit()
     return next_url
+
+
+def keep_this_session(user: StaffUser) -> None:
+    """After the signed-in person changes their own password: this session carries on with the
+    account as it now is; every other one has ended. The caller commits."""
+    record = current(STAFF)
+    if record is not None and record.ended_at is None:
+        record.session_version = user.session_version
+
+
+def _why_ended() -> str | None:
+    """Why this browser's staff session is over (a notice's name), or None while it is not."""
+    record = current(STAFF)
+    if record is None or record.ended_at is not None:
+        return ENDED
+    reason = expired(record)
+    if reason is not None:
+        return reason
+    user = db.session.get(StaffUser, record.staff_user_id)
+    if staff_account_changed(record, user) or not current_user.is_authenticated:
+        return ENDED
+    return None
 
 
 @staff.before_request
 def end_stale_sessions() -> Response | None:
-    """End a session idle for 30 minutes or 12 hours old, or made stale by a change to the
-    account; otherwise note that it was seen now."""
-    if "_user_id" not in session:
+    """End a session idle for 30 minutes or 12 hours old (measured on the server, so activity
+    cannot stretch it), signed out, or made stale by a change to the account; otherwise note
+    that it was seen now."""
+    if "_user_id" not in session and not has_cookie(STAFF):
         return None
-    now = clock.timestamp()
-    signed_in_at = session.get("staff_signed_in_at")
-    last_seen = session.get("staff_last_seen")
-    if not isinstance(signed_in_at, int | float) or not isinstance(last_seen, int | float):
-        reason = "ended"
-    elif now - signed_in_at > ABSOLUTE_SECONDS:
-        reason = "limit"
-    elif now - last_seen > IDLE_SECONDS:
-        reason = "idle"
-    elif not current_user.is_authenticated:
-        reason = "ended"
-    else:
-        session["staff_last_seen"] = now
-        return None
-    user_id = str(session.get("_user_id", ""))
-    user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
-    if user is not None:
-        record_audit("session-ended", staff_user=user, detail={"reason": reason})
+    reason = _why_ended()
+    record = current(STAFF)
+    if reason is None and record is not None:
+        seen(record)
         db.session.commit()
-    end_session(reason)
+        return None
+    if record is not None and record.ended_at is None and record.staff_user_id is not None:
+        user = db.session.get(StaffUser, record.staff_user_id)
+        record_audit("session-ended", staff_user=user, detail={"reason": reason})
+    end_session(reason or ENDED)
     next_url = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("staff.sign_in", next=safe_next(next_url)))
 
@@ -356,7 +381,6 @@ def two_factor(user: StaffUser):
 def sign_out():
     if current_user.is_authenticated:
         record_audit("signed-out", staff_user=current_user._get_current_object())
-        db.session.commit()
     end_session("signed-out")
     return redirect(url_for("staff.sign_in"))
 

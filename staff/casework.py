@@ -44,6 +44,7 @@ from reviews.models import Document, InternalNote, ReviewRequest
 from reviews.notes import render_note
 from reviews.references import format_reference
 from reviews.rules import format_date, format_month
+from reviews.scanning import INFECTED
 from reviews.sent_letters import letter_file, letter_of, letters_of
 from reviews.workflow import (
     CAN_READ_REQUESTS,
@@ -170,6 +171,8 @@ def download_document(request_id: int, document_id: int):
     document = db.session.get(Document, document_id)
     if document is None or document.review_request_id != review_request.id:
         abort(404)
+    if document.scan_status == INFECTED:
+        abort(403)  # quarantined: a virus was found in it
     record_audit(
         "downloaded-document",
         staff_user=current_user,
@@ -179,7 +182,8 @@ def download_document(request_id: int, document_id: int):
     db.session.commit()
     response = send_file(
         io.BytesIO(document.content),
-        mimetype=document.content_type,
+        # A file with active content is offered to no viewer by its type: saved, opened knowingly.
+        mimetype="application/octet-stream" if document.active_content else document.content_type,
         as_attachment=True,
         download_name=document.filename,
         max_age=0,

@@ -272,6 +272,9 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         # lookups and submissions carry their own, tighter limits.
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "300 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # ClamAV's daemon for the worker's virus scan of uploads (reviews.scanning):
+        # clamd://host:port or its Unix socket's path; empty: documents are marked not scanned.
+        "VIRUS_SCANNER": os.environ.get("VIRUS_SCANNER", ""),
         # /readyz fails when no worker (`flask reviews worker`) has written its heartbeat for
         # this long. 0: not checked (development and tests, which run no worker).
         "WORKER_HEARTBEAT_MAX_SECONDS": _int(

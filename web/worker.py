@@ -7,8 +7,10 @@ Every `interval` seconds, one round:
    draft is reminded once),
 2. expired drafts purged, with their files (at most every PURGE_EVERY),
 3. the retention schedule applied (reviews.retention; at most every RETENTION_EVERY, a day),
-4. the email that is due sent from the outbox (web.outbox: claimed, retried, at least once),
-5. a heartbeat in the database (reviews.heartbeat), which /readyz on any web host checks
+4. uploaded documents virus-scanned by clamd (reviews.scanning; VIRUS_SCANNER), a batch a round,
+   and sessions that can never be used again deleted (reviews.sessions; with the purge, hourly),
+5. the email that is due sent from the outbox (web.outbox: claimed, retried, at least once),
+6. a heartbeat in the database (reviews.heartbeat), which /readyz on any web host checks
    against WORKER_HEARTBEAT_MAX_SECONDS.
 
 A step that fails (the database gone, say) is logged and tried again next round; the others
@@ -40,6 +42,8 @@ from reviews.drafts import purge_expired_drafts
 from reviews.heartbeat import beat
 from reviews.reminders import queue_deadline_reminders
 from reviews.retention import RetentionReport, apply_retention
+from reviews.scanning import ClamdScanner, scan_pending_documents
+from reviews.sessions import purge_sessions
 from web.config import retention_schedule
 from web.outbox import SendCounts, send_due_messages
 
@@ -64,6 +68,7 @@ class RoundReport:
     reminders: int | None = None
     purged: int | None = None
     retention: RetentionReport | None = None
+    scanned: dict[str, int] | None = None
     email: SendCounts | None = None
     beat: bool = False
     failed: list[str] = field(default_factory=list)
@@ -97,6 +102,7 @@ class Worker:
             report.retention = self._step("retention", report, apply_retention_now)
             if report.retention is not None:
                 self.last_retention = now
+        report.scanned = self._step("scan", report, scan_uploads)
         report.email = self._step(
             "email", report, lambda: send_due_messages(should_stop=should_stop)
         )
@@ -124,8 +130,15 @@ class Worker:
 
 def _purge() -> int:
     deleted = purge_expired_drafts()
+    purge_sessions()
     db.session.commit()
     return deleted
+
+
+def scan_uploads() -> dict[str, int]:
+    """Scan a batch of pending documents with the configured scanner (none: not scanned)."""
+    scanner = ClamdScanner.from_setting(str(current_app.config.get("VIRUS_SCANNER") or ""))
+    return scan_pending_documents(scanner)
 
 
 def apply_retention_now(dry_run: bool = False) -> RetentionReport:
@@ -145,6 +158,9 @@ def _log(report: RoundReport) -> None:
         # Kinds and counts only: never a reference or anything else about whose.
         counts = ", ".join(f"{kind} {number}" for kind, number in report.retention.counts.items())
         logger.info("worker applied the retention schedule: %s", counts)
+    if report.scanned and any(report.scanned.values()):
+        counts = ", ".join(f"{status} {number}" for status, number in report.scanned.items())
+        logger.info("worker scanned documents: %s", counts)
     if email is not None and (email.sent or email.retrying or email.failed):
         logger.info(
             "worker email: sent %d, to retry later %d, could not be sent %d",

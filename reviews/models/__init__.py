@@ -15,6 +15,7 @@ from reviews.models.letters import (
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.models.searches import StaffSearch
+from reviews.models.sessions import ServerSession
 from reviews.models.staff import (
     AuditEvent,
     AuditRetentionPermit,
@@ -40,6 +41,7 @@ __all__ = [
     "RequesterMessage",
     "ReviewRequest",
     "SentLetter",
+    "ServerSession",
     "SignInAttempt",
     "StaffSearch",
     "StaffUser",

@@ -244,6 +244,16 @@ class Document(Model):
     source: Mapped[str | None] = mapped_column(String(20))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What a PDF carries that could act when opened, in words for staff (reviews.uploads).
+    active_content: Mapped[str | None] = mapped_column(Text)
+    # The virus scan (reviews.scanning): pending until the worker has scanned it; clean;
+    # infected (quarantined: never downloaded); not-scanned (no scanner set up, or stored
+    # before scanning began: the database's default for those).
+    scan_status: Mapped[str] = mapped_column(
+        String(20), default="pending", server_default="not-scanned", index=True
+    )
+    scan_detail: Mapped[str | None] = mapped_column(String(200))  # what the scanner found
+    scanned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     draft: Mapped[Draft | None] = relationship(back_populates="documents")
     review_request: Mapped[ReviewRequest | None] = relationship(back_populates="documents")

@@ -60,8 +60,8 @@ def test_sign_in_replaces_the_session(app, client, caseworker):
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"] == str(caseworker.id)
-        assert session["staff_session_version"] == 1
-        assert session["staff_signed_in_at"] == session["staff_last_seen"]
+        # The session itself is kept on the server: the cookie holds its random id.
+        assert len(session["staff_session"]) >= 40
 
 
 def test_a_code_works_once(app, client, caseworker):

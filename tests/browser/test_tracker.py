@@ -4,16 +4,17 @@ the time-out warning with and without JavaScript."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from portal import tracker
 from reviews.database import db
 from reviews.models import ReviewRequest
 from reviews.references import format_reference
+from reviews.sessions import LIFETIMES, TRACKER, Lifetime
 from tests.browser.conftest import assert_no_axe_violations, keeps_alive, time_out_warning_opens
 from tests.journey import Journey
 from tests.journey_data import complainant_steps, pdf_bytes
@@ -368,7 +369,9 @@ def test_stay_signed_in_after_the_session_has_ended_says_so(page, reference, mon
     expect(dialog).to_be_visible()
     # The server has ended the session meanwhile, so the keep-alive is redirected: that must
     # not read as "still signed in".
-    monkeypatch.setattr(tracker, "IDLE_SECONDS", -1)
+    monkeypatch.setitem(
+        LIFETIMES, TRACKER, Lifetime(idle=timedelta(seconds=-1), absolute=timedelta(hours=2))
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Stay signed in").click()
     expect(page.get_by_text("we closed your request's page after 30 minutes")).to_be_visible()

@@ -1,0 +1,54 @@
+"""The cookie side of server-kept sessions (reviews.sessions): the signed cookie carries one
+random id per kind of session (`staff_session`, `tracker_session`) and nothing about the person
+or their request; this module puts it there, finds its record once per request, and takes it out.
+
+Flask's signed cookie is readable by whoever holds it (signed, not encrypted), so what a session
+is about (which request, which party, which account as it was) lives in the record."""
+
+from __future__ import annotations
+
+from flask import g, session
+
+from reviews.models import ReviewRequest, ServerSession, StaffUser
+from reviews.sessions import end_session, find_session, open_session
+
+COOKIE_KEYS = {"staff": "staff_session", "tracker": "tracker_session"}
+
+
+def begin(
+    kind: str,
+    *,
+    staff_user: StaffUser | None = None,
+    review_request: ReviewRequest | None = None,
+    party: str | None = None,
+) -> ServerSession:
+    """A new session of `kind`, its id in the cookie. The caller commits."""
+    token, record = open_session(
+        kind, staff_user=staff_user, review_request=review_request, party=party
+    )
+    session[COOKIE_KEYS[kind]] = token
+    g.setdefault("server_sessions", {})[kind] = record
+    return record
+
+
+def current(kind: str) -> ServerSession | None:
+    """This request's session of `kind`, ended or not, looked up once per request."""
+    found: dict[str, ServerSession | None] = g.setdefault("server_sessions", {})
+    if kind not in found:
+        token = session.get(COOKIE_KEYS[kind])
+        found[kind] = find_session(token, kind) if token is not None else None
+    return found[kind]
+
+
+def has_cookie(kind: str) -> bool:
+    return COOKIE_KEYS[kind] in session
+
+
+def finish(kind: str, reason: str) -> None:
+    """End this request's session of `kind` on the server and take its id out of the cookie.
+    The caller commits."""
+    record = current(kind)
+    if record is not None:
+        end_session(record, reason)
+    session.pop(COOKIE_KEYS[kind], None)
+    g.setdefault("server_sessions", {})[kind] = None
