@@ -18,6 +18,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     consent,
     legal_hold,
     queues,
+    reports,
     survey_report,
     two_factor,
     users,

@@ -85,6 +85,7 @@ NAVIGATION = (
     ("Formats", "staff.formats"),
     ("Audit", "staff.audit_log"),
     ("Survey", "staff.survey_results"),
+    ("Reports", "staff.reports"),
     ("Users", "staff.users"),
 )
 

@@ -44,7 +44,9 @@ def working_days_between(start: date, end: date) -> int:
 
 def received(day: date, **fields) -> ReviewRequest:
     """A request received on `day` (London), with `fields`; call in an app context."""
-    return make_request(submitted_at=at(day), acknowledgement_due=acknowledgement_due(day), **fields)
+    return make_request(
+        submitted_at=at(day), acknowledgement_due=acknowledgement_due(day), **fields
+    )
 
 
 def allocated(review_request: ReviewRequest, day: date, owner: StaffUser) -> None:
@@ -211,14 +213,18 @@ def test_the_figures_take_the_same_queries_however_many_requests(app):
         received(date(2026, 3, 10), acknowledged_on=date(2026, 3, 11))
         few = queries_for_report()
         for number in range(30):
-            received(date(2026, 4, 1) + timedelta(days=number % 20), acknowledged_on=date(2026, 5, 1))
+            received(
+                date(2026, 4, 1) + timedelta(days=number % 20), acknowledged_on=date(2026, 5, 1)
+            )
         assert queries_for_report() == few
 
 
 # The page ---------------------------------------------------------------------------------
 
 
-def test_the_page_is_for_team_leaders_and_admins(client_as, team_leader, admin, caseworker, auditor):
+def test_the_page_is_for_team_leaders_and_admins(
+    client_as, team_leader, admin, caseworker, auditor
+):
     assert client_as(team_leader).get(REPORTS).status_code == 200
     assert client_as(admin).get(REPORTS).status_code == 200
     assert client_as(caseworker).get(REPORTS).status_code == 403
