@@ -3,7 +3,15 @@ satisfaction survey.
 
 Each module adds its routes to the blueprint (portal.blueprint)."""
 
-from portal import consent_forms, journey, pages, survey, tracker, tracker_letters
+from portal import (
+    consent_forms,
+    journey,
+    pages,
+    statistics,
+    survey,
+    tracker,
+    tracker_letters,
+)
 from portal.blueprint import portal
 from portal.pages import CONTENT_PAGES, GUIDANCE
 
@@ -14,6 +22,7 @@ __all__ = [
     "journey",
     "pages",
     "portal",
+    "statistics",
     "survey",
     "tracker",
     "tracker_letters",

@@ -36,6 +36,7 @@ from reviews.models import (
     TimelineEntry,
 )
 from reviews.rules import format_month, is_working_day
+from reviews.small_numbers import SMALLEST_FIGURE, hide_small, shown
 from reviews.workflow.statuses import Status
 
 # Python's date.toordinal() of 1 January 1970 less SQLite's julianday() of midnight that day.
@@ -471,3 +472,73 @@ def per_caseworker(period: Period, today: date | None = None) -> list[Caseworker
     ):
         rows[owner_id].days_to_decision[days] = count
     return sorted(rows.values(), key=lambda row: row.name)
+
+
+# The public statistics ----------------------------------------------------------------------
+
+PUBLIC_QUARTERS = 4
+
+
+@dataclass(frozen=True)
+class QuarterStatistics:
+    """A quarter's figures for anyone to read: each number under SMALLEST_FIGURE is FEWER (or
+    NOT_SHOWN, where it would give a hidden one away), and a median or a share is None when
+    too few requests are behind it."""
+
+    period: Period
+    received: int | str
+    valid: int | str
+    not_valid: int | str
+    forwarded: int | str
+    upheld: int | str
+    not_upheld: int | str
+    upheld_percent: int | None
+    acknowledged_on_time_percent: int | None
+    median_days_to_acknowledgement: int | None
+    median_days_to_decision: int | None
+
+
+def _percent(part: int | str, other: int | str) -> int | None:
+    """`part` as a share of both, only when neither is hidden."""
+    if isinstance(part, int) and isinstance(other, int) and part + other:
+        return round(part * 100 / (part + other))
+    return None
+
+
+def _median_if_enough(timing: Timing) -> int | None:
+    return timing.median if timing.count >= SMALLEST_FIGURE else None
+
+
+def quarter_statistics(report: Figures) -> QuarterStatistics:
+    validity = hide_small(
+        {
+            "valid": report.valid,
+            "not_valid": sum(report.invalid.values()),
+            "forwarded": report.forwarded_to_iopc,
+        }
+    )
+    outcomes = hide_small({"upheld": report.upheld, "not_upheld": report.not_upheld})
+    acknowledgement = report.timing("acknowledgement")
+    on_time = acknowledgement.on_time or 0
+    timeliness = hide_small({"on_time": on_time, "late": acknowledgement.count - on_time})
+    return QuarterStatistics(
+        period=report.period,
+        received=shown(report.received),
+        valid=validity["valid"],
+        not_valid=validity["not_valid"],
+        forwarded=validity["forwarded"],
+        upheld=outcomes["upheld"],
+        not_upheld=outcomes["not_upheld"],
+        upheld_percent=_percent(outcomes["upheld"], outcomes["not_upheld"]),
+        acknowledged_on_time_percent=_percent(timeliness["on_time"], timeliness["late"]),
+        median_days_to_acknowledgement=_median_if_enough(acknowledgement),
+        median_days_to_decision=_median_if_enough(report.timing("decision")),
+    )
+
+
+def public_statistics(today: date) -> list[QuarterStatistics]:
+    """The last PUBLIC_QUARTERS quarters that have ended, oldest first."""
+    return [
+        quarter_statistics(figures(period, today))
+        for period in complete_quarters(today, PUBLIC_QUARTERS)
+    ]

@@ -97,7 +97,9 @@ def seed_for_reports(count: int = REQUESTS_FOR_REPORTS) -> None:
         db.session.flush()
         owners.append(user.id)
     for start in range(0, count, BATCH):
-        made = [_request(number, today, owners) for number in range(start, min(count, start + BATCH))]
+        made = [
+            _request(number, today, owners) for number in range(start, min(count, start + BATCH))
+        ]
         db.session.execute(insert(ReviewRequest), [columns for columns, _ in made])
         ids = dict(
             db.session.execute(

@@ -16,9 +16,7 @@ STATISTICS = "/statistics"
 def received(day: date, number: int = 1, **fields) -> None:
     instant = datetime(day.year, day.month, day.day, 10, tzinfo=clock.LONDON).astimezone(UTC)
     for _ in range(number):
-        make_request(
-            submitted_at=instant, acknowledgement_due=acknowledgement_due(day), **fields
-        )
+        make_request(submitted_at=instant, acknowledgement_due=acknowledgement_due(day), **fields)
 
 
 def test_the_quarters_are_the_last_four_that_have_ended():
@@ -56,7 +54,11 @@ def test_small_numbers_are_hidden(app):
     assert latest.period == Period.quarter(2026, 1)
     assert latest.received == 14
     # 12 valid, 2 not valid, none forwarded: two hidden, so no other needs hiding.
-    assert (latest.valid, latest.not_valid, latest.forwarded) == (12, "fewer than 5", "fewer than 5")
+    assert (latest.valid, latest.not_valid, latest.forwarded) == (
+        12,
+        "fewer than 5",
+        "fewer than 5",
+    )
     # One upheld: hidden, and the one beside it too, or the total would give it away.
     assert (latest.upheld, latest.not_upheld) == ("fewer than 5", "not shown")
     assert latest.upheld_percent is None
@@ -81,4 +83,3 @@ def test_the_page(app, client):
     assert "October 2025 to December 2025: fewer than 5" in page
     table = page.split('id="table-quarters"')[1].split("</table>")[0]
     assert "fewer than 5" in table and ">7<" in table
-
