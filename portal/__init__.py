@@ -5,6 +5,7 @@ Each module adds its routes to the blueprint (portal.blueprint)."""
 
 from portal import (
     consent_forms,
+    equality,
     journey,
     pages,
     statistics,
@@ -19,6 +20,7 @@ __all__ = [
     "CONTENT_PAGES",
     "GUIDANCE",
     "consent_forms",
+    "equality",
     "journey",
     "pages",
     "portal",

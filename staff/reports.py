@@ -3,6 +3,10 @@ leaders and admins, as charts with the same figures in tables, each table downlo
 (`?download=<table>`). The figures are all shown, small ones too: this page stays inside the
 team. The per-caseworker table is for team leaders only.
 
+Below them, the answers to the optional equality monitoring questions (reviews.equality), added
+up for the period, with small numbers hidden: they come from the public, so they are treated
+like the public statistics.
+
 The period is two months in the query string ("from" and "to"): nothing personal.
 """
 
@@ -17,6 +21,7 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from reviews import clock
+from reviews.equality import equality_report
 from reviews.reports import (
     Figures,
     Period,
@@ -223,6 +228,7 @@ def reports():
             "outcomes": bars(by_key["outcomes"]),
             "timings": bars(by_key["timings"], column=2),
         },
+        equality=equality_report(period),
         errors=errors,
         error_list=[{"text": text, "href": f"#{name}"} for name, text in errors.items()],
         query={
