@@ -3,7 +3,16 @@ satisfaction survey.
 
 Each module adds its routes to the blueprint (portal.blueprint)."""
 
-from portal import consent_forms, journey, pages, survey, tracker, tracker_letters
+from portal import (
+    consent_forms,
+    equality,
+    journey,
+    pages,
+    statistics,
+    survey,
+    tracker,
+    tracker_letters,
+)
 from portal.blueprint import portal
 from portal.pages import CONTENT_PAGES, GUIDANCE
 
@@ -11,9 +20,11 @@ __all__ = [
     "CONTENT_PAGES",
     "GUIDANCE",
     "consent_forms",
+    "equality",
     "journey",
     "pages",
     "portal",
+    "statistics",
     "survey",
     "tracker",
     "tracker_letters",

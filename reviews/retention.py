@@ -15,6 +15,7 @@ notice states it through reviews.promises, so the page and the code read one set
   after a failed message was dealt with.
 - Staff sign-in attempts: `sign_in_attempt_days`. Audit events: `audit_event_years`.
 - Survey answers: `survey_answer_days` after the end of the month they were given in.
+- Equality monitoring answers: `equality_answer_days` after the end of their month, the same way.
 
 A legal hold stops a request's deletion until lifted, and erasure on request takes the same
 path at once (both in reviews.legal_hold). Every run is audited by kinds and counts, never by
@@ -58,6 +59,7 @@ from reviews.models import (
     CallbackRequest,
     Document,
     Draft,
+    EqualityAnswer,
     InternalNote,
     OutboxMessage,
     RequesterMessage,
@@ -373,6 +375,12 @@ def _other_records(
             SurveyAnswer,
             SurveyAnswer.month
             < today - timedelta(days=schedule.survey_answer_days) - timedelta(days=31),
+        ),
+        (
+            "equality answers",
+            EqualityAnswer,
+            EqualityAnswer.month
+            < today - timedelta(days=schedule.equality_answer_days) - timedelta(days=31),
         ),
     ]
 

@@ -24,6 +24,8 @@ class RetentionSchedule:
     audit_event_years: int = 7
     # Answers to the satisfaction survey (the step in reviews.retention.EXTRA_STEPS).
     survey_answer_days: int = 365
+    # Answers to the equality monitoring questions, kept the same way (reviews.equality).
+    equality_answer_days: int = 365
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

@@ -5,7 +5,7 @@ Answers are anonymous by design. An answer (reviews.models.SurveyAnswer) keeps i
 answer, the comment and the month, and nothing that could lead back to a person: no request,
 reference, draft, session or address, and no date finer than the month. Staff see them only
 added up (`survey_report`), with any figure under SMALLEST_FIGURE hidden so that nobody can be
-picked out of a small number.
+picked out of a small number (reviews.small_numbers, which the other reports share).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from reviews.database import db
 from reviews.models import SurveyAnswer
+from reviews.small_numbers import FEWER, NOT_SHOWN, SMALLEST_FIGURE, hide_small
 
 # When the question is asked: the address's stage, and its name on the staff report.
 STAGES = {
@@ -35,8 +36,6 @@ SATISFACTION = {
 }
 
 COMMENT_LIMIT = 1200
-# Fewer answers than this in a figure and it is hidden: a handful can be told apart.
-SMALLEST_FIGURE = 5
 
 
 def month_of(day: date) -> date:
@@ -56,23 +55,6 @@ def record_answer(stage: str, satisfaction: str, comment: str | None, today: dat
     )
     db.session.add(answer)
     return answer
-
-
-FEWER = f"fewer than {SMALLEST_FIGURE}"
-# A figure hidden only so that a small one cannot be worked out from the total.
-NOT_SHOWN = "not shown"
-
-
-def hide_small(counts: dict[str, int]) -> dict[str, int | str]:
-    """The counts, each under SMALLEST_FIGURE replaced by FEWER. When only one would be hidden,
-    the total less the others would give it away, so the smallest shown one is NOT_SHOWN too."""
-    shown: dict[str, int | str] = {
-        key: FEWER if count < SMALLEST_FIGURE else count for key, count in counts.items()
-    }
-    if list(shown.values()).count(FEWER) == 1 and len(counts) > 1:
-        _, smallest = min((count, key) for key, count in counts.items() if shown[key] != FEWER)
-        shown[smallest] = NOT_SHOWN
-    return shown
 
 
 @dataclass(frozen=True)
@@ -140,3 +122,15 @@ def survey_report() -> list[Stage]:
         )
         for stage, label in STAGES.items()
     ]
+
+
+__all__ = [
+    "FEWER",
+    "NOT_SHOWN",
+    "SATISFACTION",
+    "SMALLEST_FIGURE",
+    "STAGES",
+    "hide_small",
+    "record_answer",
+    "survey_report",
+]

@@ -22,6 +22,7 @@ from staff import (  # noqa: F401 - imported for the routes they add
     legal_hold,
     letter_templates,
     queues,
+    reports,
     request_queue,
     subject_access,
     survey_report,

@@ -94,6 +94,7 @@ NAVIGATION = (
     ("Formats", "staff.formats"),
     ("Audit", "staff.audit_log"),
     ("Survey", "staff.survey_results"),
+    ("Reports", "staff.reports"),
     ("Letters", "staff.letter_kinds"),
     ("Users", "staff.users"),
 )

@@ -381,6 +381,7 @@ RETENTION_SETTINGS = {
     "RETENTION_SIGN_IN_ATTEMPT_DAYS": "sign_in_attempt_days",
     "RETENTION_AUDIT_EVENT_YEARS": "audit_event_years",
     "RETENTION_SURVEY_ANSWER_DAYS": "survey_answer_days",
+    "RETENTION_EQUALITY_ANSWER_DAYS": "equality_answer_days",
 }
 DEFAULT_RETENTION = RetentionSchedule()
 

@@ -2,7 +2,7 @@
 from and whether staff changed them, and decision letters as approved
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2027-01-10 09:00:00
 
 Each letter kind's wording (reviews.letter_templates) is kept as versions; the wording the
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ dates. Every schema change comes with an Alembic migration in migrations/version
 
 from reviews.models.accessibility import AccessibleFormatRequest, CallbackAttempt, CallbackRequest
 from reviews.models.columns import UtcDateTime
+from reviews.models.equality import EqualityAnswer
 from reviews.models.letters import (
     ApprovedLetter,
     FileResealPermit,
@@ -34,6 +35,7 @@ __all__ = [
     "CallbackRequest",
     "Document",
     "Draft",
+    "EqualityAnswer",
     "FileResealPermit",
     "InternalNote",
     "LetterTemplate",
