@@ -183,12 +183,16 @@ def burst(calls: list[Callable[[], int]], expected: Callable[[int], bool], tally
                 if not expected(status):
                     failures.append(str(status))
 
-    threads = [threading.Thread(target=run, args=(calls[k::CLIENTS],)) for k in range(CLIENTS)]
+    threads = [
+        threading.Thread(target=run, args=(calls[k::CLIENTS],), daemon=True)
+        for k in range(CLIENTS)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        while thread.is_alive():  # in steps, so that Ctrl+C stops the bench (and its servers)
+            thread.join(0.5)
     tally.seconds += time.perf_counter() - started
     if failures:
         raise RuntimeError(f"unexpected statuses: {sorted(set(failures))}")
@@ -761,6 +765,10 @@ def write(text: str) -> None:
 
 
 def main() -> None:
+    import signal
+
+    # Stopped (Ctrl+C or SIGTERM): the servers and the bench database go with it.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     results = [run(backend, size) for backend in BACKENDS for size in SIZES]
     from reviews import clock
 
