@@ -184,8 +184,7 @@ def burst(calls: list[Callable[[], int]], expected: Callable[[int], bool], tally
                     failures.append(str(status))
 
     threads = [
-        threading.Thread(target=run, args=(calls[k::CLIENTS],), daemon=True)
-        for k in range(CLIENTS)
+        threading.Thread(target=run, args=(calls[k::CLIENTS],), daemon=True) for k in range(CLIENTS)
     ]
     started = time.perf_counter()
     for thread in threads:

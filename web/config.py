@@ -257,11 +257,11 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         # Generous, so that a library or a council office sharing one address is not locked out;
         # lookups and submissions carry their own, tighter limits.
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "300 per minute"),
-        # Speed (docs/benchmarks.md). No X-RateLimit-* headers: reading them back costs two
-        # more Redis round trips a request (GET, TTL) beside the one that counts it; a refused
-        # request still gets its 429 page. Templates compiled once per process, never
-        # re-checked on disk, except in development.
-        "RATELIMIT_HEADERS_ENABLED": False,
+        # Speed (docs/benchmarks.md). The X-RateLimit-* headers cost two Redis round trips a
+        # request (GET, TTL) beside the one that counts it, but they also give a 429 its
+        # Retry-After: kept until the 429 page sets its own. Templates compiled once per
+        # process, never re-checked on disk, except in development.
+        "RATELIMIT_HEADERS_ENABLED": True,
         "TEMPLATES_AUTO_RELOAD": environment == "development",
         # /readyz fails when no worker (`flask reviews worker`) has written its heartbeat for
         # this long. 0: not checked (development and tests, which run no worker).

@@ -1,17 +1,11 @@
-"""The settings that keep pages quick (docs/benchmarks.md): one Redis round trip a request for
-rate limits, and templates never re-read from disk in production."""
+"""The settings that keep pages quick (docs/benchmarks.md): templates never re-read from disk in
+production."""
 
 from __future__ import annotations
 
 import secrets
 
 from tests.conftest import make_test_app
-
-
-def test_pages_carry_no_rate_limit_headers(client):
-    response = client.get("/")
-    assert response.status_code == 200
-    assert not [name for name, _ in response.headers if name.lower().startswith("x-ratelimit")]
 
 
 def test_production_never_rechecks_templates_on_disk(migrated_database, tmp_path, monkeypatch):
@@ -21,7 +15,6 @@ def test_production_never_rechecks_templates_on_disk(migrated_database, tmp_path
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = make_test_app(migrated_database, tmp_path, APP_ENV="production")
     assert app.jinja_env.auto_reload is False
-    assert app.config["RATELIMIT_HEADERS_ENABLED"] is False
 
 
 def test_development_rereads_changed_templates(migrated_database, tmp_path):
