@@ -83,7 +83,9 @@ def compress(response: Response) -> Response:
         compressed = _static_cache.get(etag or "")
         if compressed is None:
             # send_file hands the file over as is; read it (small: CSS, JavaScript, SVG).
-            body = b"".join(response.response)
+            body = b"".join(
+                part if isinstance(part, bytes) else part.encode() for part in response.response
+            )
             _close(response)
             response.set_data(body)
             if len(body) < MINIMUM_BYTES:
