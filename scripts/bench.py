@@ -650,6 +650,8 @@ def machine_facts() -> list[str]:
         f"- CPUs: {os.cpu_count()} ({platform.machine()}), "
         f"{platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}",
+        # Others' work on the machine shows here: compare runs made at a similar load.
+        "- Load average when the run ended: {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()),
     ]
     try:
         import psycopg
@@ -710,7 +712,7 @@ def report(results: list[Result]) -> str:
 
 def growth(results: list[Result]) -> list[str]:
     lines = [
-        "### Staff pages: 100,000 requests against 1,000",
+        f"### Staff pages: {max(SIZES):,} requests against {min(SIZES):,}",
         "",
         f"Target: p50 within {GROWTH_TARGET}x and the same number of SQL statements.",
         "",
