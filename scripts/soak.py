@@ -45,6 +45,7 @@ import bench  # noqa: E402 (the same simulated people and gunicorn as `make benc
 SUBMISSIONS = int(os.environ.get("SOAK_SUBMISSIONS", "300"))
 CLIENTS = int(os.environ.get("SOAK_CLIENTS", "50"))
 KILL_EVERY = float(os.environ.get("SOAK_KILL_EVERY", "2"))
+KILL_WORKERS_EVERY = float(os.environ.get("SOAK_KILL_WORKERS_EVERY", "5"))
 SOAK_DATABASE = "reviews_soak"
 REFUSED_SHARE = 0.2
 REFERENCE = re.compile(r'class="app-reference">([^<]+)<')
@@ -116,12 +117,18 @@ class Outcome:
     bad_error_pages: int = 0
 
 
+class NoForm(Exception):
+    """The page that should have held a form: (status, headers, body)."""
+
+
 class Sender(bench.Person):
     def attempt(self, outcome: Outcome, step: callable) -> tuple[int, dict, bytes]:
         """A step, tried again after an error, as a person would (the error page seen)."""
         for _ in range(RETRIES):
             try:
                 status, headers, body = step()
+            except NoForm as error:  # the form's page itself was an error page
+                status, headers, body = error.args
             except (OSError, bench.http.client.HTTPException):
                 outcome.errors["connection"] += 1
                 self.connection.close()
@@ -136,12 +143,16 @@ class Sender(bench.Person):
             time.sleep(0.3)
         raise RuntimeError(f"gave up after {RETRIES} tries")
 
-    def token(self, path: str) -> str:  # type: ignore[override]
-        return super().token(path)
+    def token(self, path: str) -> str:
+        status, headers, body = self.get(path)
+        found = bench.TOKEN.search(body.decode("utf-8", "replace"))
+        if not found:
+            raise NoForm(status, headers, body)
+        return found.group(1)
 
     def send_form(self, outcome: Outcome, slug: str, data: dict, upload: bytes | None = None):
         def step():
-            token = super(Sender, self).token("/request/who-is-asking")
+            token = self.token("/request/who-is-asking")
             if upload is None:
                 return self.request("POST", f"/request/{slug}", {"csrf_token": token, **data})
             body, content_type = multipart(
@@ -217,7 +228,7 @@ def terminate_connections(server_url: str, stop: threading.Event, tally: Counter
 
 
 def kill_workers(web: bench.Server, outbox: dict, stop: threading.Event, tally: Counter) -> None:
-    while not stop.wait(KILL_EVERY * 5):
+    while not stop.wait(KILL_WORKERS_EVERY):
         children = Path(f"/proc/{web.process.pid}/task/{web.process.pid}/children").read_text()
         pids = [int(pid) for pid in children.split()]
         if pids:
@@ -395,6 +406,10 @@ def check(engine, outcomes: list[Outcome], sink: Sink, tally: Counter) -> list[s
             failed.append(f"{count} messages failed for good")
     if sum(o.bad_error_pages for o in outcomes):
         failed.append("a 503 that was not the 'service is unavailable' page")
+    # Every failure a person meets should be the 503 page ("try again later"), never a 500.
+    server_errors = sum(o.errors[500] for o in outcomes)
+    if server_errors:
+        failed.append(f"{server_errors} failures were a 500, not the 503 page")
     gave_up = [o for o in outcomes if not o.reference]
     tally["people who gave up"] = len(gave_up)
     return failed
