@@ -17,6 +17,7 @@ from reviews.promises import promises_for
 from reviews.rules import COMPLAINTS_SCHEME_START, format_date
 from reviews.storage import use_keys
 from web.audit_origin import init_audit_origin
+from web.compression import init_compression
 from web.config import load_config, retention_schedule, upload_encryption_keys
 from web.errors import init_errors, log_exception_safely
 from web.extensions import csrf, limiter, migrate
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     init_security(app)
+    init_compression(app)
     init_errors(app)
     init_letters(app)
     _register_blueprints(app)
