@@ -65,6 +65,7 @@ from reviews.models import (
     RequesterMessage,
     ReviewRequest,
     SentLetter,
+    ServerSession,
     SignInAttempt,
     SurveyAnswer,
     TimelineEntry,
@@ -225,6 +226,7 @@ def request_parts(request_id: int) -> list[tuple[str, type, ColumnElement[bool]]
         ("letters", SentLetter, SentLetter.review_request_id == request_id),
         ("approved letters", ApprovedLetter, ApprovedLetter.review_request_id == request_id),
         ("drafts", Draft, Draft.review_request_id == request_id),
+        ("tracker sessions", ServerSession, ServerSession.review_request_id == request_id),
     ]
 
 

@@ -155,8 +155,9 @@ def intake_start() -> Response | str:
             draft = start_entered_draft(
                 _staff_user(), form.received_via.data, form.received_on.data
             )
+        key = new_session_key(draft)  # its hash is saved with the draft
         db.session.commit()
-        session[DRAFT_KEY] = new_session_key(draft)
+        session[DRAFT_KEY] = key
         session.pop(ENTERED_KEY, None)
         today = rules_date(draft, clock.today())
         if changing:

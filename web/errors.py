@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, g, make_response, render_templat
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
     HTTPException,
@@ -143,14 +143,20 @@ def init_errors(app: Flask) -> None:
         return response
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PendingRollbackError)
     @app.errorhandler(PoolTimeout)
-    def database_unavailable(error: OperationalError | PoolTimeout) -> ResponseReturnValue:
+    def database_unavailable(
+        error: OperationalError | InterfaceError | PendingRollbackError | PoolTimeout,
+    ) -> ResponseReturnValue:
         """The database refused, dropped or timed out a connection (also when the pool checks
-        one out), or every pooled connection is busy: nothing was committed, so the person can
-        try again. The pool pings each connection before use, so the first request after the
-        database is back gets a fresh one: no restart. The session is rolled back and closed at
+        one out, or when it ended a connection mid-request: the driver's InterfaceError, and
+        the session's PendingRollbackError after it), or every pooled connection is busy:
+        nothing was committed, so the person can try again. The pool pings each connection
+        before use, so the first request after the database is back gets a fresh one: no
+        restart. The session is rolled back and closed at
         the end of the request, as always."""
-        cause = error.orig if isinstance(error, OperationalError) else error
+        cause = error.orig if isinstance(error, OperationalError | InterfaceError) else error
         logger.error("database unavailable: %s", type(cause).__name__)
         response = render_error(ServiceUnavailable.code)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -7,12 +7,21 @@ is about (which request, which party, which account as it was) lives in the reco
 
 from __future__ import annotations
 
-from flask import g, session
+from flask import request, session
 
 from reviews.models import ReviewRequest, ServerSession, StaffUser
 from reviews.sessions import end_session, find_session, open_session
 
 COOKIE_KEYS = {"staff": "staff_session", "tracker": "tracker_session"}
+
+
+def _found() -> dict[str, ServerSession | None]:
+    """The records found in this request, kept on the request itself: `g` belongs to the app
+    context, which a request made inside another (a test, a CLI command) would share."""
+    found: dict[str, ServerSession | None] = request.environ.setdefault(
+        "reviews.server_sessions", {}
+    )
+    return found
 
 
 def begin(
@@ -27,13 +36,13 @@ def begin(
         kind, staff_user=staff_user, review_request=review_request, party=party
     )
     session[COOKIE_KEYS[kind]] = token
-    g.setdefault("server_sessions", {})[kind] = record
+    _found()[kind] = record
     return record
 
 
 def current(kind: str) -> ServerSession | None:
     """This request's session of `kind`, ended or not, looked up once per request."""
-    found: dict[str, ServerSession | None] = g.setdefault("server_sessions", {})
+    found = _found()
     if kind not in found:
         token = session.get(COOKIE_KEYS[kind])
         found[kind] = find_session(token, kind) if token is not None else None
@@ -51,4 +60,4 @@ def finish(kind: str, reason: str) -> None:
     if record is not None:
         end_session(record, reason)
     session.pop(COOKIE_KEYS[kind], None)
-    g.setdefault("server_sessions", {})[kind] = None
+    _found()[kind] = None

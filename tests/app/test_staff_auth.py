@@ -154,7 +154,11 @@ def test_setting_up_two_factor_at_first_sign_in(app, client):
 
     user = stored_user(app, newcomer)
     assert user.totp_enrolled_at is not None and len(user.recovery_code_hashes) == 8
-    assert [a for a, _, _ in audit_actions(app)][-2:] == ["set-up-two-factor", "signed-in"]
+    assert [a for a, _, _ in audit_actions(app)][-3:] == [
+        "set-up-two-factor",
+        "signed-in",
+        "listed-requests",  # the queue just opened
+    ]
 
     # The codes shown are the ones that work.
     other = app.test_client()
