@@ -141,7 +141,7 @@ def test_a_bounced_email_leaves_the_dashboard_once_dealt_with(
         db.session.commit()
         mine_id, theirs_id = (message.id for message in messages)
     client = client_as(caseworker)
-    assert "Emails that bounced (1)" in client.get("/staff/").text
+    assert "Emails and texts that failed (1)" in client.get("/staff/").text
 
     token = csrf_token(client, "/staff/")
     refused = client.post(f"/staff/bounced/{theirs_id}/dealt-with", data={"csrf_token": token})
@@ -149,7 +149,7 @@ def test_a_bounced_email_leaves_the_dashboard_once_dealt_with(
     assert client.post(f"/staff/bounced/{mine_id}/dealt-with").status_code == 400  # no token
     done = client.post(f"/staff/bounced/{mine_id}/dealt-with", data={"csrf_token": token})
     assert done.status_code == 302 and done.location.endswith("/staff/#bounced")
-    assert "Emails that bounced (0)" in client.get("/staff/").text
+    assert "Emails and texts that failed (0)" in client.get("/staff/").text
     with app.app_context():
         message = db.session.get(OutboxMessage, mine_id)
         assert message.dealt_with_by_id == caseworker.id
@@ -157,3 +157,27 @@ def test_a_bounced_email_leaves_the_dashboard_once_dealt_with(
             select(AuditEvent).where(AuditEvent.action == "bounce-dealt-with")
         )
         assert audit.review_request_id == mine.id
+
+
+def test_a_failed_text_is_named_as_a_text(app, caseworker, client_as):
+    mine = add_request(app, owner_id=caseworker.id)
+    with app.app_context():
+        text = bounced_email(mine.id, "text")
+        text.channel, text.recipient = "sms", "+447700900982"
+        db.session.add(text)
+        db.session.commit()
+    page = client_as(caseworker).get("/staff/").text
+    assert "text message failed" in page and "request received text" in page
+    assert "email bounced" not in page
+
+
+def test_signed_permission_marked_received_is_shown_as_such(app, caseworker, client_as):
+    saved = add_request(
+        app,
+        owner_id=caseworker.id,
+        requester_role="representative",
+        requester_name="Ria Advocate",
+        consent="received",
+    )
+    page = client_as(caseworker).get(f"/staff/requests/{saved.id}").text
+    assert "Received and checked" in page

@@ -78,7 +78,7 @@ def test_dashboard_lists_what_needs_doing_now(app, caseworker, other_caseworker,
     assert references(consent_section) == [shown(consent)]
     assert "Rep Resent" in consent_section
 
-    bounced = section("Emails that bounced (1)")
+    bounced = section("Emails and texts that failed (1)")
     assert references(bounced) == [shown(overdue)]
     assert "email bounced: contact Sam Example by post or phone" in bounced
 
