@@ -81,5 +81,8 @@ def test_the_page(app, client):
     assert '<svg role="img" aria-labelledby="chart-received-title chart-received-desc"' in page
     assert "January 2026 to March 2026: 7" in page
     assert "October 2025 to December 2025: fewer than 5" in page
-    table = page.split('id="table-quarters"')[1].split("</table>")[0]
-    assert "fewer than 5" in table and ">7<" in table
+    # One short table for each 3 months, the latest last.
+    tables = [part.split("</table>")[0] for part in page.split('id="table-quarter-')[1:]]
+    assert len(tables) == 4
+    assert "October 2025 to December 2025" in tables[2] and "fewer than 5" in tables[2]
+    assert "January 2026 to March 2026" in tables[3] and ">7<" in tables[3]

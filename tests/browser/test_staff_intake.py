@@ -55,6 +55,13 @@ def test_a_caseworker_enters_a_letter_that_came_by_post(live_app, page, axe, fil
         assert path_of(page) == f"/staff/intake/{slug}"
         expect(page.get_by_text("Entering a request that came by post")).to_be_visible()
         assert_no_axe_violations(axe, page)
+        if slug == "about-the-met":
+            # An answer that ends the journey ends the entry too, with a way back.
+            answer(page, {"about_met": "no"})
+            assert path_of(page).startswith("/staff/intake/cannot-enter/")
+            assert_no_axe_violations(axe, page)
+            page.locator(".govuk-back-link").click()
+            assert path_of(page) == f"/staff/intake/{slug}"
         answer(page, data)
 
     assert path_of(page) == "/staff/intake/check-answers"

@@ -18,7 +18,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from reviews.database import db
+from reviews.models import OutboxMessage, ReviewRequest
+from reviews.references import format_reference
 from reviews.workflow import (
     ACTIONS,
     CASEWORKER,
@@ -32,6 +36,7 @@ from staff.actions import DONE
 from tests.browser.conftest import assert_no_axe_violations, keeps_alive, time_out_warning_opens
 from tests.browser.conftest import sign_in as sign_in_page
 from tests.browser.proof import PROOF
+from tests.browser.test_tracker import look_up
 from tests.requests_data import TODAY, main_path, request_through, status_of
 from tests.staff_helpers import StaffAccount, make_staff
 
@@ -170,7 +175,9 @@ def not_upheld(page: Page) -> None:
     type_into("Reasons", "The MPS explained its decision well.")(page)
 
 
-def test_valid_requests_upheld_and_not_upheld_to_the_decision_letter(live_app, sign_in):
+def test_valid_requests_upheld_and_not_upheld_to_the_decision_letter(
+    live_app, sign_in, browser, live_server
+):
     caseworker = sign_in(CASEWORKER, name="Casey Worker")
     upheld_id = request_through(live_app, adjustments=["callback", "large-print"])
     caseworker.open_request(upheld_id)
@@ -245,6 +252,32 @@ def test_valid_requests_upheld_and_not_upheld_to_the_decision_letter(live_app, s
     caseworker.act("close")
     expect_status(live_app, upheld_id, Status.CLOSED, caseworker)
     assert caseworker.page.console_errors == []
+
+    # The requester's tracker shows each letter that went, as stored: the acknowledgement,
+    # the decision and the Met's reply, each also in large print, as they asked; and the Met
+    # was sent its copy of the decision.
+    requester = browser.new_context(base_url=live_server).new_page()
+    with live_app.app_context():
+        upheld_request = db.session.get(ReviewRequest, upheld_id)
+        reference, mps_copies = (
+            format_reference(upheld_request.reference),
+            [
+                message.template
+                for message in db.session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.review_request_id == upheld_id)
+                )
+                if message.recipient == live_app.config["MPS_PROFESSIONAL_STANDARDS_EMAIL"]
+            ],
+        )
+    assert mps_copies == ["decision_for_mps"]
+    look_up(requester, reference)
+    expect(requester.get_by_role("heading", name="Letters we sent you")).to_be_visible()
+    letters = requester.locator('a[href^="/track/letters/"]')
+    expect(letters).to_have_count(6)
+    for index in range(letters.count()):
+        download = requester.request.get(letters.nth(index).get_attribute("href"))
+        assert download.ok and download.body().startswith(b"%PDF")
+    requester.context.close()
 
     # The letters, in large print for the one who asked for it. (Checked last: a letter page
     # has no icon of its own, so the browser's request for /favicon.ico is a 404.)

@@ -49,6 +49,7 @@ from tests.staff_helpers import make_staff
 FORCED_ERRORS = [400, 403, 404, 405, 413, 429, 500, 503]
 # Addresses that send a file, not a page.
 FILES = {
+    "portal.receipt_download",
     "staff.download_document",
     "staff.audit_export",
     "staff.sent_letter",
