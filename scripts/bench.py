@@ -19,6 +19,7 @@ BENCH_BACKENDS ("sqlite,postgresql"), BENCH_DATABASE_URL (the PostgreSQL server;
 
 from __future__ import annotations
 
+import base64
 import gzip
 import http.client
 import itertools
@@ -258,6 +259,8 @@ def service_environment(database_url: str, instance: Path) -> dict[str, str]:
     return {
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        # Production seals uploads and letters at rest (reviews.storage): a key for this run.
+        "UPLOAD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(instance),
         "RATELIMIT_STORAGE_URI": REDIS_URL,
@@ -521,19 +524,9 @@ def pages(seeded: dict, password: str) -> list[Page]:  # noqa: C901 (a table of 
         Page("Staff queue, searched", "staff", staff_page(searched)),
         Page("Case page", "staff", staff_page(lambda p: f"/staff/requests/{case_id}")),
         Page("Dashboard", "staff", staff_page(lambda p: "/staff/")),
-        *extra_pages(seeded),
+        # The figures for the last 12 months, added up in SQL (reviews.reports).
+        Page("Reports page", "staff", staff_page(lambda p: "/staff/reports")),
     ]
-
-
-def extra_pages(seeded: dict) -> list[Page]:
-    """THE PLACE FOR MORE PAGES: scripts/bench_reports.py (the reports page), when it exists,
-    gives `pages(seeded, staff_get)` -> list of (name, kind, prepare) as Page takes them. It may
-    seed what it needs in its `prepare`; `seeded` holds the staff accounts and some requests."""
-    try:
-        import bench_reports  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return [Page(*page) for page in bench_reports.pages(seeded)]
 
 
 # --- One database at one size ------------------------------------------------------------------
