@@ -27,6 +27,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from reviews import clock
+from reviews.journey import STEPS
 from tests.forms import hidden_fields
 from tests.journey_data import complainant_steps
 from tests.network import unused_port
@@ -162,13 +163,17 @@ class Browser:
         return self.request("POST", path, data=data)
 
 
+# The journey's first question, whichever it is.
+FIRST_QUESTION = STEPS[0].slug
+
+
 def test_pages_static_files_and_readiness_answer(deployed):
     person = Browser(deployed)
     start = person.get("/")
     assert start.status_code == 200
     stylesheet = re.search(r'href="(/static/[^"]+\.css[^"]*)"', start.text).group(1)
     assert person.get(stylesheet).status_code == 200
-    for path in ("/request/about-the-met", "/track", "/accessibility", "/staff/sign-in"):
+    for path in (f"/request/{FIRST_QUESTION}", "/track", "/accessibility", "/staff/sign-in"):
         assert person.get(path).status_code == 200, path
     # Ready once the worker has written its first heartbeat.
     _wait_for(lambda: requests.get(deployed + "/readyz", timeout=10).ok, "readiness", 30)
@@ -177,7 +182,7 @@ def test_pages_static_files_and_readiness_answer(deployed):
 def test_a_request_sent_through_the_server_is_emailed_by_the_worker(deployed, sink):
     messages, _ = sink
     person = Browser(deployed)
-    token = hidden_fields(person.get("/request/about-the-met").text)["csrf_token"]
+    token = hidden_fields(person.get(f"/request/{FIRST_QUESTION}").text)["csrf_token"]
     # The deployed service runs on the real clock, not the tests' set one: a letter dated five
     # days before its today is in time.
     servers_today = clock.london_date(datetime.now(UTC))
