@@ -42,6 +42,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parent)]
 
 import bench  # noqa: E402 (the same simulated people and gunicorn as `make bench`)
 
+from reviews.storage import KeyRing, parse_keys  # noqa: E402
+
 SUBMISSIONS = int(os.environ.get("SOAK_SUBMISSIONS", "300"))
 CLIENTS = int(os.environ.get("SOAK_CLIENTS", "50"))
 KILL_EVERY = float(os.environ.get("SOAK_KILL_EVERY", "2"))
@@ -327,7 +329,8 @@ def main() -> int:  # noqa: C901 (one story, told in order)
                 time.sleep(2)
             outbox["process"].terminate()
             outbox["process"].wait(timeout=30)
-            failed += check(engine, outcomes, sink, tally)
+            keys = KeyRing(parse_keys(env["UPLOAD_ENCRYPTION_KEYS"]))
+            failed += check(engine, keys, outcomes, sink, tally)
             engine.dispose()
             print_figures(outcomes, sink, tally, sent_seconds)
     finally:
@@ -346,7 +349,11 @@ def bench_engine(database_url: str):
     return create_engine("postgresql+psycopg://" + database_url.split("://", 1)[1])
 
 
-def check(engine, outcomes: list[Outcome], sink: Sink, tally: Counter) -> list[str]:  # noqa: C901
+def check(  # noqa: C901
+    engine, keys: KeyRing, outcomes: list[Outcome], sink: Sink, tally: Counter
+) -> list[str]:
+    """What the database and the mail sink prove. Files are read as stored, sealed at rest
+    with the run's key (reviews.storage), and opened with it."""
     failed = []
     with engine.connect() as db:
         rows = db.exec_driver_sql(
@@ -374,7 +381,7 @@ def check(engine, outcomes: list[Outcome], sink: Sink, tally: Counter) -> list[s
         if outcome.file_sha256:
             files = [d for d in documents if d[0] == outcome.reference]
             if [d[1] for d in files] != [outcome.file_sha256] or (
-                hashlib.sha256(files[0][2]).hexdigest() != outcome.file_sha256
+                hashlib.sha256(keys.open(files[0][2])).hexdigest() != outcome.file_sha256
             ):
                 failed.append(f"{outcome.reference}: file missing or changed")
     duplicates = [email for email, count in by_email.items() if count > 1]

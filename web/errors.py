@@ -110,6 +110,17 @@ def _roll_back_quietly() -> None:
         logger.error("rollback failed: %s", type(error).__name__)
 
 
+def _close_session(_error: BaseException | None) -> None:
+    """End the request's session before Flask-SQLAlchemy's own teardown does, so that a
+    connection the database ended mid-request (its closing rollback fails) cannot turn the page
+    already drawn, the 503 page above all, into the server's bare 500."""
+    try:
+        db.session.remove()
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("closing the session failed: %s", type(error.orig).__name__)
+        db.session.registry.clear()
+
+
 def _as_signed_out_for_this_page() -> None:
     """Flask-Login keeps the request's user in `g._login_user` and loads it (a query) on first
     use: put an anonymous user there, so that no template or context processor queries."""
@@ -128,6 +139,9 @@ def _plain_page(page: ErrorPage) -> str:
 
 
 def init_errors(app: Flask) -> None:
+    # Registered after Flask-SQLAlchemy (web/__init__.py), so it runs before its teardown.
+    app.teardown_appcontext(_close_session)
+
     @app.errorhandler(CSRFError)
     def session_expired(_error: CSRFError) -> ResponseReturnValue:
         return render_error(400, SESSION_EXPIRED)

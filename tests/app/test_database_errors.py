@@ -69,3 +69,32 @@ def test_database_error_on_a_staff_page(failing_app, caplog, capfd, error, statu
     for text in (caplog.text, captured.out, captured.err):
         assert TYPED not in text and "private detail" not in text
         assert "Traceback" not in text
+
+
+def test_a_connection_lost_while_closing_the_session_still_gives_the_503_page(
+    failing_app, monkeypatch
+):
+    """make soak: PostgreSQL ended the connection mid-request, the page said 503, and then the
+    session's closing rollback on the dead connection raised, so gunicorn sent a bare 500."""
+    from sqlalchemy.orm import Session
+
+    @failing_app.get("/lost")
+    def lost():
+        raise OperationalError("SELECT 1", {}, Exception("terminating connection"))
+
+    real_close = Session.close
+    closes = []
+
+    def close_on_a_dead_connection(self):
+        closes.append(True)
+        if len(closes) == 1:
+            raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+        real_close(self)
+
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    response = failing_app.test_client().get("/lost")
+    assert response.status_code == 503
+    assert "unavailable" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    # The next request gets a fresh session.
+    assert failing_app.test_client().get("/").status_code == 200
