@@ -49,7 +49,7 @@ test: $(TEST_STAMP) chromium ## Lint and type-check, then run the whole test sui
 	$(BIN)/pytest
 
 # Chromium's packages also bring the HarfBuzz subsetter that WeasyPrint warns without.
-test-fast: $(TEST_STAMP) chromium ## The edit loop: lint and types, then every test but the browser ones, on both cores (about 2.5 minutes)
+test-fast: $(TEST_STAMP) chromium ## The edit loop: lint and types, then every test but the browser ones, on both cores (about 4 minutes)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/mypy

@@ -25,7 +25,7 @@ ACKNOWLEDGEMENT_WORKING_DAYS = 5
 MPS_REFERENCE_HINT = "For example, CO/01234/25. It is on your outcome letter."
 
 # Spelled out rather than taken from strftime("%B"), which follows the server's locale.
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -81,12 +81,12 @@ def deadline_on(letter_date: date, today: date) -> Deadline:
 
 def format_date(d: date) -> str:
     """A date in GOV.UK style, for example "3 March 2026"."""
-    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def format_month(d: date) -> str:
     """A month in GOV.UK style, for example "November 2025"."""
-    return f"{_MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 NOT_KNOWN = "Not known: we will ask the Met"

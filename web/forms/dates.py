@@ -12,21 +12,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-# Spelled out rather than taken from strftime("%B"), which follows the server's locale.
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from reviews.rules import MONTH_NAMES
+
 # "mar", "march", and the "sept" people often write. Letters are ASCII: the text is lowered
 # first, and a name is only ever matched whole.
 _MONTHS_BY_NAME = {
