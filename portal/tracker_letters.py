@@ -4,10 +4,9 @@ letter is found only among the tracked request's own: any other id is 404."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from flask import abort, send_file, url_for
+from flask import abort, url_for
 from werkzeug.wrappers import Response
 
 from portal.blueprint import portal
@@ -17,6 +16,7 @@ from reviews.letters import LETTER_TITLES, LetterKind
 from reviews.models import ReviewRequest
 from reviews.rules import format_date
 from reviews.sent_letters import letter_file, letter_of, letters_of
+from web.letters import pdf_download
 
 
 @dataclass(frozen=True)
@@ -64,15 +64,7 @@ def _download(review_request: ReviewRequest, letter_id: int, large_print: bool) 
     if stored is None:
         abort(404)
     filename, content = stored
-    response = send_file(
-        io.BytesIO(content),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=filename,
-        max_age=0,
-    )
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return pdf_download(content, filename)
 
 
 @portal.get("/track/letters/<int:letter_id>")

@@ -58,7 +58,7 @@ from reviews.workload import stages_of
 from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import TextAreaField
-from web.letters import letter_html, letter_pdf, print_pack
+from web.letters import letter_html, letter_pdf, pdf_download, print_pack
 
 
 class NoteForm(FlaskForm):
@@ -236,18 +236,6 @@ def _sent_letter(request_id: int, letter_id: int):
     return review_request, sent
 
 
-def _pdf_download(content: bytes, filename: str) -> Response:
-    response = send_file(
-        io.BytesIO(content),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=filename,
-        max_age=0,
-    )
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
 @staff.get("/requests/<int:request_id>/sent-letters/<int:letter_id>")
 @role_required(*CAN_READ_REQUESTS)
 def sent_letter(request_id: int, letter_id: int):
@@ -264,7 +252,7 @@ def sent_letter(request_id: int, letter_id: int):
         detail={"letter_id": sent.id, "large_print": large_print},
     )
     db.session.commit()
-    return _pdf_download(stored[1], stored[0])
+    return pdf_download(stored[1], stored[0])
 
 
 @staff.get("/requests/<int:request_id>/sent-letters/<int:letter_id>/print-pack")
@@ -285,4 +273,4 @@ def letter_print_pack(request_id: int, letter_id: int):
     )
     db.session.commit()
     stem = (sent.large_print_filename if large_print else None) or sent.filename
-    return _pdf_download(content, stem.replace(".pdf", "-print-pack.pdf"))
+    return pdf_download(content, stem.replace(".pdf", "-print-pack.pdf"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import io
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, Response, current_app, render_template, send_file, url_for
 from PIL import ImageFile
 from pypdf import PdfReader, PdfWriter
 
@@ -199,3 +199,17 @@ def _stylesheet() -> str:
     if "</" in css:
         raise LetterError(f"static/{STYLESHEET} must not contain '</'")
     return css
+
+
+def pdf_download(content: bytes, filename: str) -> Response:
+    """A stored PDF as a download: an attachment, never cached, and sandboxed should a browser
+    show it anyway (a letter, a print pack, a person's copy of what they sent)."""
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
