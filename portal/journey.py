@@ -20,7 +20,6 @@ from portal.blueprint import portal
 from reviews import clock
 from reviews.database import db
 from reviews.drafts import (
-    add_document,
     documents_of_kind,
     find_draft,
     keep_draft,
@@ -59,10 +58,10 @@ from web.extensions import limiter
 from web.forms import answered
 from web.forms.confirmations import date_page, remember_date
 from web.forms.timeouts import kept_alive
-from web.forms.uploads import check_chosen_files, upload_limits
+from web.forms.uploads import upload_limits
 from web.journey.answers_summary import summary_sections
 from web.journey.forms import FORMS, ContinueForm, SaveForm, UploadForm
-from web.journey.uploads import TO_FOLLOW, cannot_continue, upload_answers
+from web.journey.uploads import TO_FOLLOW, cannot_continue, store_uploads, upload_answers
 from web.query import known_args
 
 
@@ -225,17 +224,7 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
 
 def _store_uploads(kind: str, form: UploadForm) -> list[str]:
     """Keep every acceptable file; return an error for each one that is not."""
-    draft = _draft_for_writing()
-    most = current_app.config["MAX_UPLOAD_FILES"]
-    checked = check_chosen_files(
-        form.files.data,
-        room=most - len(documents_of_kind(draft, kind)),
-        no_room=f"You can upload up to {most} files here. Remove a file to add another",
-    )
-    for upload in checked.accepted:
-        add_document(draft, kind, upload)
-    db.session.commit()
-    return checked.errors
+    return store_uploads(_draft_for_writing(), kind, form.files.data)
 
 
 @portal.post("/request/<slug>/remove/<int:document_id>")

@@ -24,7 +24,6 @@ from reviews import clock
 from reviews.database import db
 from reviews.drafts import (
     RECEIVED_VIA,
-    add_document,
     documents_of_kind,
     find_entered_draft,
     new_session_key,
@@ -56,10 +55,10 @@ from reviews.workflow import CASEWORK
 from staff.access import role_required
 from staff.blueprint import staff
 from web.forms import DateParts, RadiosField
-from web.forms.uploads import check_chosen_files, upload_limits
+from web.forms.uploads import upload_limits
 from web.journey.answers_summary import summary_sections
 from web.journey.forms import FORMS, ContinueForm, UploadForm
-from web.journey.uploads import TO_FOLLOW, cannot_continue, upload_answers
+from web.journey.uploads import TO_FOLLOW, cannot_continue, store_uploads, upload_answers
 from web.query import known_args
 
 # The session keys: the draft being entered, and the request it became (for its confirmation).
@@ -219,16 +218,7 @@ def _upload_step(slug: str, kind: str, draft: Draft, today: date, changing: bool
     if form.validate_on_submit():
         to_follow = bool(form.letter_to_follow.data)
         if request.form.get("action") == "upload":
-            most = current_app.config["MAX_UPLOAD_FILES"]
-            checked = check_chosen_files(
-                form.files.data,
-                room=most - len(documents_of_kind(draft, kind)),
-                no_room=f"You can upload up to {most} files here. Remove a file to add another",
-            )
-            for accepted in checked.accepted:
-                add_document(draft, kind, accepted)
-            db.session.commit()
-            file_errors = checked.errors
+            file_errors = store_uploads(draft, kind, form.files.data)
             if not file_errors:
                 return redirect(request.full_path.rstrip("?"))
         else:
