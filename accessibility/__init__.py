@@ -14,6 +14,7 @@ from reviews.rules import format_date
 from web.extensions import limiter
 from web.forms import answered, strip_text
 from web.forms.confirmations import date_page, remember_date
+from web.templating import render_content_page
 
 accessibility = Blueprint("accessibility", __name__, url_prefix="/accessibility")
 
@@ -34,7 +35,7 @@ def latest_results() -> dict:
 @accessibility.get("")
 def statement():
     results = latest_results()
-    return render_template(
+    return render_content_page(
         "accessibility/statement.html",
         results=results,
         checks=results["checks"],

@@ -1,9 +1,8 @@
 """Pages that only show content: the start page, guidance drawn from MOPAC's reviews page, and
 legal pages."""
 
-from flask import render_template
-
 from portal.blueprint import portal
+from web.templating import render_content_page
 
 # Pages that only show content: (URL, endpoint, template under templates/portal/).
 CONTENT_PAGES = (
@@ -31,7 +30,7 @@ GUIDANCE = (
 
 def _content_view(template: str):
     def view():
-        return render_template(f"portal/{template}", guidance=GUIDANCE)
+        return render_content_page(f"portal/{template}", guidance=GUIDANCE)
 
     return view
 

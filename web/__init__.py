@@ -29,6 +29,7 @@ from web.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 from web.query import DatabaseIdConverter
 from web.request_log import init_request_log
 from web.security import init_security
+from web.templating import Template
 
 SERVICE_NAME = "Police complaint reviews"
 
@@ -97,6 +98,7 @@ def _init_templates(app: Flask) -> None:
             ),
         ]
     )
+    app.jinja_env.template_class = Template
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)

@@ -271,14 +271,13 @@ def load_config(environment: str | None = None) -> dict[str, object]:
         # Generous, so that a library or a council office sharing one address is not locked out;
         # lookups and submissions carry their own, tighter limits.
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "300 per minute"),
-        # Speed (docs/benchmarks.md). The X-RateLimit-* headers cost two Redis round trips a
-        # request (GET, TTL) beside the one that counts it, but they also give a 429 its
-        # Retry-After: kept until the 429 page sets its own. Templates compiled once per
-        # process, never re-checked on disk, except in development.
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Speed (docs/benchmarks.md): no X-RateLimit-* headers, which cost two Redis round trips
+        # a request beside the one that counts it; a 429 says Retry-After itself (web.errors).
+        "RATELIMIT_HEADERS_ENABLED": False,
         # ClamAV's daemon for the worker's virus scan of uploads (reviews.scanning):
         # clamd://host:port or its Unix socket's path; empty: documents are marked not scanned.
         "VIRUS_SCANNER": os.environ.get("VIRUS_SCANNER", ""),
+        # Templates compiled once per process, never re-checked on disk, except in development.
         "TEMPLATES_AUTO_RELOAD": environment == "development",
         # /readyz fails when no worker (`flask reviews worker`) has written its heartbeat for
         # this long. 0: not checked (development and tests, which run no worker).

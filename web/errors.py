@@ -9,6 +9,7 @@ from types import TracebackType
 
 from flask import Flask, Response, current_app, g, make_response, render_template
 from flask.typing import ResponseReturnValue
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
@@ -154,6 +155,10 @@ def init_errors(app: Flask) -> None:
         response = render_error(status)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        if isinstance(error, RateLimitExceeded):
+            # The limiter's own X-RateLimit-* headers are off (two Redis round trips on every
+            # page): the refusal alone says when to come back, at most one window from now.
+            response.headers["Retry-After"] = str(error.limit.limit.get_expiry())
         return response
 
     @app.errorhandler(OperationalError)

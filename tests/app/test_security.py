@@ -45,12 +45,14 @@ def test_headers_on_not_found(client):
 def test_headers_on_too_many_requests(migrated_database, tmp_path):
     app = make_test_app(migrated_database, tmp_path, RATELIMIT_DEFAULT="3 per minute")
     client = app.test_client()
-    statuses = [client.get("/cookies").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    responses = [client.get("/cookies") for _ in range(4)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    # No X-RateLimit-* headers (each costs a Redis round trip): the refusal says when to retry.
+    assert not [name for name, _ in responses[0].headers if name.startswith("X-RateLimit")]
     response = client.get("/cookies")
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
-    assert "Retry-After" in response.headers
+    assert response.headers["Retry-After"] == "60"
     assert_security_headers(response)
 
 
@@ -60,6 +62,20 @@ def test_a_new_nonce_for_every_response(client):
         for _ in range(3)
     }
     assert len(nonces) == 3
+
+
+@pytest.mark.parametrize("path", ["/", "/privacy", "/accessibility"])
+def test_a_page_rendered_once_carries_each_responses_own_nonce(client, path):
+    """Content pages are rendered once per process (web.templating.render_content_page): each
+    copy sent must name the nonce of its own response's policy, and no other."""
+    seen = set()
+    for _ in range(3):
+        response = client.get(path)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        in_page = set(re.findall(r'nonce="([^"]+)"', response.get_data(as_text=True)))
+        assert in_page == {nonce}
+        seen.add(nonce)
+    assert len(seen) == 3
 
 
 def test_hsts_only_over_https(client):
