@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import holidays
+from holidays.countries.united_kingdom import UnitedKingdom
 
 # PCMR 2020 reg 29(2): 28 days starting with the day after the outcome information was given.
 # In practice the date on the outcome letter stands in for that day.
@@ -139,8 +139,9 @@ PUBLISHED_BANK_HOLIDAYS: frozenset[date] = frozenset(
 @functools.cache
 def _bank_holidays(year: int) -> frozenset[date]:
     # England and Wales share one list ("GB", subdivision England); it includes substitute days
-    # and one-off holidays. The published list is added in case the package lags behind.
-    computed = frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    # and one-off holidays. The published list is added in case the package lags behind. The
+    # country's own class: holidays.country_holidays() would load every country's (memory).
+    computed = frozenset(UnitedKingdom(subdiv="ENG", years=year))
     return computed | {day for day in PUBLISHED_BANK_HOLIDAYS if day.year == year}
 
 

@@ -7,6 +7,7 @@ lines, its access line included, are JSON like the app's (web.logs).
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import timedelta
 from typing import Any
@@ -65,3 +66,39 @@ class JsonLogger(Logger):
 
 
 logger_class = JsonLogger
+
+# The app is loaded once in the master and forked: the workers share its code and data pages
+# (issue 15: worker memory). gc.freeze() moves what is loaded so far out of the collector's
+# reach, so that collections in a worker do not write to (and so copy) the shared pages.
+preload_app = True
+
+
+def when_ready(server: Any) -> None:
+    """Before the first fork: what each worker would otherwise build for itself on its first
+    pages (every template compiled, the models' mappings configured) is built once, shared."""
+    app = server.app.callable
+    if "sqlalchemy" not in app.extensions:  # another app under these settings (the bench's)
+        return
+    from sqlalchemy.orm import configure_mappers
+
+    from web.templating import compile_templates
+
+    compile_templates(app)
+    configure_mappers()
+
+
+def pre_fork(_server: Any, _worker: Any) -> None:
+    gc.freeze()
+
+
+def post_fork(server: Any, _worker: Any) -> None:
+    # Database connections are per process: one the master opened must not be shared (Redis's
+    # client makes its own after a fork by itself).
+    from reviews.database import db
+
+    app = server.app.callable
+    if "sqlalchemy" not in app.extensions:  # another app under these settings (the bench's)
+        return
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

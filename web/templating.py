@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 import jinja2
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 
 from web.security import csp_nonce
 
@@ -23,6 +23,13 @@ class Template(jinja2.Template):
         if ctx is not None and ctx.globals_keys.difference(*maps):
             return super()._get_default_module(ctx)
         return super()._get_default_module(None)
+
+
+def compile_templates(app: Flask) -> None:
+    """Compile every page template now (gunicorn's master, before it forks its workers)."""
+    environment = app.jinja_env
+    for name in environment.list_templates(extensions=("html", "txt")):
+        environment.get_template(name)
 
 
 # Stands in for the request's CSP nonce in a page rendered once (render_content_page).
