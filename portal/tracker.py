@@ -41,7 +41,15 @@ from reviews.documents import DOCUMENT_KINDS
 from reviews.models import ReviewRequest
 from reviews.references import format_reference, parse_reference
 from reviews.rules import format_date
-from reviews.sessions import ENDED, LIFETIMES, SIGNED_OUT, TRACKER, expired, seen
+from reviews.sessions import (
+    ENDED,
+    LIFETIMES,
+    SIGNED_OUT,
+    TRACKER,
+    expired,
+    idle_seconds_left,
+    seen,
+)
 from reviews.tracker_changes import (
     ACTIONS,
     CONTACT_DETAILS,
@@ -111,8 +119,8 @@ def _tracking_session(view: Callable, *, chosen: bool) -> Callable:
             return redirect(url_for("portal.track"))
         if chosen and record.party not in (REQUESTER, COMPLAINANT):
             return redirect(url_for("portal.track_who_are_you"))
-        seen(record)
-        db.session.commit()
+        if seen(record, exactly=request.method != "GET"):
+            db.session.commit()
         review_request = db.get_or_404(ReviewRequest, record.review_request_id)
         return view(review_request, record.party, *args, **kwargs)
 
@@ -213,7 +221,8 @@ def track_keep_alive(review_request: ReviewRequest, party: str):
 
 @portal.context_processor
 def tracker_idle_seconds() -> dict[str, int]:
-    return {"idle_seconds": IDLE_SECONDS}
+    record = current(TRACKER)
+    return {"idle_seconds": idle_seconds_left(record) if record else IDLE_SECONDS}
 
 
 @portal.get("/track/your-request")

@@ -46,6 +46,9 @@ LIFETIMES = {
     TRACKER: Lifetime(idle=timedelta(minutes=30), absolute=timedelta(hours=2)),
 }
 
+# How stale the last-seen time may be before a page view writes it again (seen).
+SEEN_EVERY = timedelta(minutes=1)
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -112,8 +115,23 @@ def staff_account_changed(record: ServerSession, user: StaffUser | None) -> bool
     )
 
 
-def seen(record: ServerSession) -> None:
-    record.last_seen_at = clock.now()
+def seen(record: ServerSession, *, exactly: bool = False) -> bool:
+    """Note that the session was used now; whether that changed the record (the caller commits).
+    A page only notes it once the last note is SEEN_EVERY old: a commit on every page view cost
+    more than the page itself (docs/benchmarks.md). A form sent (`exactly`: an action, "Stay
+    signed in") always notes it. Pages count their time-out warning from the note
+    (idle_seconds_left), so the warning and the server agree."""
+    now = clock.now()
+    if not exactly and now - record.last_seen_at < SEEN_EVERY:
+        return False
+    record.last_seen_at = now
+    return True
+
+
+def idle_seconds_left(record: ServerSession) -> int:
+    """Seconds until the session ends if nothing more is done in it."""
+    left = LIFETIMES[record.kind].idle - (clock.now() - record.last_seen_at)
+    return max(0, int(left.total_seconds()))
 
 
 def end_session(record: ServerSession, reason: str) -> None:

@@ -36,6 +36,7 @@ from reviews.sessions import (
     LIFETIMES,
     STAFF,
     expired,
+    idle_seconds_left,
     seen,
     staff_account_changed,
 )
@@ -256,8 +257,8 @@ def end_stale_sessions() -> Response | None:
     reason = _why_ended()
     record = current(STAFF)
     if reason is None and record is not None:
-        seen(record)
-        db.session.commit()
+        if seen(record, exactly=request.method != "GET"):
+            db.session.commit()
         return None
     if record is not None and record.ended_at is None and record.staff_user_id is not None:
         user = db.session.get(StaffUser, record.staff_user_id)
@@ -395,4 +396,5 @@ def keep_alive() -> Response | tuple[str, int]:
 
 @staff.context_processor
 def staff_idle_seconds() -> dict[str, int]:
-    return {"staff_idle_seconds": IDLE_SECONDS}
+    record = current(STAFF)
+    return {"staff_idle_seconds": idle_seconds_left(record) if record else IDLE_SECONDS}

@@ -3,6 +3,7 @@ and their rules, and the staff commands for the first admin, unlocking and reset
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -42,6 +43,45 @@ def test_session_ends_after_30_minutes_idle(app, client, caseworker, monkeypatch
     assert "you did nothing for 30 minutes" in client.get("/staff/sign-in").text
     assert client.get("/staff/").location.startswith("/staff/sign-in")
     assert ("session-ended", caseworker.id, {"reason": "idle"}) in audit_actions(app)
+
+
+def last_seen(app, client):
+    from reviews.models import ServerSession
+
+    with app.app_context():
+        return db.session.scalars(
+            select(ServerSession.last_seen_at).where(ServerSession.ended_at.is_(None))
+        ).one()
+
+
+def timeout_seconds(page: str) -> int:
+    return int(re.search(r'data-timeout-seconds="(\d+)"', page).group(1))
+
+
+def seconds_left(noted) -> int:
+    """Half an hour from the note, as the page counts it: whole seconds, rounded down."""
+    return int((timedelta(minutes=30) - (clock.now() - noted)).total_seconds())
+
+
+def test_pages_note_the_session_used_at_most_once_a_minute(app, client, caseworker):
+    """A commit on every page view cost more than the page: a view notes the time only when the
+    last note is a minute old, and the time-out warning counts from the note, so the browser
+    never promises longer than the server keeps the session."""
+    sign_in(client, caseworker)
+    noted = last_seen(app, client)
+    clock.advance(timedelta(seconds=50))
+    page = client.get("/staff/requests").text
+    assert last_seen(app, client) == noted
+    assert seconds_left(noted) - 1 <= timeout_seconds(page) <= 30 * 60 - 50
+    clock.advance(timedelta(seconds=20))
+    page = client.get("/staff/requests").text
+    # The test clock moves on by the time the test itself takes: well under a second.
+    assert timedelta(seconds=70) <= last_seen(app, client) - noted < timedelta(seconds=71)
+    assert timeout_seconds(page) >= 30 * 60 - 1
+    # "Stay signed in" always notes it.
+    clock.advance(timedelta(seconds=5))
+    client.post("/staff/keep-alive", data={"csrf_token": csrf_token(client, "/staff/requests")})
+    assert timedelta(seconds=75) <= last_seen(app, client) - noted < timedelta(seconds=76)
 
 
 def test_session_ends_12_hours_after_sign_in(app, client, caseworker, monkeypatch):
