@@ -33,6 +33,7 @@ def latest_results() -> dict:
 
 
 @accessibility.get("")
+@limiter.exempt  # sent from memory, like the portal's content pages (portal.pages)
 def statement():
     results = latest_results()
     return render_content_page(

@@ -2,6 +2,7 @@
 legal pages."""
 
 from portal.blueprint import portal
+from web.extensions import limiter
 from web.templating import render_content_page
 
 # Pages that only show content: (URL, endpoint, template under templates/portal/).
@@ -29,6 +30,9 @@ GUIDANCE = (
 
 
 def _content_view(template: str):
+    # Not counted against the address's rate limit: the page is rendered once and then sent
+    # from memory, for less than counting it in Redis would cost (docs/benchmarks.md).
+    @limiter.exempt
     def view():
         return render_content_page(f"portal/{template}", guidance=GUIDANCE)
 

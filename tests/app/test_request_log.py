@@ -79,8 +79,8 @@ def test_a_request_refused_by_the_rate_limiter_has_its_request_id(app, caplog):
     caplog.set_level(logging.INFO, logger="reviews.request")
     app.config["RATELIMIT_DEFAULT"] = "1 per minute"
     client = app.test_client()
-    client.get("/cookies")
-    refused = client.get("/cookies")
+    client.get("/track")
+    refused = client.get("/track")
     assert refused.status_code == 429
     last = request_lines(caplog)[-1]
     assert (last["status"], last["request_id"]) == (429, refused.headers["X-Request-Id"])
