@@ -29,7 +29,7 @@ from web.paths import MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
 from web.query import DatabaseIdConverter
 from web.request_log import init_request_log
 from web.security import init_security
-from web.templating import Template, govuk_attributes
+from web.templating import Template, govuk_attributes, govuk_table
 
 SERVICE_NAME = "Police complaint reviews"
 
@@ -104,6 +104,7 @@ def _init_templates(app: Flask) -> None:
     WTFormsHelpers(app)
     init_form_kit(app)
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
+    app.jinja_env.globals["govuk_table"] = govuk_table
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     # The day the review scheme began (reviews.rules), as pages state it.
