@@ -220,9 +220,13 @@ def track_keep_alive(review_request: ReviewRequest, party: str):
 
 
 @portal.context_processor
-def tracker_idle_seconds() -> dict[str, int]:
-    record = current(TRACKER)
-    return {"idle_seconds": idle_seconds_left(record) if record else IDLE_SECONDS}
+def tracker_idle_seconds() -> dict[str, object]:
+    # Called by the tracker's pages, not here: an error page must not read the session's record.
+    def seconds() -> int:
+        record = current(TRACKER)
+        return idle_seconds_left(record) if record else IDLE_SECONDS
+
+    return {"idle_seconds": seconds}
 
 
 @portal.get("/track/your-request")

@@ -395,6 +395,11 @@ def keep_alive() -> Response | tuple[str, int]:
 
 
 @staff.context_processor
-def staff_idle_seconds() -> dict[str, int]:
-    record = current(STAFF)
-    return {"staff_idle_seconds": idle_seconds_left(record) if record else IDLE_SECONDS}
+def staff_idle_seconds() -> dict[str, object]:
+    # Called by the page that shows the time-out warning, not here: an error page, drawn when
+    # the database has failed, must not read the session's record.
+    def seconds() -> int:
+        record = current(STAFF)
+        return idle_seconds_left(record) if record else IDLE_SECONDS
+
+    return {"staff_idle_seconds": seconds}
