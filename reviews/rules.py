@@ -141,7 +141,7 @@ def _bank_holidays(year: int) -> frozenset[date]:
     # England and Wales share one list ("GB", subdivision England); it includes substitute days
     # and one-off holidays. The published list is added in case the package lags behind. The
     # country's own class: holidays.country_holidays() would load every country's (memory).
-    computed = frozenset(UnitedKingdom(subdiv="ENG", years=year))
+    computed = frozenset(UnitedKingdom(subdiv="ENG", years=year))  # type: ignore[no-untyped-call]
     return computed | {day for day in PUBLISHED_BANK_HOLIDAYS if day.year == year}
 
 

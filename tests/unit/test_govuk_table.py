@@ -21,7 +21,8 @@ PACKAGE = Environment(
     lstrip_blocks=True,
 )
 MACRO = PACKAGE.from_string(
-    '{% from "govuk_frontend_jinja/components/table/macro.html" import govukTable %}{{ govukTable(params) }}'
+    '{% from "govuk_frontend_jinja/components/table/macro.html" import govukTable %}'
+    "{{ govukTable(params) }}"
 )
 
 
