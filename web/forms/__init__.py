@@ -5,7 +5,11 @@ web.forms.confirmations and the time-out warning's reply in web.forms.timeouts."
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, current_app
+from govuk_frontend_wtf.gov_form_base import GovFormBase
+from markupsafe import Markup
 
 from web.forms.dates import DateParts, MonthYear, MonthYearError, parse_month_year
 from web.forms.fields import (
@@ -89,3 +93,12 @@ def init_form_kit(app: Flask) -> None:
     """Make the kit's template helpers available to every blueprint's templates."""
     app.add_template_global(heading_field)
     app.add_template_global(date_input_params)
+    GovFormBase.render = _render_widget
+
+
+def _render_widget(widget: GovFormBase, params: dict[str, Any]) -> Markup:
+    """govuk-frontend-wtf draws each field with Flask's render_template, which runs every
+    context processor again (the staff header's navigation among them) for a template that
+    reads only `params`: drawn straight from the app's Jinja environment instead."""
+    template = current_app.jinja_env.get_template(widget.template)
+    return Markup(template.render(params=params))  # noqa: S704  # nosec B704
