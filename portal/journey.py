@@ -69,8 +69,8 @@ def _current_draft() -> Draft | None:
     return find_draft(session.get("draft_id"))
 
 
-def _draft_for_writing() -> Draft:
-    draft = _current_draft()
+def _draft_for_writing(draft: Draft | None) -> Draft:
+    """The draft this request found (None: a new one is started), to write answers to."""
     if draft is None:
         draft = start_draft()
         session["draft_id"] = new_session_key(draft)
@@ -165,7 +165,7 @@ def journey_step(slug: str):
     form_class = FORMS[slug]
     form = form_class.prefilled(form_class.initial_data(answers.get(slug), answers), answers)
     if form.validate_on_submit():
-        draft = _draft_for_writing()
+        draft = _draft_for_writing(draft)
         save_answers(draft, slug, form.to_answers())
         db.session.commit()
         return redirect(_page_url(next_page(slug, draft.answers, today, changing), changing))
@@ -192,7 +192,7 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
     file_errors: list[str] = []
     if form.validate_on_submit():
         if request.form.get("action") == "upload":
-            file_errors = _store_uploads(kind, form)
+            file_errors = store_uploads(_draft_for_writing(draft), kind, form.files.data)
             if not file_errors:
                 return redirect(request.full_path.rstrip("?"))
         else:
@@ -201,7 +201,7 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
             if problem:
                 file_errors = [problem]
             else:
-                draft = _draft_for_writing()
+                draft = _draft_for_writing(draft)
                 save_answers(draft, slug, upload_answers(slug, bool(form.letter_to_follow.data)))
                 db.session.commit()
                 return redirect(
@@ -220,11 +220,6 @@ def _upload_step(slug: str, kind: str, draft: Draft | None, answers, today, chan
         answers=answers,
         **upload_limits(),
     )
-
-
-def _store_uploads(kind: str, form: UploadForm) -> list[str]:
-    """Keep every acceptable file; return an error for each one that is not."""
-    return store_uploads(_draft_for_writing(), kind, form.files.data)
 
 
 @portal.post("/request/<slug>/remove/<int:document_id>")
