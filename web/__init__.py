@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flask import Flask, url_for
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -106,6 +107,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
     app.jinja_env.globals["govuk_table"] = govuk_table
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["import_map"] = import_map
     app.jinja_env.globals["service_name"] = SERVICE_NAME
     # The day the review scheme began (reviews.rules), as pages state it.
     app.jinja_env.globals["scheme_start"] = format_date(COMPLAINTS_SCHEME_START)
@@ -128,6 +130,27 @@ def _fingerprint(path: Path) -> str:
 def static_url(filename: str) -> str:
     """A static file's URL with a content fingerprint, so browsers can cache it for long."""
     return url_for("static", filename=filename, v=_fingerprint(STATIC_DIR / filename))
+
+
+# A module's imports of its neighbours: `from "./timeout-warning.js"`.
+_IMPORT = re.compile(r'from\s+"\./([^"]+)"')
+
+
+@cache
+def _imported_by(script: str) -> tuple[str, ...]:
+    folder = PurePosixPath(script).parent
+    names = _IMPORT.findall((STATIC_DIR / script).read_text())
+    return tuple(str(folder / name) for name in names)
+
+
+def import_map(script: str) -> dict[str, dict[str, str]]:
+    """An import map sending each module `script` imports to its fingerprinted URL: without
+    it, the browser would ask for each again on every page (a 304 each)."""
+    return {
+        "imports": {
+            url_for("static", filename=name): static_url(name) for name in _imported_by(script)
+        }
+    }
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -17,6 +17,24 @@ def test_gov_uk_frontend_javascript_runs_under_the_csp(page):
     assert page.console_errors == []
 
 
+def test_every_script_and_style_is_fetched_by_its_fingerprinted_address(page):
+    """The page's assets and the modules app.js imports (through the page's import map) are
+    all asked for by their `?v=` address, cached for good: a repeat view asks for none again."""
+    assets = []
+    page.on("request", lambda request: assets.append(request.url))
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    fetched = [url for url in assets if "/static/" in url]
+    modules = {
+        url.split("?")[0].rsplit("/", 1)[1]
+        for url in fetched
+        if url.endswith("js") or ".js?" in url
+    }
+    assert {"app.js", "govuk-frontend.min.js", "timeout-warning.js"} <= modules
+    assert [url for url in fetched if "?v=" not in url] == []
+    assert page.console_errors == []
+
+
 def test_system_fonts_and_no_crown(page):
     page.goto("/")
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
