@@ -4,11 +4,13 @@ queries, however many rows there are."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import joinedload
 
 from reviews.database import db
@@ -17,8 +19,17 @@ from reviews.models import (
     AuditEvent,
     CallbackRequest,
     OutboxMessage,
+    RequestTally,
     ReviewRequest,
     StaffUser,
+)
+from reviews.models.listing import (
+    FINISHED_STATUSES,
+    LATE_DECISION_STAGES,
+    awaits_consent,
+    due_latest_first,
+    due_soonest_first,
+    is_open,
 )
 from reviews.notifications import failed_messages
 from reviews.search import matching
@@ -44,13 +55,13 @@ OWNER_NOBODY = "unassigned"
 # indexed, by reviews.deadlines whenever the request changes.
 next_due = ReviewRequest.next_due_on.label("next_due")
 
+# Each sort's key when ascending and when descending: never NULL (requests with nothing due sort
+# last either way), so that one index gives the queue in order, and its reverse, each way.
 SORTS = {
-    "received": ReviewRequest.submitted_at,
-    "due": ReviewRequest.next_due_on,
-    "reference": ReviewRequest.reference,
+    "received": (ReviewRequest.submitted_at, ReviewRequest.submitted_at),
+    "due": (due_soonest_first, due_latest_first),
+    "reference": (ReviewRequest.reference, ReviewRequest.reference),
 }
-
-_open = ReviewRequest.status.not_in(FINISHED)
 # Requests asking for no adjustments store an empty JSON list, "[]".
 _has_adjustments = func.length(func.cast(ReviewRequest.adjustments, db.String)) > 2
 
@@ -130,7 +141,9 @@ def viewers(review_request: ReviewRequest) -> list[Any]:
 
 def visible_to(user: StaffUser, query: Select[*Columns]) -> Select[*Columns]:
     if user.role == CASEWORKER:
-        return query.where(or_(ReviewRequest.owner_id.is_(None), ReviewRequest.owner_id == user.id))
+        # Nobody's or theirs, written so that no index on the owner serves it: most requests
+        # are visible, and a list is best read along the index of its own order.
+        return query.where(func.coalesce(ReviewRequest.owner_id, user.id) == user.id)
     return query
 
 
@@ -157,18 +170,20 @@ class QueuePage:
     pages: int
 
 
-def _owner(user: StaffUser, owner: str) -> Any:
+def _owner(user: StaffUser, owner: str, column: Any = ReviewRequest.owner_id) -> Any:
+    """The owner filter on the requests' owner, or on the tally's `owner_key` (0: nobody)."""
+    nobody = column.is_(None) if column is ReviewRequest.owner_id else column == 0
     if owner == OWNER_ME:
-        return ReviewRequest.owner_id == user.id
+        return column == user.id
     if owner == OWNER_NOBODY:
-        return ReviewRequest.owner_id.is_(None)
-    return ReviewRequest.owner_id == int(owner)
+        return nobody
+    return column == int(owner)
 
 
 def filtered(user: StaffUser, filters: Filters, today: date) -> Select[ReviewRequest]:
     query = visible_to(user, select(ReviewRequest))
     if filters.status == "open":
-        query = query.where(_open)
+        query = query.where(is_open)
     elif filters.status:
         query = query.where(ReviewRequest.status == filters.status)
     if filters.owner:
@@ -182,31 +197,131 @@ def filtered(user: StaffUser, filters: Filters, today: date) -> Select[ReviewReq
     if filters.adjustments:
         query = query.where(_has_adjustments)
     if filters.consent_awaited:
-        query = query.where(ReviewRequest.consent == "awaited")
+        query = query.where(awaits_consent)
     if filters.search:
         query = query.where(matching(filters.search))
     return query
 
 
-def queue(user: StaffUser, filters: Filters, today: date) -> QueuePage:
-    """One page of the queue, with its next due dates and owners, and the total: two queries.
-    A page past the end shows the last page."""
-    query = filtered(user, filters, today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def tallies_visible_to(user: StaffUser, query: Select[*Columns]) -> Select[*Columns]:
+    """visible_to, for the tally of requests (reviews.models.listing.RequestTally)."""
+    if user.role == CASEWORKER:
+        return query.where(RequestTally.owner_key.in_((0, user.id)))
+    return query
+
+
+def _tallied_total(user: StaffUser, filters: Filters) -> int | None:
+    """How many requests the filters give, from the tally; None if it cannot say (filters on
+    more than the stage and the caseworker)."""
+    if filters.late or filters.overdue or filters.duplicate or filters.adjustments:
+        return None
+    if filters.consent_awaited or filters.search:
+        return None
+    query = tallies_visible_to(user, select(func.coalesce(func.sum(RequestTally.requests), 0)))
+    if filters.status == "open":
+        query = query.where(RequestTally.status.not_in(FINISHED_STATUSES))
+    elif filters.status:
+        query = query.where(RequestTally.status == filters.status)
+    if filters.owner:
+        query = query.where(_owner(user, filters.owner, RequestTally.owner_key))
+    return db.session.scalar(query) or 0
+
+
+def _ordered(key: Any, descending: bool) -> Any:
+    return key.desc() if descending else key.asc()
+
+
+def counted_rows(
+    query: Select[Any],
+    keys: list[Any],
+    limit: int,
+    offset: int = 0,
+    *,
+    columns: tuple[Any, ...] = (),
+    descending: bool = False,
+    owners: bool = False,
+) -> tuple[list[Any], int]:
+    """The requests the query selects, sorted by `keys` (each ascending, or each descending),
+    `limit` of them from `offset`, with `columns` beside each and their owners loaded if asked;
+    and how many there are in all. One statement, for lists of few (a search, news from
+    requesters): their matches are found by the query's conditions, counted and sorted by
+    their keys alone, and only the page's rows are read whole. (Sorted in the same query, a
+    planner may look for a few matches along an index in the list's order and read it all.)"""
+    labels = [f"key{number}" for number in range(len(keys))]
+    matches = query.with_only_columns(
+        ReviewRequest.id,
+        *(key.label(label) for key, label in zip(keys, labels, strict=True)),
+        func.count().over().label("total"),
+    ).subquery()
+    page = (
+        select(matches)
+        .order_by(*(_ordered(matches.c[label], descending) for label in labels))
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ReviewRequest, *columns, page.c.total)
+        .join(page, page.c.id == ReviewRequest.id)
+        .options(*([joinedload(ReviewRequest.owner)] if owners else []))
+        .order_by(*(_ordered(page.c[label], descending) for label in labels))
+    ).all()
+    return [tuple(row)[:-1] for row in rows], rows[0].total if rows else 0
+
+
+def _queue_keys(filters: Filters) -> list[Any]:
+    """What the queue sorts by; the id keeps pages stable."""
+    ascending, descending = SORTS.get(filters.sort, SORTS["received"])
+    return [descending if filters.descending else ascending, ReviewRequest.id]
+
+
+def _pages(total: int, page: int) -> tuple[int, int]:
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    column = SORTS.get(filters.sort, SORTS["received"])
-    order = column.desc() if filters.descending else column.asc()
-    # Requests with nothing due sort last whichever way; the id keeps pages stable.
-    tie_break = ReviewRequest.id.desc() if filters.descending else ReviewRequest.id.asc()
+    return min(max(page, 1), pages), pages
+
+
+def queue(user: StaffUser, filters: Filters, today: date) -> QueuePage:
+    """One page of the queue, with its next due dates and owners, and the total: two queries,
+    whichever page. A page past the end shows the last page."""
+    query = filtered(user, filters, today)
+    total = _tallied_total(user, filters)
+    if total is None:
+        return _counted_queue(query, filters)
+    page, pages = _pages(total, filters.page)
+    start = (page - 1) * PAGE_SIZE
+    end = min(start + PAGE_SIZE, total)
+    # A page nearer the end is read from the end, in the reverse order: the last page costs
+    # what the first does.
+    reverse = start > total - end
+    descending = filters.descending != reverse
     rows = db.session.execute(
         query.add_columns(next_due)
         .options(joinedload(ReviewRequest.owner))
-        .order_by(order.nulls_last(), tie_break)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .order_by(*(_ordered(key, descending) for key in _queue_keys(filters)))
+        .limit(end - start)
+        .offset(total - end if reverse else start)
     ).all()
-    return QueuePage(list(rows), total, page, pages)
+    return QueuePage(list(reversed(rows)) if reverse else list(rows), total, page, pages)
+
+
+def _counted_queue(query: Select[Any], filters: Filters) -> QueuePage:
+    def rows_of(page: int) -> tuple[list[Any], int]:
+        return counted_rows(
+            query,
+            _queue_keys(filters),
+            PAGE_SIZE,
+            (page - 1) * PAGE_SIZE,
+            columns=(next_due,),
+            descending=filters.descending,
+            owners=True,
+        )
+
+    rows, total = rows_of(max(filters.page, 1))
+    if not rows and filters.page > 1:  # past the end: the last page
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows, total = rows_of(_pages(total, filters.page)[0])
+    page, pages = _pages(total, filters.page)
+    return QueuePage(rows, total, page, pages)
 
 
 @dataclass(frozen=True)
@@ -272,43 +387,94 @@ def _bounced(user: StaffUser) -> list[Bounce]:
     ]
 
 
+def _awaiting_late_decision(user: StaffUser) -> list[ReviewRequest]:
+    """The first late requests awaiting their extension decision, oldest first: the first few
+    at each stage where it is decided, each along an index in order, then the first of them."""
+    firsts = [
+        visible_to(user, select(ReviewRequest.id, ReviewRequest.submitted_at))
+        .where(
+            ReviewRequest.status == stage,
+            ReviewRequest.is_late.is_(True),
+            ReviewRequest.late_decision.is_(None),
+        )
+        .order_by(ReviewRequest.submitted_at, ReviewRequest.id)
+        .limit(DASHBOARD_ROWS)
+        .subquery()
+        for stage in LATE_DECISION_STAGES
+    ]
+    ids = union_all(*(select(first.c.id) for first in firsts))
+    return list(
+        db.session.scalars(
+            select(ReviewRequest)
+            .where(ReviewRequest.id.in_(ids))
+            .order_by(ReviewRequest.submitted_at, ReviewRequest.id)
+            .limit(DASHBOARD_ROWS)
+        )
+    )
+
+
 def work_to_do(user: StaffUser, today: date) -> WorkToDo:
+    # How many requests there are by stage, owner and lateness, as the tally keeps them (rows,
+    # not entities: the triggers change them behind the session's back).
+    tallies = db.session.execute(
+        tallies_visible_to(
+            user,
+            select(
+                RequestTally.status,
+                RequestTally.owner_key,
+                RequestTally.late_undecided,
+                RequestTally.requests,
+            ).where(RequestTally.requests > 0),
+        )
+    ).all()
+
+    def tallied(kept: Callable[[Any], bool]) -> int:
+        return sum(tally.requests for tally in tallies if kept(tally))
+
+    def first_rows(*conditions: Any, order: Any) -> list[ReviewRequest]:
+        """A long list's first rows, along an index in its order; the tally gives its total."""
+        query = visible_to(user, select(ReviewRequest)).where(*conditions)
+        return list(
+            db.session.scalars(query.order_by(order, ReviewRequest.id).limit(DASHBOARD_ROWS))
+        )
+
     def requests(*conditions: Any, order: Any) -> Section:
+        """A list of few (what is overdue, awaited), counted with its rows."""
         query = visible_to(user, select(ReviewRequest)).where(*conditions)
         return _section(query.order_by(order, ReviewRequest.id))
 
-    counts = dict(
-        db.session.execute(
-            visible_to(user, select(ReviewRequest.status, func.count())).group_by(
-                ReviewRequest.status
-            )
-        ).all()
-    )
+    counts = Counter[str]()
+    for tally in tallies:
+        counts[tally.status] += tally.requests
     casework = user.role in CASEWORK
     return WorkToDo(
-        counts_by_status=[(status, counts[status]) for status in Status if status in counts],
+        counts_by_status=[(status, counts[status]) for status in Status if counts[status]],
         # Soonest due first, so overdue ones lead.
-        to_acknowledge=requests(
-            ReviewRequest.status == Status.RECEIVED, order=ReviewRequest.acknowledgement_due
+        to_acknowledge=Section(
+            first_rows(
+                ReviewRequest.status == Status.RECEIVED, order=ReviewRequest.acknowledgement_due
+            ),
+            counts[Status.RECEIVED],
         ),
         mps_overdue=requests(
             ReviewRequest.status == Status.AWAITING_MPS_INFO,
             ReviewRequest.mps_info_due_on < today,
             order=ReviewRequest.mps_info_due_on,
         ),
-        late_to_decide=requests(
-            ReviewRequest.is_late.is_(True),
-            ReviewRequest.late_decision.is_(None),
-            ReviewRequest.status.in_(
-                (Status.RECEIVED, Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED)
+        late_to_decide=Section(
+            _awaiting_late_decision(user),
+            tallied(lambda tally: tally.late_undecided and tally.status in LATE_DECISION_STAGES),
+        ),
+        consent_awaited=requests(awaits_consent, is_open, order=ReviewRequest.submitted_at),
+        mine=Section(
+            first_rows(
+                ReviewRequest.owner_id == user.id, is_open, order=ReviewRequest.submitted_at
             ),
-            order=ReviewRequest.submitted_at,
+            tallied(lambda tally: tally.owner_key == user.id and tally.status not in FINISHED),
         ),
-        consent_awaited=requests(
-            ReviewRequest.consent == "awaited", _open, order=ReviewRequest.submitted_at
+        overdue=requests(
+            ReviewRequest.next_due_on < today, is_open, order=ReviewRequest.next_due_on
         ),
-        mine=requests(ReviewRequest.owner_id == user.id, _open, order=ReviewRequest.submitted_at),
-        overdue=requests(ReviewRequest.next_due_on < today, _open, order=ReviewRequest.next_due_on),
         bounced=_bounced(user),
         callbacks=_section(open_callbacks()) if casework else Section(),
         formats=_section(open_format_requests()) if casework else Section(),
