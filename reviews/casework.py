@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, func, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from reviews.database import db
@@ -394,7 +394,7 @@ def _awaiting_late_decision(user: StaffUser) -> list[ReviewRequest]:
         visible_to(user, select(ReviewRequest.id, ReviewRequest.submitted_at))
         .where(
             ReviewRequest.status == stage,
-            ReviewRequest.is_late.is_(True),
+            ReviewRequest.is_late == true(),  # an equality: the index's order follows
             ReviewRequest.late_decision.is_(None),
         )
         .order_by(ReviewRequest.submitted_at, ReviewRequest.id)

@@ -88,8 +88,10 @@ Index(
     sqlite_where=is_open,
     postgresql_where=is_open,
 )
-# A stage's requests in the order they came: the queue filtered by stage, and (with whether
-# late and undecided) the late requests awaiting their extension decision, stage by stage.
+# A stage's requests in the order they came: the queue filtered by stage, and (late ones) the
+# late requests awaiting their extension decision, stage by stage, whether decided read from
+# the index itself. (An IS NULL test does not make PostgreSQL take the column's order as given,
+# so late_decision comes after the order.) And a stage's requests soonest due first.
 Index(
     "ix_review_requests_status_submitted_at", ReviewRequest.status, ReviewRequest.submitted_at, _id
 )
@@ -97,10 +99,11 @@ Index(
     "ix_review_requests_status_late",
     ReviewRequest.status,
     ReviewRequest.is_late,
-    ReviewRequest.late_decision,
     ReviewRequest.submitted_at,
     _id,
+    ReviewRequest.late_decision,
 )
+Index("ix_review_requests_status_due_soonest_first", ReviewRequest.status, due_soonest_first, _id)
 
 # What a party sent on the tracker that staff have not read yet: few, however many were read.
 message_unread = RequesterMessage.read_at.is_(None)
