@@ -16,18 +16,11 @@ import pytest
 from sqlalchemy import delete, event, func, insert, select, update
 
 from reviews import clock
-from reviews.casework import (
-    DASHBOARD_ROWS,
-    OWNER_ME,
-    OWNER_NOBODY,
-    PAGE_SIZE,
-    Filters,
-    queue,
-    work_to_do,
-)
+from reviews.casework import DASHBOARD_ROWS, work_to_do
 from reviews.database import db
 from reviews.models import RequestTally, ReviewRequest, StaffUser
 from reviews.references import format_reference, new_reference
+from reviews.request_queue import OWNER_ME, OWNER_NOBODY, PAGE_SIZE, Filters, queue
 from reviews.search import _compact, phone_digits
 from reviews.workflow import FINISHED, Status
 from reviews.workload import stages_of
