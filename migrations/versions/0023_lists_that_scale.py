@@ -161,6 +161,8 @@ def _compact(column):
 
 
 def _pg_search_indexes():
+    # fastupdate off: new entries go into the index at once, not into a pending list that every
+    # search would read through until a vacuum empties it.
     indexes = [
         (f"review_request_search_{column}", f"lower({column})") for column in SEARCHED
     ] + [(f"review_request_search_{column}", _phone(column)) for column in PHONES]

@@ -21,7 +21,7 @@ from reviews.database import db
 from reviews.models import RequestTally, ReviewRequest, StaffUser
 from reviews.references import format_reference, new_reference
 from reviews.request_queue import OWNER_ME, OWNER_NOBODY, PAGE_SIZE, Filters, queue
-from reviews.search import _compact, phone_digits
+from reviews.search import phone_digits
 from reviews.workflow import FINISHED, Status
 from reviews.workload import stages_of
 from tests.requests_data import TODAY, make_request
@@ -129,6 +129,10 @@ def test_every_page_of_the_queue_in_every_order_is_as_the_rules_say(app, people,
 def _phone(number: str | None) -> str:
     number = (number or "").replace("+44", "0").replace("(0)", "")
     return re.sub(r"[ \-().]", "", number)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", text).upper()
 
 
 def _lower(text: str) -> str:
