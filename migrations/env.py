@@ -3,6 +3,8 @@ import logging
 from alembic import context
 from flask import current_app
 
+from reviews.search import in_the_models
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -79,6 +81,8 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # Autogenerate leaves the search's own indexes and tables alone (reviews.search).
+    conf_args.setdefault("include_name", in_the_models)
 
     connectable = get_engine()
 

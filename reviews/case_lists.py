@@ -7,22 +7,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import CompoundSelect, and_, case, func, or_, select, union
 
-from reviews.case_updates import TRACKER
-from reviews.casework import DASHBOARD_ROWS, Section, visible_to
+from reviews.casework import DASHBOARD_ROWS, Section, counted_rows, visible_to
 from reviews.database import db
 from reviews.models import Document, RequesterMessage, ReviewRequest, StaffUser
+from reviews.models.listing import document_unread, message_unread
 from reviews.workflow import Status
 
-_unread_message = and_(
-    RequesterMessage.review_request_id == ReviewRequest.id, RequesterMessage.read_at.is_(None)
-)
-_unread_document = and_(
-    Document.review_request_id == ReviewRequest.id,
-    Document.source == TRACKER,
-    Document.read_at.is_(None),
-)
+_unread_message = and_(RequesterMessage.review_request_id == ReviewRequest.id, message_unread)
+_unread_document = and_(Document.review_request_id == ReviewRequest.id, document_unread)
 
 
 def _first_rows(query: Any, limit: int) -> Section:
@@ -41,13 +35,19 @@ def requests_with_unread(user: StaffUser, limit: int = DASHBOARD_ROWS) -> Sectio
     documents = (
         select(func.count()).select_from(Document).where(_unread_document)
     ).scalar_subquery()
-    query = (
-        visible_to(user, select(ReviewRequest))
-        .add_columns(messages.label("messages"), documents.label("documents"))
-        .where(or_(exists().where(_unread_message), exists().where(_unread_document)))
-        .order_by(ReviewRequest.submitted_at, ReviewRequest.id)
+    # Found from what is unread (few, however much was read), not request by request.
+    unread: CompoundSelect[tuple[int | None]] = union(
+        select(RequesterMessage.review_request_id).where(message_unread),
+        select(Document.review_request_id).where(document_unread),
     )
-    return _first_rows(query, limit)
+    query = visible_to(user, select(ReviewRequest)).where(ReviewRequest.id.in_(unread))
+    rows, total = counted_rows(
+        query,
+        [ReviewRequest.submitted_at, ReviewRequest.id],
+        limit,
+        columns=(messages.label("messages"), documents.label("documents")),
+    )
+    return Section(rows, total)
 
 
 # 6. What the Met owes that is overdue.

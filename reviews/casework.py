@@ -1,14 +1,16 @@
-"""Queries the back office needs: what to do now, the queue, the callback and format queues, what
-a request's page lists, and who may see a request. Each returns its rows in a fixed number of
-queries, however many rows there are."""
+"""Queries the back office needs: what to do now, the callback and format queues, what a
+request's page lists, and who may see a request (the request queue: reviews.request_queue). Each
+returns its rows in a fixed number of queries, however many rows there are."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from reviews.database import db
@@ -17,14 +19,18 @@ from reviews.models import (
     AuditEvent,
     CallbackRequest,
     OutboxMessage,
+    RequestTally,
     ReviewRequest,
     StaffUser,
 )
+from reviews.models.listing import (
+    LATE_DECISION_STAGES,
+    awaits_consent,
+    is_open,
+)
 from reviews.notifications import failed_messages
-from reviews.search import matching
 from reviews.workflow import CASEWORK, CASEWORKER, FINISHED, Status
 
-PAGE_SIZE = 25
 # The dashboard shows the first few of each list; its "see all" link opens the queue.
 DASHBOARD_ROWS = 10
 
@@ -35,24 +41,6 @@ Linked = TypeVar("Linked", CallbackRequest, AccessibleFormatRequest)
 # A callback's or an accessible-format request's status: open until staff close or answer it.
 OPEN = "open"
 DONE = "done"
-
-# Owner filter values besides a staff member's id.
-OWNER_ME = "me"
-OWNER_NOBODY = "unassigned"
-
-# The next date something is due on a request, for the stages that have one: stored, and
-# indexed, by reviews.deadlines whenever the request changes.
-next_due = ReviewRequest.next_due_on.label("next_due")
-
-SORTS = {
-    "received": ReviewRequest.submitted_at,
-    "due": ReviewRequest.next_due_on,
-    "reference": ReviewRequest.reference,
-}
-
-_open = ReviewRequest.status.not_in(FINISHED)
-# Requests asking for no adjustments store an empty JSON list, "[]".
-_has_adjustments = func.length(func.cast(ReviewRequest.adjustments, db.String)) > 2
 
 
 def can_view(user: StaffUser, review_request: ReviewRequest) -> bool:
@@ -130,83 +118,60 @@ def viewers(review_request: ReviewRequest) -> list[Any]:
 
 def visible_to(user: StaffUser, query: Select[*Columns]) -> Select[*Columns]:
     if user.role == CASEWORKER:
-        return query.where(or_(ReviewRequest.owner_id.is_(None), ReviewRequest.owner_id == user.id))
+        # Nobody's or theirs, written so that no index on the owner serves it: most requests
+        # are visible, and a list is best read along the index of its own order.
+        return query.where(func.coalesce(ReviewRequest.owner_id, user.id) == user.id)
     return query
 
 
-@dataclass(frozen=True)
-class Filters:
-    status: str | None = None  # a Status, or "open" for every status not finished
-    owner: str | None = None  # OWNER_ME, OWNER_NOBODY or a staff member's id
-    late: bool = False
-    overdue: bool = False
-    duplicate: bool = False
-    adjustments: bool = False
-    consent_awaited: bool = False
-    search: str | None = None
-    sort: str = "received"
-    descending: bool = False
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    rows: list[Any]  # (ReviewRequest, next due date or None)
-    total: int
-    page: int
-    pages: int
-
-
-def _owner(user: StaffUser, owner: str) -> Any:
-    if owner == OWNER_ME:
-        return ReviewRequest.owner_id == user.id
-    if owner == OWNER_NOBODY:
-        return ReviewRequest.owner_id.is_(None)
-    return ReviewRequest.owner_id == int(owner)
-
-
-def filtered(user: StaffUser, filters: Filters, today: date) -> Select[ReviewRequest]:
-    query = visible_to(user, select(ReviewRequest))
-    if filters.status == "open":
-        query = query.where(_open)
-    elif filters.status:
-        query = query.where(ReviewRequest.status == filters.status)
-    if filters.owner:
-        query = query.where(_owner(user, filters.owner))
-    if filters.late:
-        query = query.where(ReviewRequest.is_late.is_(True))
-    if filters.overdue:
-        query = query.where(ReviewRequest.next_due_on < today)
-    if filters.duplicate:
-        query = query.where(ReviewRequest.possible_duplicate.is_(True))
-    if filters.adjustments:
-        query = query.where(_has_adjustments)
-    if filters.consent_awaited:
-        query = query.where(ReviewRequest.consent == "awaited")
-    if filters.search:
-        query = query.where(matching(filters.search))
+def tallies_visible_to(user: StaffUser, query: Select[*Columns]) -> Select[*Columns]:
+    """visible_to, for the tally of requests (reviews.models.listing.RequestTally)."""
+    if user.role == CASEWORKER:
+        return query.where(RequestTally.owner_key.in_((0, user.id)))
     return query
 
 
-def queue(user: StaffUser, filters: Filters, today: date) -> QueuePage:
-    """One page of the queue, with its next due dates and owners, and the total: two queries.
-    A page past the end shows the last page."""
-    query = filtered(user, filters, today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    column = SORTS.get(filters.sort, SORTS["received"])
-    order = column.desc() if filters.descending else column.asc()
-    # Requests with nothing due sort last whichever way; the id keeps pages stable.
-    tie_break = ReviewRequest.id.desc() if filters.descending else ReviewRequest.id.asc()
+def ordered(key: Any, descending: bool) -> Any:
+    """The key in ascending or descending order."""
+    return key.desc() if descending else key.asc()
+
+
+def counted_rows(
+    query: Select[Any],
+    keys: list[Any],
+    limit: int,
+    offset: int = 0,
+    *,
+    columns: tuple[Any, ...] = (),
+    descending: bool = False,
+    owners: bool = False,
+) -> tuple[list[Any], int]:
+    """The requests the query selects, sorted by `keys` (each ascending, or each descending),
+    `limit` of them from `offset`, with `columns` beside each and their owners loaded if asked;
+    and how many there are in all. One statement, for lists of few (a search, news from
+    requesters): their matches are found by the query's conditions, counted and sorted by
+    their keys alone, and only the page's rows are read whole. (Sorted in the same query, a
+    planner may look for a few matches along an index in the list's order and read it all.)"""
+    labels = [f"key{number}" for number in range(len(keys))]
+    matches = query.with_only_columns(
+        ReviewRequest.id,
+        *(key.label(label) for key, label in zip(keys, labels, strict=True)),
+        func.count().over().label("total"),
+    ).subquery()
+    page = (
+        select(matches)
+        .order_by(*(ordered(matches.c[label], descending) for label in labels))
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
     rows = db.session.execute(
-        query.add_columns(next_due)
-        .options(joinedload(ReviewRequest.owner))
-        .order_by(order.nulls_last(), tie_break)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        select(ReviewRequest, *columns, page.c.total)
+        .join(page, page.c.id == ReviewRequest.id)
+        .options(*([joinedload(ReviewRequest.owner)] if owners else []))
+        .order_by(*(ordered(page.c[label], descending) for label in labels))
     ).all()
-    return QueuePage(list(rows), total, page, pages)
+    return [tuple(row)[:-1] for row in rows], rows[0].total if rows else 0
 
 
 @dataclass(frozen=True)
@@ -272,43 +237,94 @@ def _bounced(user: StaffUser) -> list[Bounce]:
     ]
 
 
+def _awaiting_late_decision(user: StaffUser) -> list[ReviewRequest]:
+    """The first late requests awaiting their extension decision, oldest first: the first few
+    at each stage where it is decided, each along an index in order, then the first of them."""
+    firsts = [
+        visible_to(user, select(ReviewRequest.id, ReviewRequest.submitted_at))
+        .where(
+            ReviewRequest.status == stage,
+            ReviewRequest.is_late == true(),  # an equality: the index's order follows
+            ReviewRequest.late_decision.is_(None),
+        )
+        .order_by(ReviewRequest.submitted_at, ReviewRequest.id)
+        .limit(DASHBOARD_ROWS)
+        .subquery()
+        for stage in LATE_DECISION_STAGES
+    ]
+    ids = union_all(*(select(first.c.id) for first in firsts))
+    return list(
+        db.session.scalars(
+            select(ReviewRequest)
+            .where(ReviewRequest.id.in_(ids))
+            .order_by(ReviewRequest.submitted_at, ReviewRequest.id)
+            .limit(DASHBOARD_ROWS)
+        )
+    )
+
+
 def work_to_do(user: StaffUser, today: date) -> WorkToDo:
+    # How many requests there are by stage, owner and lateness, as the tally keeps them (rows,
+    # not entities: the triggers change them behind the session's back).
+    tallies = db.session.execute(
+        tallies_visible_to(
+            user,
+            select(
+                RequestTally.status,
+                RequestTally.owner_key,
+                RequestTally.late_undecided,
+                RequestTally.requests,
+            ).where(RequestTally.requests > 0),
+        )
+    ).all()
+
+    def tallied(kept: Callable[[Any], bool]) -> int:
+        return sum(tally.requests for tally in tallies if kept(tally))
+
+    def first_rows(*conditions: Any, order: Any) -> list[ReviewRequest]:
+        """A long list's first rows, along an index in its order; the tally gives its total."""
+        query = visible_to(user, select(ReviewRequest)).where(*conditions)
+        return list(
+            db.session.scalars(query.order_by(order, ReviewRequest.id).limit(DASHBOARD_ROWS))
+        )
+
     def requests(*conditions: Any, order: Any) -> Section:
+        """A list of few (what is overdue, awaited), counted with its rows."""
         query = visible_to(user, select(ReviewRequest)).where(*conditions)
         return _section(query.order_by(order, ReviewRequest.id))
 
-    counts = dict(
-        db.session.execute(
-            visible_to(user, select(ReviewRequest.status, func.count())).group_by(
-                ReviewRequest.status
-            )
-        ).all()
-    )
+    counts = Counter[str]()
+    for tally in tallies:
+        counts[tally.status] += tally.requests
     casework = user.role in CASEWORK
     return WorkToDo(
-        counts_by_status=[(status, counts[status]) for status in Status if status in counts],
+        counts_by_status=[(status, counts[status]) for status in Status if counts[status]],
         # Soonest due first, so overdue ones lead.
-        to_acknowledge=requests(
-            ReviewRequest.status == Status.RECEIVED, order=ReviewRequest.acknowledgement_due
+        to_acknowledge=Section(
+            first_rows(
+                ReviewRequest.status == Status.RECEIVED, order=ReviewRequest.acknowledgement_due
+            ),
+            counts[Status.RECEIVED],
         ),
         mps_overdue=requests(
             ReviewRequest.status == Status.AWAITING_MPS_INFO,
             ReviewRequest.mps_info_due_on < today,
             order=ReviewRequest.mps_info_due_on,
         ),
-        late_to_decide=requests(
-            ReviewRequest.is_late.is_(True),
-            ReviewRequest.late_decision.is_(None),
-            ReviewRequest.status.in_(
-                (Status.RECEIVED, Status.ACKNOWLEDGED, Status.EXTENSION_CONSIDERED)
+        late_to_decide=Section(
+            _awaiting_late_decision(user),
+            tallied(lambda tally: tally.late_undecided and tally.status in LATE_DECISION_STAGES),
+        ),
+        consent_awaited=requests(awaits_consent, is_open, order=ReviewRequest.submitted_at),
+        mine=Section(
+            first_rows(
+                ReviewRequest.owner_id == user.id, is_open, order=ReviewRequest.submitted_at
             ),
-            order=ReviewRequest.submitted_at,
+            tallied(lambda tally: tally.owner_key == user.id and tally.status not in FINISHED),
         ),
-        consent_awaited=requests(
-            ReviewRequest.consent == "awaited", _open, order=ReviewRequest.submitted_at
+        overdue=requests(
+            ReviewRequest.next_due_on < today, is_open, order=ReviewRequest.next_due_on
         ),
-        mine=requests(ReviewRequest.owner_id == user.id, _open, order=ReviewRequest.submitted_at),
-        overdue=requests(ReviewRequest.next_due_on < today, _open, order=ReviewRequest.next_due_on),
         bounced=_bounced(user),
         callbacks=_section(open_callbacks()) if casework else Section(),
         formats=_section(open_format_requests()) if casework else Section(),

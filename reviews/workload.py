@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 
 from reviews.database import db
-from reviews.models import ReviewRequest, StaffUser
+from reviews.models import RequestTally, ReviewRequest, StaffUser
+from reviews.models.listing import is_open
 from reviews.workflow import CASEWORK, FINISHED, Status
-
-_open = ReviewRequest.status.not_in(FINISHED)
 
 
 def open_cases_of(user: StaffUser) -> list[ReviewRequest]:
@@ -20,7 +19,7 @@ def open_cases_of(user: StaffUser) -> list[ReviewRequest]:
     return list(
         db.session.scalars(
             select(ReviewRequest)
-            .where(ReviewRequest.owner_id == user.id, _open)
+            .where(ReviewRequest.owner_id == user.id, is_open)
             .order_by(ReviewRequest.next_due_on.asc().nulls_last(), ReviewRequest.id)
         )
     )
@@ -29,7 +28,10 @@ def open_cases_of(user: StaffUser) -> list[ReviewRequest]:
 def queue_owners() -> list[StaffUser]:
     """Who the queue can be filtered on: active caseworkers and team leaders, and anyone else
     who has requests (someone deactivated, or now an admin), so their cases are never lost."""
-    holders = select(ReviewRequest.owner_id).where(ReviewRequest.owner_id.is_not(None))
+    # From the tally: a few rows, however many requests people have had over the years.
+    holders = select(RequestTally.owner_key).where(
+        RequestTally.owner_key != 0, RequestTally.requests > 0
+    )
     return list(
         db.session.scalars(
             select(StaffUser)
@@ -45,12 +47,13 @@ def queue_owners() -> list[StaffUser]:
 
 
 def stages_of(user: StaffUser) -> list[tuple[Status, int]]:
-    """This person's open cases by stage, in workflow order."""
+    """This person's open cases by stage, in workflow order (from the tally)."""
     counts = dict(
         db.session.execute(
-            select(ReviewRequest.status, func.count())
-            .where(ReviewRequest.owner_id == user.id, _open)
-            .group_by(ReviewRequest.status)
+            select(RequestTally.status, func.sum(RequestTally.requests))
+            .where(RequestTally.owner_key == user.id, RequestTally.status.not_in(FINISHED))
+            .group_by(RequestTally.status)
+            .having(func.sum(RequestTally.requests) > 0)
         ).all()
     )
     return [(status, counts[status]) for status in Status if status in counts]
@@ -73,20 +76,29 @@ class Team:
 
 
 def team_workload(today: date) -> Team:
-    """Everyone who may have cases (and anyone who has), with their open cases per stage."""
-    overdue = func.sum(case((ReviewRequest.next_due_on < today, 1), else_=0))
-    rows = db.session.execute(
-        select(ReviewRequest.owner_id, ReviewRequest.status, func.count(), overdue)
-        .where(ReviewRequest.owner_id.is_not(None), _open)
-        .group_by(ReviewRequest.owner_id, ReviewRequest.status)
+    """Everyone who may have cases (and anyone who has), with their open cases per stage: how
+    many from the tally, and how many are overdue from the overdue ones alone."""
+    counts = db.session.execute(
+        select(RequestTally.owner_key, RequestTally.status, func.sum(RequestTally.requests))
+        .where(RequestTally.owner_key != 0, RequestTally.status.not_in(FINISHED))
+        .group_by(RequestTally.owner_key, RequestTally.status)
+        .having(func.sum(RequestTally.requests) > 0)
     ).all()
+    overdue = dict(
+        ((owner_id, status), late)
+        for owner_id, status, late in db.session.execute(
+            select(ReviewRequest.owner_id, ReviewRequest.status, func.count())
+            .where(ReviewRequest.next_due_on < today, ReviewRequest.owner_id.is_not(None), is_open)
+            .group_by(ReviewRequest.owner_id, ReviewRequest.status)
+        )
+    )
     people = {user.id: Person(user) for user in queue_owners()}
-    for owner_id, status, count, late in rows:
+    for owner_id, status, count in counts:
         person = people.get(owner_id)
         if person is None:  # an owner already listed by queue_owners; kept for safety
             continue
         person.by_stage[status] = count
         person.total += count
-        person.overdue += late or 0
-    seen = {status for _, status, _, _ in rows}
+        person.overdue += overdue.get((owner_id, status), 0)
+    seen = {status for _, status, _ in counts}
     return Team(list(people.values()), [status for status in Status if status in seen])

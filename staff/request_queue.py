@@ -20,10 +20,10 @@ from flask_wtf import FlaskForm
 
 from reviews import clock
 from reviews.audit import record_audit
-from reviews.casework import OWNER_ME, OWNER_NOBODY, SORTS, Filters, QueuePage, queue
 from reviews.database import db
 from reviews.deadlines import days_late, waiting_for
 from reviews.references import format_reference
+from reviews.request_queue import OWNER_ME, OWNER_NOBODY, SORTS, Filters, QueuePage, queue
 from reviews.rules import format_date
 from reviews.search import keep_search, kept_search, kind_of
 from reviews.workflow import CAN_READ_REQUESTS, CASEWORKER, STATUS_LABELS, TEAM_LEADER

@@ -13,6 +13,7 @@ from reviews.models.letters import (
     LetterTemplate,
     SentLetter,
 )
+from reviews.models.listing import RequestTally
 from reviews.models.outbox import OutboxMessage, WorkerHeartbeat
 from reviews.models.requests import Document, Draft, RequesterMessage, ReviewRequest, TimelineEntry
 from reviews.models.searches import StaffSearch
@@ -40,6 +41,7 @@ __all__ = [
     "InternalNote",
     "LetterTemplate",
     "OutboxMessage",
+    "RequestTally",
     "RequesterMessage",
     "ReviewRequest",
     "SentLetter",

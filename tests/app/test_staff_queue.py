@@ -7,9 +7,9 @@ import re
 from datetime import timedelta
 
 from reviews.accessibility import request_callback, send_format_request
-from reviews.casework import PAGE_SIZE
 from reviews.database import db
 from reviews.models import ReviewRequest
+from reviews.request_queue import PAGE_SIZE
 from reviews.rules import format_date
 from reviews.workflow import Status
 from tests.forms import csrf_token
