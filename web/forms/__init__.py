@@ -100,5 +100,5 @@ def _render_widget(widget: GovFormBase, params: dict[str, Any]) -> Markup:
     """govuk-frontend-wtf draws each field with Flask's render_template, which runs every
     context processor again (the staff header's navigation among them) for a template that
     reads only `params`: drawn straight from the app's Jinja environment instead."""
-    template = current_app.jinja_env.get_template(widget.template)
-    return Markup(template.render(params=params))  # noqa: S704  # nosec B704
+    html = current_app.jinja_env.get_template(widget.template).render(params=params)
+    return Markup(html)  # noqa: S704  # nosec B704
