@@ -69,13 +69,7 @@ def govuk_table(params: Mapping[str, Any]) -> Markup:
     if params.get("head"):
         parts.append('<thead class="govuk-table__head"><tr class="govuk-table__row">')
         for item in params["head"]:
-            format_class = (
-                f" govuk-table__header--{escape(item['format'])}" if item.get("format") else ""
-            )
-            parts.append(
-                f'<th scope="col" class="govuk-table__header{format_class}{_more_classes(item)}"'
-                f"{_spans(item)}{govuk_attributes(item.get('attributes'))}>{_content(item)}</th>"
-            )
+            parts.append(_cell(item, "th", "govuk-table__header", "col", formats=True))
         parts.append("</tr></thead>")
     parts.append('<tbody class="govuk-table__body">')
     for row in params.get("rows") or ():
@@ -83,25 +77,27 @@ def govuk_table(params: Mapping[str, Any]) -> Markup:
             continue
         parts.append('<tr class="govuk-table__row">')
         for number, cell in enumerate(row):
-            common = f"{_spans(cell)}{govuk_attributes(cell.get('attributes'))}"
             if number == 0 and params.get("firstCellIsHeader"):
-                parts.append(
-                    f'<th scope="row" class="govuk-table__header{_more_classes(cell)}"{common}>'
-                    f"{_content(cell)}</th>"
-                )
+                parts.append(_cell(cell, "th", "govuk-table__header", "row"))
             else:
-                format_class = (
-                    f" govuk-table__cell--{escape(cell['format'])}" if cell.get("format") else ""
-                )
-                parts.append(
-                    f'<td class="govuk-table__cell{format_class}{_more_classes(cell)}"{common}>'
-                    f"{_content(cell)}</td>"
-                )
+                parts.append(_cell(cell, "td", "govuk-table__cell", formats=True))
         parts.append("</tr>")
     parts.append("</tbody></table>")
     # All but what was given as html (which the macro too writes as it is) escaped.
     table = "".join(parts)
     return Markup(table)  # noqa: S704  # nosec B704
+
+
+def _cell(
+    item: Mapping[str, Any], tag: str, base: str, scope: str = "", formats: bool = False
+) -> str:
+    """One heading or cell as the macro writes it; `formats`: a `format` adds a class to `base`."""
+    scope_attribute = f' scope="{scope}"' if scope else ""
+    format_class = f" {base}--{escape(item['format'])}" if formats and item.get("format") else ""
+    return (
+        f'<{tag}{scope_attribute} class="{base}{format_class}{_more_classes(item)}"'
+        f"{_spans(item)}{govuk_attributes(item.get('attributes'))}>{_content(item)}</{tag}>"
+    )
 
 
 def _more_classes(params: Mapping[str, Any], key: str = "classes") -> str:
