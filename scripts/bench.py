@@ -373,6 +373,12 @@ def _seed(size: int, staff: int) -> dict:
             user.totp_enrolled_at = now
             leaders.append((user.email, user.totp_secret))
         db.session.commit()
+        # Statistics, as a database in use has them (PostgreSQL's autovacuum may be off here):
+        # without them the planner may sort every request where an index gives the order.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(
+                "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
+            )
         first = db.session.execute(
             select(ReviewRequest.id, ReviewRequest.reference, ReviewRequest.requester_name)
             .where(ReviewRequest.status == "received")
