@@ -6,7 +6,7 @@ their own details, and what they may do is asked of reviews.tracker_changes.refu
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from flask import (
@@ -43,12 +43,9 @@ from reviews.references import format_reference, parse_reference
 from reviews.rules import format_date
 from reviews.sessions import (
     ENDED,
-    LIFETIMES,
     SIGNED_OUT,
     TRACKER,
     expired,
-    idle_seconds_left,
-    seen,
 )
 from reviews.tracker_changes import (
     ACTIONS,
@@ -80,9 +77,8 @@ from web.forms import answered, strip_text
 from web.forms.timeouts import kept_alive
 from web.forms.uploads import check_chosen_files, upload_limits
 from web.journey.forms import UploadForm
-from web.sessions import begin, current, finish, has_cookie
+from web.sessions import begin, current, finish, has_cookie, idle_seconds, note_use
 
-IDLE_SECONDS = int(LIFETIMES[TRACKER].idle.total_seconds())
 KIND_CHOICES = {code: kind.description for code, kind in DOCUMENT_KINDS.items()}
 
 # Look-up limits, counted only for look-ups that fail. Per reference from one address: a few
@@ -119,8 +115,7 @@ def _tracking_session(view: Callable, *, chosen: bool) -> Callable:
             return redirect(url_for("portal.track"))
         if chosen and record.party not in (REQUESTER, COMPLAINANT):
             return redirect(url_for("portal.track_who_are_you"))
-        if seen(record, exactly=request.method != "GET"):
-            db.session.commit()
+        note_use(record)
         review_request = db.get_or_404(ReviewRequest, record.review_request_id)
         return view(review_request, record.party, *args, **kwargs)
 
@@ -221,12 +216,7 @@ def track_keep_alive(review_request: ReviewRequest, party: str):
 
 @portal.context_processor
 def tracker_idle_seconds() -> dict[str, object]:
-    # Called by the tracker's pages, not here: an error page must not read the session's record.
-    def seconds() -> int:
-        record = current(TRACKER)
-        return idle_seconds_left(record) if record else IDLE_SECONDS
-
-    return {"idle_seconds": seconds}
+    return {"idle_seconds": partial(idle_seconds, TRACKER)}
 
 
 @portal.get("/track/your-request")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -33,11 +33,8 @@ from reviews.models import StaffUser
 from reviews.rules import format_date
 from reviews.sessions import (
     ENDED,
-    LIFETIMES,
     STAFF,
     expired,
-    idle_seconds_left,
-    seen,
     staff_account_changed,
 )
 from reviews.staff_accounts import (
@@ -53,9 +50,8 @@ from staff.blueprint import staff
 from web.extensions import limiter
 from web.forms import PasswordField, TextField
 from web.forms.timeouts import kept_alive
-from web.sessions import begin, current, finish, has_cookie
+from web.sessions import begin, current, finish, has_cookie, idle_seconds, note_use
 
-IDLE_SECONDS = int(LIFETIMES[STAFF].idle.total_seconds())
 # Time allowed between the password and the second factor.
 PENDING_SECONDS = 10 * 60
 # Sign-in limits, counted two ways, not everyone behind one address together (an office shares
@@ -257,8 +253,7 @@ def end_stale_sessions() -> Response | None:
     reason = _why_ended()
     record = current(STAFF)
     if reason is None and record is not None:
-        if seen(record, exactly=request.method != "GET"):
-            db.session.commit()
+        note_use(record)
         return None
     if record is not None and record.ended_at is None and record.staff_user_id is not None:
         user = db.session.get(StaffUser, record.staff_user_id)
@@ -396,10 +391,4 @@ def keep_alive() -> Response | tuple[str, int]:
 
 @staff.context_processor
 def staff_idle_seconds() -> dict[str, object]:
-    # Called by the page that shows the time-out warning, not here: an error page, drawn when
-    # the database has failed, must not read the session's record.
-    def seconds() -> int:
-        record = current(STAFF)
-        return idle_seconds_left(record) if record else IDLE_SECONDS
-
-    return {"staff_idle_seconds": seconds}
+    return {"staff_idle_seconds": partial(idle_seconds, STAFF)}

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from flask import request, session
 
+from reviews.database import db
 from reviews.models import ReviewRequest, ServerSession, StaffUser
-from reviews.sessions import end_session, find_session, open_session
+from reviews.sessions import (
+    LIFETIMES,
+    end_session,
+    find_session,
+    idle_seconds_left,
+    open_session,
+    seen,
+)
 
 COOKIE_KEYS = {"staff": "staff_session", "tracker": "tracker_session"}
 
@@ -47,6 +55,21 @@ def current(kind: str) -> ServerSession | None:
         token = session.get(COOKIE_KEYS[kind])
         found[kind] = find_session(token, kind) if token is not None else None
     return found[kind]
+
+
+def note_use(record: ServerSession) -> None:
+    """Note that this request used the session (reviews.sessions.seen: a page view at most once
+    a minute, a form sent always), committed when that changed the record."""
+    if seen(record, exactly=request.method not in ("GET", "HEAD")):
+        db.session.commit()
+
+
+def idle_seconds(kind: str) -> int:
+    """Seconds until this browser's session of `kind` ends if nothing more is done in it. For
+    the page that shows the time-out warning: an error page, drawn when the database has
+    failed, must not read the session's record."""
+    record = current(kind)
+    return idle_seconds_left(record) if record else int(LIFETIMES[kind].idle.total_seconds())
 
 
 def has_cookie(kind: str) -> bool:
