@@ -35,13 +35,17 @@ def latest_results() -> dict:
 @accessibility.get("")
 @limiter.exempt  # sent from memory, like the portal's content pages (portal.pages)
 def statement():
+    return render_content_page("accessibility/statement.html", _statement_context)
+
+
+def _statement_context() -> dict[str, object]:
+    """What the statement shows of the latest results: read when the page is first drawn."""
     results = latest_results()
-    return render_content_page(
-        "accessibility/statement.html",
-        results=results,
-        checks=results["checks"],
-        tested_on=format_date(date.fromisoformat(results["date"])),
-    )
+    return {
+        "results": results,
+        "checks": results["checks"],
+        "tested_on": format_date(date.fromisoformat(results["date"])),
+    }
 
 
 @accessibility.route("/ask-for-a-call", methods=["GET", "POST"])

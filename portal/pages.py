@@ -34,7 +34,7 @@ def _content_view(template: str):
     # from memory, for less than counting it in Redis would cost (docs/benchmarks.md).
     @limiter.exempt
     def view():
-        return render_content_page(f"portal/{template}", guidance=GUIDANCE)
+        return render_content_page(f"portal/{template}", lambda: {"guidance": GUIDANCE})
 
     return view
 

@@ -4,7 +4,7 @@ components' attributes written in Python, and pages that are the same for everyo
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jinja2
@@ -135,14 +135,15 @@ def compile_templates(app: Flask) -> None:
 _NONCE_STAND_IN = "nonce-stand-in-" + secrets.token_hex(16)
 
 
-def render_content_page(template: str, **context: Any) -> str:
+def render_content_page(template: str, context: Callable[[], dict[str, Any]] = dict) -> str:
     """A page that shows the same words to everyone (the start page, guidance, legal pages),
-    rendered once per process and template: each request gets the copy with its own CSP nonce.
-    Such a page must not show anything about the person or the request but the nonce.
-    Rendered every time while templates reload (development)."""
+    rendered once per process and template from what `context` gives (asked for only then):
+    each request gets the copy with its own CSP nonce. Such a page must not show anything
+    about the person or the request but the nonce. Rendered every time while templates reload
+    (development)."""
     if current_app.config["TEMPLATES_AUTO_RELOAD"]:
-        return render_template(template, **context)
+        return render_template(template, **context())
     pages = current_app.extensions.setdefault("content_pages", {})
     if template not in pages:
-        pages[template] = render_template(template, cspNonce=_NONCE_STAND_IN, **context)
+        pages[template] = render_template(template, **context(), cspNonce=_NONCE_STAND_IN)
     return pages[template].replace(_NONCE_STAND_IN, csp_nonce())
