@@ -73,11 +73,18 @@ logger_class = JsonLogger
 preload_app = True
 
 
+def _service_app(server: Any) -> Any | None:
+    """The app gunicorn loaded, if it is the service (the bench's bare app runs under these
+    settings too, and has no database)."""
+    app = server.app.callable
+    return app if "sqlalchemy" in getattr(app, "extensions", {}) else None
+
+
 def when_ready(server: Any) -> None:
     """Before the first fork: what each worker would otherwise build for itself on its first
     pages (every template compiled, the models' mappings configured) is built once, shared."""
-    app = server.app.callable
-    if "sqlalchemy" not in app.extensions:  # another app under these settings (the bench's)
+    app = _service_app(server)
+    if app is None:
         return
     from sqlalchemy.orm import configure_mappers
 
@@ -96,8 +103,8 @@ def post_fork(server: Any, _worker: Any) -> None:
     # client makes its own after a fork by itself).
     from reviews.database import db
 
-    app = server.app.callable
-    if "sqlalchemy" not in app.extensions:  # another app under these settings (the bench's)
+    app = _service_app(server)
+    if app is None:
         return
     with app.app_context():
         for engine in db.engines.values():
